@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: runs every benchmark in one process and prints medians and ratios
+ * side by side. Pass names to run only some: `npm run bench -- zones`.
+ */
+import { benchZones } from './zones.bench.js';
+
+const benches: Record<string, () => Promise<void>> = {
+  zones: benchZones,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
+console.log(`envboot benchmarks on node ${process.version}, ${process.platform}/${process.arch}`);
+for (const [name, bench] of Object.entries(benches)) {
+  if (wanted.length === 0 || wanted.includes(name)) await bench();
+}

@@ -1,0 +1,29 @@
+export { EnvbootError, ErrorCode, type EnvbootErrorOptions } from './envboot-error.js';
+export { ConfigError, formatProblem, type ConfigErrorOptions, type Problem } from './config-error.js';
+export {
+  CapacityError,
+  CredentialsError,
+  QuotaExceededError,
+  RateLimitedError,
+  ZoneIndependentError,
+  type CapacityErrorOptions,
+  type CapacityScope,
+  type RateLimitedErrorOptions,
+} from './cloud-errors.js';
+export {
+  AlreadyBootstrappedError,
+  NotBootstrappedError,
+  NotFoundError,
+  PreconditionFailedError,
+  StateCorruptError,
+} from './state-errors.js';
+export {
+  HostKeyMismatchError,
+  NonceMismatchError,
+  SshAuthRefusedError,
+  SshUnreachableError,
+  type SshErrorOptions,
+} from './ssh-errors.js';
+export { CancelledError, TimeoutError, throwIfCancelled } from './flow-errors.js';
+export * from './guards.js';
+export { ExitCode, exitCodeFor } from './exit-codes.js';

@@ -1,0 +1,42 @@
+import { EnvbootError, ErrorCode, type EnvbootErrorOptions } from './envboot-error.js';
+
+/** The named resource (object, instance, environment, provider) does not exist. */
+export class NotFoundError extends EnvbootError {
+  constructor(message: string, options: EnvbootErrorOptions = {}) {
+    super(ErrorCode.NotFound, message, options);
+  }
+}
+
+/**
+ * A conditional write lost the race: the object changed (or appeared) since it was read.
+ * Re-read and retry; provider-state updates do this on their own.
+ */
+export class PreconditionFailedError extends EnvbootError {
+  constructor(message: string, options: EnvbootErrorOptions = {}) {
+    super(ErrorCode.PreconditionFailed, message, options);
+  }
+}
+
+/** The environment already has provider-state: another bootstrap claimed it first. */
+export class AlreadyBootstrappedError extends EnvbootError {
+  constructor(message: string, options: EnvbootErrorOptions = {}) {
+    super(ErrorCode.AlreadyBootstrapped, message, options);
+  }
+}
+
+/** The environment has no provider-state: it was never bootstrapped, or was destroyed. */
+export class NotBootstrappedError extends EnvbootError {
+  constructor(message: string, options: EnvbootErrorOptions = {}) {
+    super(ErrorCode.NotBootstrapped, message, options);
+  }
+}
+
+/**
+ * provider-state exists but cannot be read (bad YAML, wrong shape). Updates refuse to
+ * overwrite it, so that nothing it records is lost; the operator repairs or removes it.
+ */
+export class StateCorruptError extends EnvbootError {
+  constructor(message: string, options: EnvbootErrorOptions = {}) {
+    super(ErrorCode.StateCorrupt, message, options);
+  }
+}

@@ -1,0 +1,2 @@
+export { createLogger, type CreateLoggerParams, type LogLevel } from './logger.js';
+export { SecretRedactor, redacted } from './redact.js';

@@ -1,0 +1,155 @@
+import type { Storage } from '../../storage/index.js';
+import type { Constraints } from './constraints.js';
+import type { Hardware, Instance } from './instance.js';
+import type { EnvironmentIdentity } from './tags.js';
+
+/**
+ * One environment on one provider: the core contract every provider implements. Optional
+ * abilities (zones, instance-type catalogue, firewall) are separate interfaces in
+ * `abilities/`, found at run time with their type guards.
+ *
+ * Rules that hold for every method:
+ * - Each call takes a `signal`; when it aborts, the call rejects promptly with a
+ *   `CANCELLED` error. What was already done on the cloud stays done, and is found again
+ *   by `allInstances` (tags are applied at creation, never afterwards).
+ * - Errors are envboot's error family, translated once at the provider boundary:
+ *   `CREDENTIALS_INVALID`, `RATE_LIMITED` (with `earliestRetry`), `QUOTA_EXCEEDED`,
+ *   `CAPACITY_UNAVAILABLE` (with scope and zone), `CONFIG_INVALID` for parameters the
+ *   cloud rejected, and `ZoneIndependentError` around anything another zone cannot cure.
+ * - Methods may be called concurrently, from several processes too; providers that need
+ *   serialisation do it themselves.
+ * - A provider never touches a resource that lacks this environment's ownership tag.
+ */
+export interface Environ {
+  /** The provider's registered name. */
+  readonly provider: string;
+  readonly environment: EnvironmentIdentity;
+
+  /**
+   * The storage that holds this environment's provider-state. Cheap and synchronous: it
+   * does not create anything until written to.
+   */
+  storage(): Storage;
+
+  /**
+   * Checks, without creating anything, that the environment can be bootstrapped:
+   * credentials, region, quota. Fails with `CREDENTIALS_INVALID` or `CONFIG_INVALID`
+   * before a single resource exists. Idempotent and read-only.
+   */
+  preflight(params: PreflightParams): Promise<PreflightResult>;
+
+  /**
+   * Gets or creates the shared resources machines need (security group, key pair,
+   * bucket, network), each tagged at creation. Idempotent: a second call finds and
+   * returns what the first created. Safe to call concurrently.
+   */
+  prepare(params: PrepareParams): Promise<PrepareResult>;
+
+  /**
+   * Starts one machine and returns as soon as the provider has accepted it (status
+   * usually `pending`, addresses possibly empty): waiting for it to boot is common code's
+   * job. The instance carries `params.tags` from the moment it exists.
+   * Not idempotent: each call starts a machine. Zone-specific failures are
+   * `CAPACITY_UNAVAILABLE` (or any error without the zone-independent marker); failures
+   * no zone can cure are zone-independent.
+   */
+  startInstance(params: StartInstanceParams): Promise<StartInstanceResult>;
+
+  /**
+   * Stops (terminates) the given instances and releases what only they used. Idempotent:
+   * ids that no longer exist are success. Returns once the provider accepted the
+   * request; `waitUntilGone` asks it to return only when they are gone.
+   */
+  stopInstances(params: StopInstancesParams): Promise<void>;
+
+  /**
+   * The current view of the given instances, in the order asked. An id that does not
+   * exist (or is not this environment's) yields `undefined` at its position; it is not
+   * an error. Used for polling: one call, whatever the number of ids.
+   */
+  instances(params: InstancesParams): Promise<readonly (Instance | undefined)[]>;
+
+  /**
+   * Every instance that carries this environment's ownership tag and is not yet
+   * terminated, found by a tag query, not from provider-state, so that destroy finds
+   * machines even when provider-state is lost.
+   */
+  allInstances(params: AllInstancesParams): Promise<readonly Instance[]>;
+
+  /**
+   * Deletes what `prepare` created and anything else provider-specific the environment
+   * owns, after its instances are gone. Best-effort and idempotent: missing resources are
+   * success; the result lists what could not be removed and why, rather than stopping at
+   * the first failure. Storage is removed by common code afterwards, not here.
+   */
+  teardown(params: TeardownParams): Promise<TeardownResult>;
+}
+
+export interface PreflightParams {
+  readonly signal?: AbortSignal;
+}
+
+export interface PreflightResult {
+  /** Things worth telling the operator that do not stop the bootstrap. */
+  readonly warnings: readonly string[];
+}
+
+export interface PrepareParams {
+  readonly signal?: AbortSignal;
+}
+
+export interface PrepareResult {
+  /** Provider-specific ids of the shared resources, for the record and for status. */
+  readonly resources: Readonly<Record<string, string>>;
+  /** True when this call created something (as opposed to finding everything). */
+  readonly created: boolean;
+}
+
+export interface StartInstanceParams {
+  /** envboot's machine id (`0` for the controller); also tagged on the instance. */
+  readonly machineId: string;
+  /** The zone to start in; absent lets the provider choose. */
+  readonly zone?: string;
+  readonly constraints: Constraints;
+  /** The image id, when common code or the operator chose one. */
+  readonly image?: string;
+  /** The instance type, when chosen from the catalogue. */
+  readonly instanceType?: string;
+  /** Rendered user-data, already within the provider's declared size limit. */
+  readonly userData: Uint8Array;
+  /** Tags to apply at creation: ownership, machine id, name. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+}
+
+export interface StartInstanceResult {
+  readonly instance: Instance;
+  /** The hardware the instance was given, when known before boot. */
+  readonly hardware?: Hardware;
+}
+
+export interface StopInstancesParams {
+  readonly ids: readonly string[];
+  readonly waitUntilGone?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface InstancesParams {
+  readonly ids: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+export interface AllInstancesParams {
+  readonly signal?: AbortSignal;
+}
+
+export interface TeardownParams {
+  readonly signal?: AbortSignal;
+}
+
+export interface TeardownResult {
+  /** What was removed, for the operator. */
+  readonly removed: readonly string[];
+  /** What could not be removed, each with the reason. Empty on full success. */
+  readonly failures: readonly { readonly resource: string; readonly error: Error }[];
+}

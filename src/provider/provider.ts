@@ -1,0 +1,72 @@
+import type { Logger } from 'winston';
+import type { Problem } from '../errors/index.js';
+import type { Environ } from './environ.js';
+import type { EnvironmentIdentity } from './tags.js';
+
+/**
+ * A named factory for Environs: `local`, `ec2`, `manual`, or a third-party package. A
+ * provider is stateless; everything about one environment lives in its Environ.
+ *
+ * @example
+ * const checked = provider.validateConfig({ config: raw });
+ * if (!checked.ok) throw new ConfigError('invalid ec2 config', { problems: checked.problems });
+ * const environ = await provider.open({ environment, config: checked.config, dataDir, signal });
+ */
+export interface Provider<Config = unknown> {
+  /** The name environments config uses, e.g. `ec2`. Lower-case letters, digits and dashes. */
+  readonly name: string;
+  /** One line for `envboot providers`. */
+  readonly description: string;
+  readonly capabilities: ProviderCapabilities;
+
+  /**
+   * Checks a provider config (the environment's section of environments.yaml, keys in
+   * kebab-case) and returns the typed config, or every problem found, each with its
+   * path. Pure and synchronous: no network, no files. Unknown keys are problems.
+   */
+  validateConfig(params: ValidateConfigParams): ValidateConfigResult<Config>;
+
+  /**
+   * Opens one environment. Cheap: creates nothing on the cloud and makes no call that
+   * could fail on credentials (that is `Environ.preflight`'s job). May be called many
+   * times for the same environment, from several processes.
+   */
+  open(params: OpenEnvironParams<Config>): Promise<Environ>;
+}
+
+/**
+ * What a provider supports, declared so that common code and `envboot providers` can tell
+ * without calling it. Abilities that are interfaces (zones, firewall, instance types)
+ * are also checked with their type guards on the Environ.
+ */
+export interface ProviderCapabilities {
+  readonly zones: boolean;
+  readonly firewall: boolean;
+  readonly instanceTypes: boolean;
+  /** Whether cloud-config `packages` can be installed on its machines. */
+  readonly packageInstallation: boolean;
+  /** Whether resources carry tags (otherwise a UUID name prefix is the ownership rule). */
+  readonly tags: boolean;
+  /** The largest user-data the provider accepts, in bytes, before any base64 encoding. */
+  readonly maxUserDataBytes: number;
+  /** Whether user-data may be gzip-compressed (cloud-init decompresses it). */
+  readonly userDataGzip: boolean;
+}
+
+export interface ValidateConfigParams {
+  /** The raw config as parsed from YAML; anything at all. */
+  readonly config: unknown;
+}
+
+export type ValidateConfigResult<Config> =
+  | { readonly ok: true; readonly config: Config }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+export interface OpenEnvironParams<Config> {
+  readonly environment: EnvironmentIdentity;
+  readonly config: Config;
+  /** A directory the provider may keep local records in (keys, machine caches). */
+  readonly dataDir: string;
+  readonly logger?: Logger;
+  readonly signal?: AbortSignal;
+}

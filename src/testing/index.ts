@@ -1,0 +1,11 @@
+/**
+ * Kits for people who build on envboot: conformance suites that any implementation of a
+ * contract runs from its own tests. Imports `node:test`, so only import it from tests.
+ */
+export {
+  describeStorageConformance,
+  type ChildStorageOpener,
+  type StorageConformanceParams,
+  type StorageFixture,
+} from './storage-conformance.js';
+export { incrementCounter } from './cas-counter.js';

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { SecretRedactor, createLogger } from '../../../src/index.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const privateKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const userData = '#cloud-config\nusers:\n  - name: ubuntu\nwrite_files:\n  - path: /var/lib/envboot/nonce\n    content: 7f3a9c0d1e2b\n';
+
+async function logEverything(json: boolean): Promise<string> {
+  const file = path.join(await tempDir(), 'envboot.log');
+  const captured = new PassThrough();
+  const chunks: Buffer[] = [];
+  captured.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const redactor = new SecretRedactor();
+  const logger = createLogger({ level: 'debug', console: false, file, json, redactor, streams: [captured] });
+  redactor.add('opaque-registered-secret-value');
+
+  logger.debug('generated client key', { privateKey });
+  logger.debug(`key text inline: ${privateKey}`);
+  logger.info('credentials', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: awsSecret });
+  logger.info(`from env: AWS_SECRET_ACCESS_KEY=${awsSecret}`);
+  logger.debug('starting instance', { zone: 'local-a', userData });
+  logger.debug('rendered %s', userData);
+  logger.debug('nested', { request: { params: { UserData: Buffer.from(userData).toString('base64') } } });
+  logger.warn('failed', new Error(`could not parse ${privateKey}`));
+  logger.info('token is opaque-registered-secret-value, do not print');
+  logger.info('plain message with zone local-a');
+
+  await new Promise<void>((resolve) => {
+    logger.on('finish', resolve);
+    logger.end();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const streamed = Buffer.concat(chunks).toString();
+  const filed = await readFile(file, 'utf8');
+  return `${streamed}\n${filed}`;
+}
+
+describe('logger redaction', () => {
+  for (const json of [false, true]) {
+    it(`never writes a private key, an AWS secret key or a user-data body (${json ? 'JSON' : 'text'})`, async () => {
+      const output = await logEverything(json);
+      const keyBody = privateKey.split('\n')[1] ?? '';
+      assert.ok(keyBody.length > 20);
+      assert.ok(!output.includes(keyBody), 'private key leaked');
+      assert.ok(!output.includes('PRIVATE KEY-----\n'), 'private key block leaked');
+      assert.ok(!output.includes(awsSecret), 'AWS secret leaked');
+      assert.ok(!output.includes('7f3a9c0d1e2b'), 'user-data body leaked');
+      assert.ok(!output.includes(Buffer.from(userData).toString('base64')), 'encoded user-data leaked');
+      assert.ok(!output.includes('opaque-registered-secret-value'), 'registered secret leaked');
+      assert.match(output, /AKIAIOSFODNN7EXAMPLE/, 'access key ids are not secret and stay readable');
+      assert.match(output, /plain message with zone local-a/);
+      assert.match(output, /\[REDACTED\]/);
+    });
+  }
+
+  it('writes the log file with mode 0600', async () => {
+    const file = path.join(await tempDir(), 'private.log');
+    const logger = createLogger({ console: false, file });
+    logger.info('hello');
+    await new Promise<void>((resolve) => {
+      logger.on('finish', resolve);
+      logger.end();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { stat } = await import('node:fs/promises');
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+  });
+});
