@@ -1,0 +1,40 @@
+/**
+ * Quotes a string for POSIX sh: single quotes keep every byte literal, and a single
+ * quote itself is closed, escaped and reopened. Safe for `$`, backticks, backslashes,
+ * newlines, `%`, leading dashes and any other character.
+ */
+export function quote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Quotes every argument of an argv and joins them into one command line. */
+export function quoteArgv(argv: readonly string[]): string {
+  return argv.map(quote).join(' ');
+}
+
+/**
+ * A path under the script's root prefix: `"$envboot_root"'/etc/app.conf'`. The root is
+ * empty on a real machine and a temporary directory in tests.
+ */
+export function rooted(path: string): string {
+  return `"$envboot_root"${quote(path)}`;
+}
+
+/**
+ * A `printf` command that prints `text` with the named `$VARIABLE`s replaced by shell
+ * expressions and everything else byte for byte (the text is an argument, never the
+ * format, so `%` and backslashes stay literal).
+ */
+export function printfTemplate(text: string, variables: Readonly<Record<string, string>>): string {
+  const names = Object.keys(variables);
+  if (names.length === 0) return `printf '%s' ${quote(text)}`;
+  const pattern = new RegExp(`\\$(?:\\{(${names.join('|')})\\}|(${names.join('|')})\\b)`, 'g');
+  const parts: string[] = [];
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    parts.push(quote(text.slice(last, match.index)), variables[match[1] ?? match[2] ?? ''] ?? "''");
+    last = match.index + match[0].length;
+  }
+  parts.push(quote(text.slice(last)));
+  return `printf '${'%s'.repeat(parts.length)}' ${parts.join(' ')}`;
+}
