@@ -18,13 +18,13 @@ export function aptSteps(config: CloudConfig): Step[] {
         lines.push('envboot_release=$(. /etc/os-release && printf \'%s\' "${VERSION_CODENAME:-}")');
       }
       lines.push(
-        'mkdir -p -- "$envboot_root"/etc/apt/sources.list.d',
+        'mkdir -p -- "$ENVBOOT_ROOT"/etc/apt/sources.list.d',
         `{ ${printfTemplate(source.source.trim(), { RELEASE: '"$envboot_release"' })}; printf '\\n'; } > ${rooted(file)}`,
       );
     }
     if (source.key !== undefined) {
       lines.push(
-        'mkdir -p -- "$envboot_root"/etc/apt/trusted.gpg.d',
+        'mkdir -p -- "$ENVBOOT_ROOT"/etc/apt/trusted.gpg.d',
         `base64 -d > ${rooted(`/etc/apt/trusted.gpg.d/${name}.asc`)} <<'ENVBOOT_EOF'`,
         Buffer.from(source.key).toString('base64'),
         'ENVBOOT_EOF',

@@ -30,8 +30,10 @@ export function scriptHeader(options: FrameOptions): string[] {
     );
   }
   lines.push(
-    `envboot_root=${quote(options.rootPrefix)}`,
-    `envboot_log="$envboot_root"${quote(options.logFile)}`,
+    // Commands see the root prefix too (empty on a real machine), so tests can find their files.
+    `ENVBOOT_ROOT=${quote(options.rootPrefix)}`,
+    'export ENVBOOT_ROOT',
+    `envboot_log="$ENVBOOT_ROOT"${quote(options.logFile)}`,
     'envboot_current=start',
     'umask 077',
     'mkdir -p -- "$(dirname -- "$envboot_log")" && : >> "$envboot_log" || { echo "envboot: cannot write the log $envboot_log" >&2; exit 1; }',

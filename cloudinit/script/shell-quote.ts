@@ -13,11 +13,11 @@ export function quoteArgv(argv: readonly string[]): string {
 }
 
 /**
- * A path under the script's root prefix: `"$envboot_root"'/etc/app.conf'`. The root is
+ * A path under the script's root prefix: `"$ENVBOOT_ROOT"'/etc/app.conf'`. The root is
  * empty on a real machine and a temporary directory in tests.
  */
 export function rooted(path: string): string {
-  return `"$envboot_root"${quote(path)}`;
+  return `"$ENVBOOT_ROOT"${quote(path)}`;
 }
 
 /**

@@ -69,7 +69,7 @@ function authorizedKeyLines(user: string, keys: readonly string[]): string[] {
 }
 
 function hostKeyLines(config: CloudConfig): string[] {
-  const lines = ['mkdir -p -- "$envboot_root"/etc/ssh'];
+  const lines = ['mkdir -p -- "$ENVBOOT_ROOT"/etc/ssh'];
   for (const type of ['rsa', 'ecdsa', 'ed25519'] as HostKeyType[]) {
     const privateKey = config.ssh_keys?.[`${type}_private`];
     const publicKey = config.ssh_keys?.[`${type}_public`];
@@ -89,7 +89,7 @@ function hostKeyLines(config: CloudConfig): string[] {
   }
   // The running sshd keeps its old keys until reloaded; connections already open are unaffected.
   lines.push(
-    'if [ -z "$envboot_root" ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then systemctl reload ssh; fi',
+    'if [ -z "$ENVBOOT_ROOT" ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then systemctl reload ssh; fi',
   );
   return lines;
 }
