@@ -2,10 +2,12 @@
  * `npm run bench`: runs every benchmark in one process and prints medians and ratios
  * side by side. Pass names to run only some: `npm run bench -- zones`.
  */
+import { benchUserData } from './user-data.bench.js';
 import { benchZones } from './zones.bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   zones: benchZones,
+  'user-data': benchUserData,
 };
 
 const wanted = process.argv.slice(2);

@@ -65,7 +65,7 @@ export function scriptHeader(options: FrameOptions): string[] {
     '    envboot_status=$?',
     '    [ "$envboot_try" -ge 5 ] && return "$envboot_status"',
     '    echo "envboot: apt-get $1 failed with status $envboot_status (attempt $envboot_try of 5); retrying" >&2',
-    '    sleep $((envboot_try * 5))',
+    '    sleep $((envboot_try * ${ENVBOOT_APT_RETRY_DELAY:-5}))',
     '    envboot_try=$((envboot_try + 1))',
     '  done',
     '}',

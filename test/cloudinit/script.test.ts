@@ -119,7 +119,7 @@ for (const shell of shells) {
       await new Promise((resolve) => setTimeout(resolve, 300));
       // As a remote session's hang-up does, the signal reaches the running command too.
       process.kill(-(child.pid ?? 0), 'SIGTERM');
-      const status = await new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === null ? null : 143))));
+      const status = await new Promise<number | null>((resolve) => child.on('exit', (code, signal) => { resolve(code ?? (signal === null ? null : 143)); }));
       assert.equal(status, 143);
       await assert.rejects(stat(path.join(root, 'after')), { code: 'ENOENT' });
     });
