@@ -1,7 +1,7 @@
-import { Buffer } from 'node:buffer';
 import type { CloudConfig } from '../model.js';
 import { printfTemplate, quote, rooted } from './shell-quote.js';
 import type { Step } from './step.js';
+import { writeBytesLines } from './write-bytes.js';
 
 /**
  * apt sources (cloud-init's apt_configure), then package update, upgrade and install
@@ -25,9 +25,7 @@ export function aptSteps(config: CloudConfig): Step[] {
     if (source.key !== undefined) {
       lines.push(
         'mkdir -p -- "$ENVBOOT_ROOT"/etc/apt/trusted.gpg.d',
-        `base64 -d > ${rooted(`/etc/apt/trusted.gpg.d/${name}.asc`)} <<'ENVBOOT_EOF'`,
-        Buffer.from(source.key).toString('base64'),
-        'ENVBOOT_EOF',
+        ...writeBytesLines(rooted(`/etc/apt/trusted.gpg.d/${name}.asc`), source.key),
       );
     }
     steps.push({ name: `apt.sources ${name}`, lines });

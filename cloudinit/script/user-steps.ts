@@ -1,7 +1,7 @@
-import { Buffer } from 'node:buffer';
 import type { CloudConfig, HostKeyType, UserConfig } from '../model.js';
 import { quote, quoteArgv, rooted } from './shell-quote.js';
 import type { Step } from './step.js';
+import { writeBytesLines } from './write-bytes.js';
 
 /**
  * Users (cloud-init's users_groups module), then SSH (host keys, and the default
@@ -79,12 +79,7 @@ function hostKeyLines(config: CloudConfig): string[] {
       [`/etc/ssh/ssh_host_${type}_key.pub`, publicKey, '0644'],
     ] as const) {
       const text = content.endsWith('\n') ? content : `${content}\n`;
-      lines.push(
-        `base64 -d > ${rooted(file)} <<'ENVBOOT_EOF'`,
-        Buffer.from(text).toString('base64'),
-        'ENVBOOT_EOF',
-        `chmod ${mode} ${rooted(file)}`,
-      );
+      lines.push(...writeBytesLines(rooted(file), text), `chmod ${mode} ${rooted(file)}`);
     }
   }
   // The running sshd keeps its old keys until reloaded; connections already open are unaffected.
