@@ -9,3 +9,4 @@ export * from './provider/index.js';
 export * from './state/index.js';
 export * from './zones/index.js';
 export * from './logging/index.js';
+export * from './ssh/index.js';

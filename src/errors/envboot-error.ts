@@ -24,6 +24,8 @@ export const ErrorCode = {
   SshAuthRefused: 'SSH_AUTH_REFUSED',
   SshHostKeyMismatch: 'SSH_HOST_KEY_MISMATCH',
   SshNonceMismatch: 'SSH_NONCE_MISMATCH',
+  RemoteCommandFailed: 'REMOTE_COMMAND_FAILED',
+  InstanceFailed: 'INSTANCE_FAILED',
   Timeout: 'TIMEOUT',
   Cancelled: 'CANCELLED',
 } as const;

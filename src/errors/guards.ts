@@ -41,6 +41,8 @@ export const isSshAuthRefused = has(ErrorCode.SshAuthRefused);
 export const isHostKeyMismatch = has(ErrorCode.SshHostKeyMismatch);
 export const isNonceMismatch = has(ErrorCode.SshNonceMismatch);
 export const isTimeout = has(ErrorCode.Timeout);
+export const isRemoteCommandFailed = has(ErrorCode.RemoteCommandFailed);
+export const isInstanceFailed = has(ErrorCode.InstanceFailed);
 /** Cancellation, whether envboot's own or Node's `AbortError` from an aborted signal. */
 export function isCancelled(error: unknown): boolean {
   return findInChain(error, ErrorCode.Cancelled) !== undefined || findInChain(error, 'ABORT_ERR') !== undefined;

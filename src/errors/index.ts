@@ -12,6 +12,7 @@ export {
 } from './cloud-errors.js';
 export {
   AlreadyBootstrappedError,
+  InstanceFailedError,
   NotBootstrappedError,
   NotFoundError,
   PreconditionFailedError,
@@ -20,8 +21,10 @@ export {
 export {
   HostKeyMismatchError,
   NonceMismatchError,
+  RemoteCommandError,
   SshAuthRefusedError,
   SshUnreachableError,
+  type RemoteCommandErrorOptions,
   type SshErrorOptions,
 } from './ssh-errors.js';
 export { CancelledError, TimeoutError, throwIfCancelled } from './flow-errors.js';

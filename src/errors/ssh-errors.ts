@@ -41,3 +41,25 @@ export class NonceMismatchError extends SshError {
     super(ErrorCode.SshNonceMismatch, message, options);
   }
 }
+
+export interface RemoteCommandErrorOptions extends SshErrorOptions {
+  /** The command's exit status, or undefined when it was killed by a signal. */
+  readonly exitCode?: number;
+  readonly exitSignal?: string;
+  /** The last lines of its output, for the operator. */
+  readonly outputTail?: readonly string[];
+}
+
+/** A command on the machine ran and failed (non-zero exit, killed, or no exit status). */
+export class RemoteCommandError extends SshError {
+  readonly exitCode: number | undefined;
+  readonly exitSignal: string | undefined;
+  readonly outputTail: readonly string[];
+
+  constructor(message: string, options: RemoteCommandErrorOptions = {}) {
+    super(ErrorCode.RemoteCommandFailed, message, options);
+    this.exitCode = options.exitCode;
+    this.exitSignal = options.exitSignal;
+    this.outputTail = options.outputTail ?? [];
+  }
+}

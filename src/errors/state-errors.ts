@@ -40,3 +40,13 @@ export class StateCorruptError extends EnvbootError {
     super(ErrorCode.StateCorrupt, message, options);
   }
 }
+
+/** The provider reports the instance failed or was terminated: it will never answer. */
+export class InstanceFailedError extends EnvbootError {
+  readonly instanceId: string;
+
+  constructor(message: string, options: EnvbootErrorOptions & { instanceId: string }) {
+    super(ErrorCode.InstanceFailed, message, options);
+    this.instanceId = options.instanceId;
+  }
+}

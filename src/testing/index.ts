@@ -9,3 +9,5 @@ export {
   type StorageFixture,
 } from './storage-conformance.js';
 export { incrementCounter } from './cas-counter.js';
+export { SshTestHost, type SshTestHostParams } from './ssh-test-host.js';
+export { closedPort, startTarpit, type Tarpit } from './bad-addresses.js';

@@ -9,6 +9,10 @@ import {
   EnvbootError,
   ExitCode,
   HostKeyMismatchError,
+  InstanceFailedError,
+  RemoteCommandError,
+  isInstanceFailed,
+  isRemoteCommandFailed,
   NonceMismatchError,
   NotBootstrappedError,
   NotFoundError,
@@ -68,6 +72,8 @@ const family: readonly {
   { error: new HostKeyMismatchError('h'), code: 'SSH_HOST_KEY_MISMATCH', guard: isHostKeyMismatch, exit: 1, zoneIndependent: false },
   { error: new NonceMismatchError('n'), code: 'SSH_NONCE_MISMATCH', guard: isNonceMismatch, exit: 1, zoneIndependent: false },
   { error: new TimeoutError('t'), code: 'TIMEOUT', guard: isTimeout, exit: 1, zoneIndependent: false },
+  { error: new RemoteCommandError('r', { exitCode: 2 }), code: 'REMOTE_COMMAND_FAILED', guard: isRemoteCommandFailed, exit: 1, zoneIndependent: false },
+  { error: new InstanceFailedError('i', { instanceId: 'i-1' }), code: 'INSTANCE_FAILED', guard: isInstanceFailed, exit: 1, zoneIndependent: false },
   { error: new CancelledError(), code: 'CANCELLED', guard: isCancelled, exit: 130, zoneIndependent: true },
 ];
 

@@ -1,0 +1,120 @@
+import ssh2 from 'ssh2';
+import type { Readable } from 'node:stream';
+import { CancelledError, HostKeyMismatchError, SshAuthRefusedError, SshUnreachableError } from '../errors/index.js';
+import { fingerprint, publicKeyBlob } from './keys.js';
+import { SshConnection } from './ssh-connection.js';
+import type { SshTarget } from './ssh-target.js';
+
+export interface ConnectSshParams extends SshTarget {
+  /** Time for TCP connect plus the SSH handshake and authentication. Default 5 s. */
+  readonly connectTimeoutMs?: number;
+  /** Keepalive probes on an idle connection; three missed ones close it. Default 5 s. */
+  readonly keepaliveIntervalMs?: number;
+  /** Reach the target through this machine (ProxyJump), for private addresses. */
+  readonly jumpHost?: SshTarget;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Opens an SSH connection that is refused unless the server presents one of
+ * `hostKeys`. Fails with `SSH_HOST_KEY_MISMATCH`, `SSH_AUTH_REFUSED`, `SSH_UNREACHABLE`
+ * (refused, timed out, reset, no route) or `CANCELLED`.
+ *
+ * @example
+ * const connection = await connectSsh({ host: '203.0.113.7', user: 'ubuntu', privateKey, hostKeys: [hostPublicKey] });
+ * const { exitCode, stdout } = await connection.exec({ command: 'uname -a' });
+ * connection.close();
+ */
+export async function connectSsh(params: ConnectSshParams): Promise<SshConnection> {
+  const address = `${params.user}@${params.host.includes(':') ? `[${params.host}]` : params.host}:${params.port ?? 22}`;
+  if (params.signal?.aborted === true) throw new CancelledError(`connecting to ${address} cancelled`);
+  const jump = params.jumpHost === undefined ? undefined : await connectSsh({ ...params.jumpHost, ...optional(params) });
+  try {
+    const sock = jump === undefined ? undefined : await jump.forwardOut(params.host, params.port ?? 22);
+    const client = await handshake(params, address, sock);
+    return new SshConnection({ client, address, user: params.user, owned: jump === undefined ? [] : [jump] });
+  } catch (error) {
+    jump?.close();
+    throw error;
+  }
+}
+
+function handshake(params: ConnectSshParams, address: string, sock: Readable | undefined): Promise<ssh2.Client> {
+  const expected = params.hostKeys.map(publicKeyBlob);
+  const client = new ssh2.Client();
+  let presented: Buffer | undefined;
+  let accepted = false;
+  // Stays for the client's whole life: ssh2 emits socket errors after `ready` too.
+  client.on('error', () => undefined);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      params.signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) {
+        resolve(client);
+      } else {
+        client.destroy();
+        reject(error);
+      }
+    };
+    const onAbort = (): void => {
+      settle(new CancelledError(`connecting to ${address} cancelled`, { cause: params.signal?.reason }));
+    };
+    params.signal?.addEventListener('abort', onAbort, { once: true });
+    client.once('ready', () => {
+      settle();
+    });
+    client.on('error', (error: Error & { level?: string }) => {
+      settle(classify(error, { address, presented, accepted, expected }));
+    });
+    client.once('close', () => {
+      settle(new SshUnreachableError(`${address}: connection closed during the SSH handshake`, { address }));
+    });
+    client.connect({
+      host: params.host,
+      port: params.port ?? 22,
+      username: params.user,
+      privateKey: params.privateKey,
+      readyTimeout: params.connectTimeoutMs ?? 5_000,
+      keepaliveInterval: params.keepaliveIntervalMs ?? 5_000,
+      keepaliveCountMax: 3,
+      ...(sock === undefined ? {} : { sock }),
+      hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+        presented = key;
+        accepted = expected.some((blob) => blob.equals(key));
+        verify(accepted);
+      },
+    });
+  });
+}
+
+function classify(
+  error: Error & { level?: string; code?: unknown },
+  context: { address: string; presented: Buffer | undefined; accepted: boolean; expected: readonly Buffer[] },
+): Error {
+  const { address } = context;
+  if (context.presented !== undefined && !context.accepted) {
+    return new HostKeyMismatchError(
+      `${address} presented host key ${fingerprint(context.presented)}, not the pinned ` +
+        `${context.expected.map(fingerprint).join(' or ')}: this is not the expected machine (or someone is in the middle); refusing it`,
+      { address, cause: error },
+    );
+  }
+  if (error.level === 'client-authentication') {
+    return new SshAuthRefusedError(`${address} refused the client key; check that the machine got the environment's public key`, {
+      address,
+      cause: error,
+    });
+  }
+  const reason = error.level === 'client-timeout' ? 'timed out waiting for the SSH handshake' : error.message;
+  return new SshUnreachableError(`${address}: ${reason}`, { address, cause: error });
+}
+
+function optional(params: ConnectSshParams): Partial<ConnectSshParams> {
+  return {
+    ...(params.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: params.connectTimeoutMs }),
+    ...(params.signal === undefined ? {} : { signal: params.signal }),
+  };
+}

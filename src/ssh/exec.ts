@@ -1,0 +1,75 @@
+import type { ClientChannel } from 'ssh2';
+import { CancelledError, RemoteCommandError } from '../errors/index.js';
+import { shellQuote } from '../../cloudinit/index.js';
+
+export interface ExecParams {
+  /** The command line, run by the login shell on the machine. */
+  readonly command: string;
+  /** Run through `sudo -n` (when the user is not root). */
+  readonly sudo?: boolean;
+  /** Bytes for the command's standard input; it is closed afterwards. */
+  readonly stdin?: Uint8Array | string;
+  readonly onStdout?: (chunk: Buffer) => void;
+  readonly onStderr?: (chunk: Buffer) => void;
+  /** Also collect output in the result (default true); turn off for large streams. */
+  readonly collect?: boolean;
+  /** Aborting sends TERM to the command, closes the channel and rejects with CANCELLED. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  /** The exit status; absent when the command was killed by `exitSignal`. */
+  readonly exitCode: number | undefined;
+  readonly exitSignal: string | undefined;
+  readonly stdout: Buffer;
+  readonly stderr: Buffer;
+}
+
+
+export async function runExec(params: ExecParams, open: (command: string) => Promise<ClientChannel>): Promise<ExecResult> {
+  if (params.signal?.aborted === true) throw new CancelledError('command cancelled', { cause: params.signal.reason });
+  const command = params.sudo === true ? `sudo -n -- sh -c ${shellQuote(params.command)}` : params.command;
+  const channel = await open(command);
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const collect = params.collect !== false;
+    let exitCode: number | undefined;
+    let exitSignal: string | undefined;
+    let cancelled = false;
+    const onAbort = (): void => {
+      cancelled = true;
+      // Not every server honours signal requests; closing the channel ends it too.
+      channel.signal('TERM');
+      channel.close();
+    };
+    params.signal?.addEventListener('abort', onAbort, { once: true });
+    channel.on('data', (chunk: Buffer) => {
+      if (collect) out.push(chunk);
+      params.onStdout?.(chunk);
+    });
+    channel.stderr.on('data', (chunk: Buffer) => {
+      if (collect) err.push(chunk);
+      params.onStderr?.(chunk);
+    });
+    channel.on('exit', (code: number | null, signalName?: string) => {
+      if (typeof code === 'number') exitCode = code;
+      else exitSignal = signalName === undefined ? 'unknown' : signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
+    });
+    channel.on('error', (error: Error) => {
+      params.signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    channel.on('close', () => {
+      params.signal?.removeEventListener('abort', onAbort);
+      if (cancelled) reject(new CancelledError('command cancelled', { cause: params.signal?.reason }));
+      else if (exitCode === undefined && exitSignal === undefined) {
+        reject(new RemoteCommandError('the command ended without an exit status (connection lost?); treat it as failed'));
+      } else {
+        resolve({ exitCode, exitSignal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+      }
+    });
+    if (params.stdin !== undefined) channel.end(params.stdin);
+    else channel.end();
+  });
+}

@@ -1,0 +1,6 @@
+export { connectSsh, type ConnectSshParams } from './connect.js';
+export type { ExecParams, ExecResult } from './exec.js';
+export { fingerprint, generateSshKeyPair, publicKeyBlob, writePrivateKeyFile, type SshKeyPair } from './keys.js';
+export { SshConnection } from './ssh-connection.js';
+export { parseHostSpec, type HostSpec, type SshTarget } from './ssh-target.js';
+export { uploadFile, type UploadFileParams } from './upload.js';

@@ -1,0 +1,174 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import ssh2 from 'ssh2';
+import { generateSshKeyPair, type SshKeyPair } from '../ssh/keys.js';
+
+export interface SshTestHostParams {
+  /** Public keys (OpenSSH lines) allowed to log in; others are refused. */
+  readonly authorizedKeys: readonly string[];
+  /** The host key; a fresh ed25519 pair by default. */
+  readonly hostKey?: SshKeyPair;
+  /** Written to `<root>/var/lib/envboot/nonce` when given. */
+  readonly nonce?: string;
+  /** Loopback address to listen on. Default 127.0.0.1. */
+  readonly host?: string;
+  /** Port; 0 (default) picks a free one. */
+  readonly port?: number;
+}
+
+/**
+ * A real SSH server for tests, on ssh2's `Server`: its own host key, public-key
+ * authentication, commands run by a real `/bin/sh` with `ENVBOOT_ROOT` (and HOME, and the
+ * working directory) set to the host's own directory, so that `${ENVBOOT_ROOT}/var/lib/
+ * envboot/nonce` is this machine's nonce; port forwarding to loopback only, so it can be
+ * a jump host. `stop` ends every session, process and socket it started and removes its
+ * directory.
+ *
+ * @example
+ * const host = await SshTestHost.start({ authorizedKeys: [client.publicKey], nonce });
+ * // connect to host.hostname:host.port, pinning host.hostPublicKey
+ * await host.stop();
+ */
+export class SshTestHost {
+  readonly hostname: string;
+  readonly port: number;
+  readonly root: string;
+  readonly hostPublicKey: string;
+  readonly #server: ssh2.Server;
+  readonly #clients = new Set<ssh2.Connection>();
+  readonly #children = new Set<ChildProcess>();
+  readonly #sockets = new Set<net.Socket>();
+
+  private constructor(params: { server: ssh2.Server; hostname: string; port: number; root: string; hostPublicKey: string }) {
+    this.#server = params.server;
+    this.hostname = params.hostname;
+    this.port = params.port;
+    this.root = params.root;
+    this.hostPublicKey = params.hostPublicKey;
+  }
+
+  static async start(params: SshTestHostParams): Promise<SshTestHost> {
+    const hostKey = params.hostKey ?? generateSshKeyPair({ comment: 'envboot-test-host' });
+    const root = await mkdtemp(path.join(tmpdir(), 'envboot-ssh-host-'));
+    const allowed = params.authorizedKeys.map((key) => parsePublic(key));
+    const started: { host?: SshTestHost } = {};
+    const server = new ssh2.Server({ hostKeys: [hostKey.privateKey] }, (client) => {
+      if (started.host === undefined) client.end();
+      else started.host.#accept(client, allowed);
+    });
+    server.on('error', () => undefined);
+    const hostname = params.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(params.port ?? 0, hostname, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as net.AddressInfo).port;
+    const host = new SshTestHost({ server, hostname, port, root, hostPublicKey: hostKey.publicKey });
+    started.host = host;
+    if (params.nonce !== undefined) await host.writeNonce(params.nonce);
+    return host;
+  }
+
+  /** Writes (or replaces) this machine's nonce file, as cloud-init's last step would. */
+  async writeNonce(nonce: string): Promise<void> {
+    await mkdir(path.join(this.root, 'var/lib/envboot'), { recursive: true });
+    await writeFile(path.join(this.root, 'var/lib/envboot/nonce'), `${nonce}\n`);
+  }
+
+  /** Stops listening, ends every session and process, and removes the host's directory. */
+  async stop(): Promise<void> {
+    for (const child of this.#children) killGroup(child, 'SIGKILL');
+    for (const socket of this.#sockets) socket.destroy();
+    for (const client of this.#clients) client.end();
+    await new Promise<void>((resolve) => this.#server.close(() => { resolve(); }));
+    await rm(this.root, { recursive: true, force: true });
+  }
+
+  #accept(client: ssh2.Connection, allowed: readonly ssh2.ParsedKey[]): void {
+    this.#clients.add(client);
+    client.on('error', () => undefined);
+    client.on('close', () => this.#clients.delete(client));
+    client.on('authentication', (ctx) => {
+      if (ctx.method === 'publickey' && allowed.some((key) => matches(key, ctx))) ctx.accept();
+      else ctx.reject(['publickey']);
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => {
+        const session = accept();
+        let child: ChildProcess | undefined;
+        session.on('signal', (_accept, _reject, info: { name: string }) => {
+          if (child !== undefined) killGroup(child, `SIG${info.name}` as NodeJS.Signals);
+        });
+        session.on('exec', (acceptExec, _reject, info: { command: string }) => {
+          child = this.#run(acceptExec(), info.command);
+        });
+      });
+      client.on('tcpip', (acceptForward, reject, info: { destIP: string; destPort: number }) => {
+        if (net.isIP(info.destIP) === 0 || !/^(127\.|::1$)/.test(info.destIP)) { reject(); return; }
+        const socket = net.connect(info.destPort, info.destIP);
+        this.#sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => this.#sockets.delete(socket));
+        socket.once('connect', () => {
+          const channel = acceptForward();
+          channel.on('error', () => undefined);
+          socket.pipe(channel).pipe(socket);
+        });
+        socket.once('error', () => { reject(); });
+      });
+    });
+  }
+
+  #run(channel: ssh2.ServerChannel, command: string): ChildProcess {
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd: this.root,
+      env: { ...process.env, ENVBOOT_ROOT: this.root, HOME: this.root },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so that a hang-up ends everything the command started, as sshd does.
+      detached: true,
+    });
+    this.#children.add(child);
+    channel.on('error', () => undefined);
+    child.stdin.on('error', () => undefined);
+    channel.pipe(child.stdin);
+    child.stdout.pipe(channel, { end: false });
+    child.stderr.pipe(channel.stderr, { end: false });
+    channel.on('close', () => {
+      killGroup(child, 'SIGHUP');
+    });
+    child.on('close', (code, signal) => {
+      this.#children.delete(child);
+      if (code !== null) channel.exit(code);
+      else channel.exit((signal ?? 'SIGKILL').replace(/^SIG/, ''), false, '');
+      channel.end();
+    });
+    return child;
+  }
+}
+
+function parsePublic(key: string): ssh2.ParsedKey {
+  const parsed = ssh2.utils.parseKey(key);
+  if (parsed instanceof Error) throw parsed;
+  return parsed;
+}
+
+function matches(key: ssh2.ParsedKey, ctx: ssh2.PublicKeyAuthContext): boolean {
+  const blob = key.getPublicSSH();
+  if (ctx.key.algo !== key.type || ctx.key.data.length !== blob.length || !timingSafeEqual(ctx.key.data, blob)) return false;
+  return ctx.signature === undefined || ctx.blob === undefined || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
