@@ -10,3 +10,4 @@ export * from './state/index.js';
 export * from './zones/index.js';
 export * from './logging/index.js';
 export * from './ssh/index.js';
+export * from './wait-ssh/index.js';

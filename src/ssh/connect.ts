@@ -1,5 +1,5 @@
 import ssh2 from 'ssh2';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { CancelledError, HostKeyMismatchError, SshAuthRefusedError, SshUnreachableError } from '../errors/index.js';
 import { fingerprint, publicKeyBlob } from './keys.js';
 import { SshConnection } from './ssh-connection.js';
@@ -12,6 +12,8 @@ export interface ConnectSshParams extends SshTarget {
   readonly keepaliveIntervalMs?: number;
   /** Reach the target through this machine (ProxyJump), for private addresses. */
   readonly jumpHost?: SshTarget;
+  /** An already connected stream to the target (a probed socket, or a forwarded channel). */
+  readonly sock?: Duplex;
   readonly signal?: AbortSignal;
 }
 
@@ -28,9 +30,10 @@ export interface ConnectSshParams extends SshTarget {
 export async function connectSsh(params: ConnectSshParams): Promise<SshConnection> {
   const address = `${params.user}@${params.host.includes(':') ? `[${params.host}]` : params.host}:${params.port ?? 22}`;
   if (params.signal?.aborted === true) throw new CancelledError(`connecting to ${address} cancelled`);
-  const jump = params.jumpHost === undefined ? undefined : await connectSsh({ ...params.jumpHost, ...optional(params) });
+  const jump =
+    params.jumpHost === undefined || params.sock !== undefined ? undefined : await connectSsh({ ...params.jumpHost, ...optional(params) });
   try {
-    const sock = jump === undefined ? undefined : await jump.forwardOut(params.host, params.port ?? 22);
+    const sock = jump === undefined ? params.sock : await jump.forwardOut(params.host, params.port ?? 22);
     const client = await handshake(params, address, sock);
     return new SshConnection({ client, address, user: params.user, owned: jump === undefined ? [] : [jump] });
   } catch (error) {

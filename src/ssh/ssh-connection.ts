@@ -12,14 +12,14 @@ export class SshConnection {
   readonly address: string;
   readonly user: string;
   readonly #client: ssh2.Client;
-  readonly #owned: readonly SshConnection[];
+  readonly #owned: SshConnection[];
   #closed = false;
 
   constructor(params: { client: ssh2.Client; address: string; user: string; owned?: readonly SshConnection[] }) {
     this.#client = params.client;
     this.address = params.address;
     this.user = params.user;
-    this.#owned = params.owned ?? [];
+    this.#owned = [...(params.owned ?? [])];
     this.#client.on('close', () => {
       this.#closed = true;
     });
@@ -42,6 +42,11 @@ export class SshConnection {
         else resolve(stream);
       });
     });
+  }
+
+  /** Takes ownership of another connection (the jump host this one runs through): closed with this one. */
+  adopt(other: SshConnection): void {
+    this.#owned.push(other);
   }
 
   /** Closes the connection at once (and any jump host it went through). Idempotent. */

@@ -76,6 +76,11 @@ export class SshTestHost {
     return host;
   }
 
+  /** SSH clients connected right now: tests check that losers of a race were closed. */
+  get connectedClients(): number {
+    return this.#clients.size;
+  }
+
   /** Writes (or replaces) this machine's nonce file, as cloud-init's last step would. */
   async writeNonce(nonce: string): Promise<void> {
     await mkdir(path.join(this.root, 'var/lib/envboot'), { recursive: true });

@@ -1,0 +1,100 @@
+import type { Duplex } from 'node:stream';
+import { NonceMismatchError, isCancelled, isHostKeyMismatch, isNonceMismatch, isSshAuthRefused } from '../errors/index.js';
+import type { Address } from '../provider/index.js';
+import { connectSsh, type SshConnection } from '../ssh/index.js';
+import { Backoff, sleep, stopped } from './backoff.js';
+import { readNonceState } from './nonce-check.js';
+import type { AttemptFailure } from './wait-ssh-types.js';
+
+export interface AttemptContext {
+  readonly user: string;
+  readonly privateKey: string;
+  readonly hostKeys: readonly string[];
+  readonly nonce: string;
+  readonly nonceFile: string;
+  readonly connectTimeoutMs: number;
+  readonly probe: Backoff;
+  readonly retry: Backoff;
+  /** Stops every attempt: a winner was found, the deadline passed, or the caller cancelled. */
+  readonly signal: AbortSignal;
+  openSocket(address: Address, signal: AbortSignal): Promise<Duplex>;
+  onFailure(failure: { address: Address; reason: AttemptFailure; message: string; attempts: number }): void;
+  /** Offers a verified connection; false means another address already won (close it). */
+  onVerified(connection: SshConnection, address: Address, attempts: number): boolean;
+}
+
+/**
+ * Keeps trying one address until it wins or the wait stops: a TCP connect (retried
+ * quickly while refused), then the SSH handshake with the pinned host key over that
+ * socket, then the nonce check, repeated on the same verified connection while the
+ * nonce file is not there yet. Anything left open is closed when the wait stops.
+ */
+export async function attemptAddress(address: Address, context: AttemptContext): Promise<void> {
+  const probe = context.probe.fresh();
+  const retry = context.retry.fresh();
+  let attempts = 0;
+  while (!context.signal.aborted) {
+    attempts += 1;
+    let connection: SshConnection | undefined;
+    try {
+      const socket = await context.openSocket(address, context.signal).catch((error: unknown) => {
+        throw Object.assign(error as Error, { tcpLevel: true });
+      });
+      probe.reset();
+      connection = await connectSsh({
+        host: address.value,
+        port: address.port ?? 22,
+        user: context.user,
+        privateKey: context.privateKey,
+        hostKeys: context.hostKeys,
+        connectTimeoutMs: context.connectTimeoutMs,
+        sock: socket,
+        signal: context.signal,
+      });
+      if (await nonceArrives(connection, address, attempts, context, retry)) {
+        if (context.onVerified(connection, address, attempts)) return;
+      }
+      connection.close();
+      return;
+    } catch (error) {
+      connection?.close();
+      if (stopped(context.signal) || isCancelled(error)) return;
+      const tcpLevel = (error as { tcpLevel?: boolean }).tcpLevel === true;
+      context.onFailure({ address, reason: reasonOf(error), message: (error as Error).message, attempts });
+      await sleep((tcpLevel ? probe : retry).next(), context.signal);
+    }
+  }
+}
+
+/** True once the nonce matches; throws on a wrong nonce; waits while it is absent. */
+async function nonceArrives(
+  connection: SshConnection,
+  address: Address,
+  attempts: number,
+  context: AttemptContext,
+  retry: Backoff,
+): Promise<boolean> {
+  let reported = false;
+  while (!context.signal.aborted) {
+    const state = await readNonceState({ connection, nonce: context.nonce, nonceFile: context.nonceFile, signal: context.signal });
+    if (state === 'match') return true;
+    if (state === 'mismatch') {
+      throw new NonceMismatchError(`${connection.address} answers with another nonce: it is not this machine`, {
+        address: connection.address,
+      });
+    }
+    if (!reported) {
+      reported = true;
+      context.onFailure({ address, reason: 'no-nonce-yet', message: `${connection.address}: cloud-init has not written the nonce yet`, attempts });
+    }
+    await sleep(retry.next(), context.signal);
+  }
+  return false;
+}
+
+function reasonOf(error: unknown): AttemptFailure {
+  if (isHostKeyMismatch(error)) return 'host-key-mismatch';
+  if (isSshAuthRefused(error)) return 'auth-refused';
+  if (isNonceMismatch(error)) return 'wrong-nonce';
+  return 'unreachable';
+}

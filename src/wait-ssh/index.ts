@@ -1,0 +1,3 @@
+export { waitSSH } from './wait-ssh.js';
+export { defaultNonceFile, readNonceState, type NonceState } from './nonce-check.js';
+export type * from './wait-ssh-types.js';
