@@ -11,3 +11,4 @@ export * from './zones/index.js';
 export * from './logging/index.js';
 export * from './ssh/index.js';
 export * from './wait-ssh/index.js';
+export * from './configure/index.js';
