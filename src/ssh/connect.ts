@@ -66,6 +66,10 @@ function handshake(params: ConnectSshParams, address: string, sock: Readable | u
       settle(new CancelledError(`connecting to ${address} cancelled`, { cause: params.signal?.reason }));
     };
     params.signal?.addEventListener('abort', onAbort, { once: true });
+    // SSH is request/response: Nagle's algorithm would add a delayed-ACK wait to every exchange.
+    client.once('connect', () => {
+      client.setNoDelay(true);
+    });
     client.once('ready', () => {
       settle();
     });

@@ -98,6 +98,8 @@ export class SshTestHost {
 
   #accept(client: ssh2.Connection, allowed: readonly ssh2.ParsedKey[]): void {
     this.#clients.add(client);
+    // ssh2's typings omit the server side's setNoDelay; see connect.ts for why it matters.
+    (client as unknown as { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
     client.on('error', () => undefined);
     client.on('close', () => this.#clients.delete(client));
     client.on('authentication', (ctx) => {

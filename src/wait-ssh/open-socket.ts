@@ -25,6 +25,7 @@ export function openTcp(address: Address, params: { timeoutMs: number; signal: A
     socket.once('connect', () => {
       params.signal.removeEventListener('abort', onAbort);
       socket.setTimeout(0);
+      socket.setNoDelay(true);
       socket.removeAllListeners('error');
       socket.on('error', () => undefined);
       resolve(socket);
