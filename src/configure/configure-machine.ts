@@ -79,8 +79,8 @@ export async function configureMachine(params: ConfigureMachineParams): Promise<
   try {
     await uploadFile({ connection, path: remote, content: script, mode: '0600', signal: stop.signal });
     const result = await connection.exec({
-      // The wrapper removes the script however the run ends, hang-up included.
-      command: `trap 'rm -f ${remote}' EXIT; trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM; sh ${remote}`,
+      command: runner(remote),
+      holdStdin: true,
       onStdout: (chunk) => {
         out.push(chunk);
       },
@@ -118,4 +118,30 @@ export async function configureMachine(params: ConfigureMachineParams): Promise<
     clearTimeout(timer);
     params.signal?.removeEventListener('abort', onCancel);
   }
+}
+
+/**
+ * Runs the uploaded script in its own session and process group, removes it however the
+ * run ends, and stops the whole group (the script and whatever it started) when standard
+ * input reaches end-of-file: the client closed the channel to cancel. OpenSSH delivers
+ * neither a hang-up nor signal requests to a command without a terminal, so end-of-file is
+ * the one sign that always arrives; a hang-up or signal, where a server sends one, works
+ * too.
+ */
+function runner(script: string): string {
+  return [
+    `trap 'rm -f -- ${script}' EXIT`,
+    // First stop request wins: ignore the rest, stop the script's group (TERM, then KILL
+    // after a second for anything that ignored it or was being forked), remove the file.
+    'envboot_kill() { kill -TERM "-$envboot_pid" 2>/dev/null; ( trap \'\' HUP INT TERM; sleep 1; kill -KILL "-$envboot_pid" 2>/dev/null ) >/dev/null 2>&1 & }',
+    `envboot_stop() { trap '' HUP INT TERM; envboot_kill; rm -f -- ${script}; exit 143; }`,
+    // A background job's stdin is /dev/null unless redirected explicitly: keep the real one on fd 3.
+    'exec 3<&0',
+    `setsid sh ${script} </dev/null & envboot_pid=$!`,
+    '( cat <&3 >/dev/null 2>&1; envboot_kill ) >/dev/null 2>&1 &',
+    'exec 3<&-',
+    // Servers that do signal the session (a hang-up, or a signal request) reach this shell only.
+    'trap envboot_stop HUP INT TERM',
+    'wait "$envboot_pid"',
+  ].join('\n');
 }

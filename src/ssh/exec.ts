@@ -9,6 +9,12 @@ export interface ExecParams {
   readonly sudo?: boolean;
   /** Bytes for the command's standard input; it is closed afterwards. */
   readonly stdin?: Uint8Array | string;
+  /**
+   * Keep standard input open (and empty) while the command runs, so that the command
+   * sees end-of-file when the channel closes: how a command learns it was cancelled on
+   * servers that ignore signal requests (OpenSSH without a terminal).
+   */
+  readonly holdStdin?: boolean;
   readonly onStdout?: (chunk: Buffer) => void;
   readonly onStderr?: (chunk: Buffer) => void;
   /** Also collect output in the result (default true); turn off for large streams. */
@@ -70,6 +76,6 @@ export async function runExec(params: ExecParams, open: (command: string) => Pro
       }
     });
     if (params.stdin !== undefined) channel.end(params.stdin);
-    else channel.end();
+    else if (params.holdStdin !== true) channel.end();
   });
 }

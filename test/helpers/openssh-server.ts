@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { generateSshKeyPair } from '../../src/index.js';
+import { closedPort } from '../../src/testing/index.js';
+import { requireRoot, requireTool } from './require-tool.js';
+import { tempDir } from './temp-dir.js';
+
+export interface OpenSshServer {
+  readonly host: string;
+  readonly port: number;
+  readonly hostPublicKey: string;
+  /** A private directory for the test's files (nonce, root prefix). */
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * OpenSSH's real sshd on 127.0.0.1 with a temporary config: its own host key and
+ * authorized_keys file, no PAM, keys only. Needs root (sshd's privilege separation) and
+ * the openssh-server package; skipped without them, failing instead in CI.
+ * Returns undefined when the test was skipped.
+ */
+export async function startOpenSsh(t: TestContext, params: { authorizedKeys: readonly string[] }): Promise<OpenSshServer | undefined> {
+  const sshd = requireTool(t, 'sshd', 'Debian package openssh-server');
+  if (sshd === undefined || !requireRoot(t, "sshd's privilege separation")) return undefined;
+  const dir = await tempDir('envboot-sshd-');
+  const hostKey = generateSshKeyPair({ comment: 'sshd-test' });
+  await writeFile(path.join(dir, 'host_ed25519'), hostKey.privateKey, { mode: 0o600 });
+  await writeFile(path.join(dir, 'authorized_keys'), `${params.authorizedKeys.join('\n')}\n`, { mode: 0o600 });
+  const port = await closedPort();
+  const config = [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${path.join(dir, 'host_ed25519')}`,
+    `PidFile ${path.join(dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+    'StrictModes no',
+    'UsePAM no',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin prohibit-password',
+    'LogLevel ERROR',
+  ].join('\n');
+  await writeFile(path.join(dir, 'sshd_config'), `${config}\n`);
+  // sshd refuses to start without its privilege separation directory, which the package's
+  // service unit normally creates.
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  const child: ChildProcess = spawn(sshd, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  t.after(stop);
+  for (let tries = 0; ; tries += 1) {
+    if (await accepts(port)) break;
+    if (child.exitCode !== null || tries > 100) {
+      await stop();
+      throw new Error(`sshd did not start on 127.0.0.1:${port}: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { host: '127.0.0.1', port, hostPublicKey: hostKey.publicKey, dir, stop };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
