@@ -3,11 +3,13 @@
  * side by side. Pass names to run only some: `npm run bench -- zones`.
  */
 import { benchUserData } from './user-data.bench.js';
+import { benchWaitSsh } from './waitssh.bench.js';
 import { benchZones } from './zones.bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   zones: benchZones,
   'user-data': benchUserData,
+  waitssh: () => benchWaitSsh(),
 };
 
 const wanted = process.argv.slice(2);

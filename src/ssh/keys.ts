@@ -3,6 +3,7 @@ import { chmod, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import { ConfigError } from '../errors/index.js';
+import { generateEd25519OpenSsh } from './openssh-format.js';
 
 /** An SSH key pair in OpenSSH formats: what `ssh-keygen -t ed25519` writes. */
 export interface SshKeyPair {
@@ -20,8 +21,7 @@ export interface SshKeyPair {
  * const { privateKey, publicKey } = generateSshKeyPair({ comment: 'envboot prod' });
  */
 export function generateSshKeyPair(params: { comment?: string } = {}): SshKeyPair {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: params.comment ?? 'envboot' });
-  return { privateKey: pair.private, publicKey: pair.public.trim() };
+  return generateEd25519OpenSsh(params.comment ?? 'envboot');
 }
 
 /**
