@@ -43,7 +43,12 @@ async function badAddresses(count: number): Promise<{ addresses: Address[]; stop
     stops.push(() => host.stop());
     addresses.push({ value: host.hostname, port: host.port, scope: 'cloud-local' });
   }
-  return { addresses, stop: async () => void (await Promise.all(stops.map((s) => s()))) };
+  return {
+    addresses,
+    stop: async () => {
+      await Promise.all(stops.map((s) => s()));
+    },
+  };
 }
 
 interface Trial {
@@ -84,7 +89,7 @@ async function trial(waiter: Waiter, bad: readonly Address[], delayMs: number): 
 
 const envbootWaiter: Waiter = async ({ instance, hostKeys, signal }) => {
   const result = await waitSSH({ instance, user: 'root', privateKey: client.privateKey, hostKeys, nonce, signal, timeoutMs: 60_000 });
-  return { close: () => result.connection.close(), address: result.address };
+  return { close: () => { result.connection.close(); }, address: result.address };
 };
 
 /**
@@ -95,16 +100,16 @@ const jujuCadenceWaiter: Waiter = ({ instance, hostKeys, signal }) =>
   new Promise((resolve, reject) => {
     const tried = new Set<string>();
     const timers: NodeJS.Timeout[] = [];
-    let done = false;
+    const state = { done: false };
     const attempt = async (address: Address): Promise<void> => {
-      while (!done && !signal.aborted) {
+      while (!state.done && !signal.aborted) {
         try {
           const connection = await connectSsh({ host: address.value, port: address.port ?? 22, user: 'root', privateKey: client.privateKey, hostKeys, connectTimeoutMs: 120_000, signal });
-          const state = await readNonceState({ connection, nonce, nonceFile: '/var/lib/envboot/nonce', signal });
-          if (state === 'match' && !done) {
-            done = true;
+          const found = await readNonceState({ connection, nonce, nonceFile: '/var/lib/envboot/nonce', signal });
+          if (found === 'match' && !state.done) {
+            state.done = true;
             timers.forEach(clearTimeout);
-            resolve({ close: () => connection.close(), address });
+            resolve({ close: () => { connection.close(); }, address });
             return;
           }
           connection.close();
@@ -115,7 +120,7 @@ const jujuCadenceWaiter: Waiter = ({ instance, hostKeys, signal }) =>
       }
     };
     const refresh = async (): Promise<void> => {
-      if (done || signal.aborted) return;
+      if (state.done || signal.aborted) return;
       try {
         for (const address of (await instance.refresh({ signal })).addresses) {
           if (!tried.has(formatAddress(address))) {
@@ -124,7 +129,7 @@ const jujuCadenceWaiter: Waiter = ({ instance, hostKeys, signal }) =>
           }
         }
       } catch (error) {
-        reject(error as Error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
       timers.push(setTimeout(() => void refresh(), 10_000));
     };

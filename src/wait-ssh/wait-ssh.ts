@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   CancelledError,
   InstanceFailedError,
@@ -34,6 +35,8 @@ export async function waitSSH(params: WaitSshParams): Promise<WaitSshResult> {
   const started = Date.now();
   const tunables = params.tunables ?? {};
   const stop = new AbortController();
+  // Every attempt on every address listens on this one signal; dozens are expected.
+  setMaxListeners(0, stop.signal);
   const failures = new Map<string, LastFailure>();
   const attempts = new Set<string>();
   let winner: WaitSshResult | undefined;
