@@ -101,12 +101,13 @@ const jujuCadenceWaiter: Waiter = ({ instance, hostKeys, signal }) =>
     const tried = new Set<string>();
     const timers: NodeJS.Timeout[] = [];
     const state = { done: false };
+    const finished = (): boolean => state.done;
     const attempt = async (address: Address): Promise<void> => {
       while (!state.done && !signal.aborted) {
         try {
           const connection = await connectSsh({ host: address.value, port: address.port ?? 22, user: 'root', privateKey: client.privateKey, hostKeys, connectTimeoutMs: 120_000, signal });
           const found = await readNonceState({ connection, nonce, nonceFile: '/var/lib/envboot/nonce', signal });
-          if (found === 'match' && !state.done) {
+          if (found === 'match' && !finished()) {
             state.done = true;
             timers.forEach(clearTimeout);
             resolve({ close: () => { connection.close(); }, address });
