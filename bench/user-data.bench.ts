@@ -1,23 +1,14 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { renderScript, renderUserData, type CloudConfig } from '../cloudinit/index.js';
+import { generateSshKeyPair } from '../src/index.js';
 import { measure, printTable } from './harness.js';
-
-function openSshPublicKey(): string {
-  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  const type = Buffer.from('ssh-ed25519');
-  const u32 = (n: number): Buffer => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
-  return `ssh-ed25519 ${Buffer.concat([u32(type.length), type, u32(raw.length), raw]).toString('base64')} envboot`;
-}
 
 /** The minimal bootstrap user-data: client key, host key pair, nonce written last. */
 export function minimalBootstrapConfig(): CloudConfig {
-  const host = generateKeyPairSync('ed25519');
+  const host = generateSshKeyPair({ comment: 'host' });
   return {
-    ssh_authorized_keys: [openSshPublicKey()],
-    ssh_keys: {
-      ed25519_private: host.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-      ed25519_public: openSshPublicKey(),
-    },
+    ssh_authorized_keys: [generateSshKeyPair({ comment: 'client' }).publicKey],
+    ssh_keys: { ed25519_private: host.privateKey, ed25519_public: host.publicKey },
     write_files: [{ path: '/var/lib/envboot/nonce', content: randomBytes(16).toString('hex'), permissions: '0600', defer: true }],
   };
 }

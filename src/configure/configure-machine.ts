@@ -96,7 +96,7 @@ export async function configureMachine(params: ConfigureMachineParams): Promise<
       const status = result.exitCode === undefined ? `was killed by ${String(result.exitSignal)}` : `exited with status ${result.exitCode}`;
       const lines = tail.lines();
       throw new RemoteCommandError(
-        `configuring ${connection.address} failed: the script ${status}; last ${lines.length} lines of output:\n${lines.map((l) => `  ${l}`).join('\n')}`,
+        `configuring ${connection.address} failed: the script ${status}; last ${lines.length} lines of output:\n${indented(lines)}`,
         {
           address: connection.address,
           ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }),
@@ -109,7 +109,7 @@ export async function configureMachine(params: ConfigureMachineParams): Promise<
   } catch (error) {
     if (!isCancelled(error) || stopped === undefined) throw error;
     const lines = tail.lines();
-    const last = lines.length === 0 ? '' : `; last lines of output:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+    const last = lines.length === 0 ? '' : `; last lines of output:\n${indented(lines)}`;
     if (stopped === 'timeout') {
       throw new TimeoutError(`configuring ${connection.address} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped${last}`, { cause: error });
     }
@@ -144,4 +144,8 @@ function runner(script: string): string {
     'trap envboot_stop HUP INT TERM',
     'wait "$envboot_pid"',
   ].join('\n');
+}
+
+function indented(lines: readonly string[]): string {
+  return lines.map((line) => `  ${line}`).join('\n');
 }

@@ -35,12 +35,14 @@ export async function attemptAddress(address: Address, context: AttemptContext):
   let attempts = 0;
   while (!context.signal.aborted) {
     attempts += 1;
+    let backoff = retry;
     let connection: SshConnection | undefined;
     try {
-      const socket = await context.openSocket(address, context.signal).catch((error: unknown) => {
-        throw Object.assign(error as Error, { tcpLevel: true });
-      });
+      // A refused TCP connect is cheap, so it is retried on the short probe back-off.
+      backoff = probe;
+      const socket = await context.openSocket(address, context.signal);
       probe.reset();
+      backoff = retry;
       connection = await connectSsh({
         host: address.value,
         port: address.port ?? 22,
@@ -59,9 +61,8 @@ export async function attemptAddress(address: Address, context: AttemptContext):
     } catch (error) {
       connection?.close();
       if (stopped(context.signal) || isCancelled(error)) return;
-      const tcpLevel = (error as { tcpLevel?: boolean }).tcpLevel === true;
       context.onFailure({ address, reason: reasonOf(error), message: (error as Error).message, attempts });
-      await sleep((tcpLevel ? probe : retry).next(), context.signal);
+      await sleep(backoff.next(), context.signal);
     }
   }
 }
