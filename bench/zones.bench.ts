@@ -14,6 +14,7 @@ function inMemoryEnviron(placement: ReadonlyMap<string, string>): ZonedEnviron {
   const unsupported = (): Promise<never> => Promise.reject(new Error('not used by the benchmark'));
   return {
     provider: 'bench',
+    sshUser: 'ubuntu',
     environment: { name: 'bench', uuid: 'bench' },
     storage: () => {
       throw new Error('not used by the benchmark');

@@ -13,3 +13,4 @@ export { toCloudConfigYaml } from './cloud-config-yaml.js';
 export { renderUserData, type RenderUserDataOptions, type RenderedUserData, type UserDataScript } from './user-data.js';
 export { renderScript, type RenderScriptOptions } from './script/render-script.js';
 export { quote as shellQuote } from './script/shell-quote.js';
+export { parseUserData } from './parse-user-data.js';

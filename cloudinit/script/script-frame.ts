@@ -31,7 +31,8 @@ export function scriptHeader(options: FrameOptions): string[] {
   }
   lines.push(
     // Commands see the root prefix too (empty on a real machine), so tests can find their files.
-    `ENVBOOT_ROOT=${quote(options.rootPrefix)}`,
+    // A test SSH host exports its own ENVBOOT_ROOT; it wins, so a caller need not know it.
+    `ENVBOOT_ROOT=\${ENVBOOT_ROOT:-${quote(options.rootPrefix)}}`,
     'export ENVBOOT_ROOT',
     `envboot_log="$ENVBOOT_ROOT"${quote(options.logFile)}`,
     'envboot_current=start',

@@ -24,6 +24,12 @@ export interface Environ {
   /** The provider's registered name. */
   readonly provider: string;
   readonly environment: EnvironmentIdentity;
+  /**
+   * The user common code logs in as on this environment's machines (the default user of
+   * the image: `ubuntu` on Ubuntu clouds). When it is not `root`, configuration runs
+   * through `sudo -n`.
+   */
+  readonly sshUser: string;
 
   /**
    * The storage that holds this environment's provider-state. Cheap and synchronous: it

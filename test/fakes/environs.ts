@@ -12,6 +12,7 @@ export function plainEnviron(ids: readonly string[] = []): Environ {
   const storage = new MemoryStorage();
   return {
     provider: 'plain',
+    sshUser: 'ubuntu',
     environment,
     storage: () => storage,
     preflight: () => Promise.resolve({ warnings: [] }),
