@@ -12,7 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const compiled = path.join(root, 'dist', 'test');
+// ENVBOOT_BUILD_DIR lets parallel work compile to its own directory inside the repo.
+const compiled = path.join(process.env.ENVBOOT_BUILD_DIR ?? path.join(root, 'dist'), 'test');
 const only = process.argv.slice(2);
 const files = readdirSync(compiled, { recursive: true })
   .map(String)
