@@ -12,3 +12,7 @@ export * from './logging/index.js';
 export * from './ssh/index.js';
 export * from './wait-ssh/index.js';
 export * from './configure/index.js';
+export * from './provision/index.js';
+export * from './bootstrap/index.js';
+export * from './machines/index.js';
+export * from './destroy/index.js';

@@ -1,6 +1,7 @@
 import type { Storage } from '../../storage/index.js';
 import type { Constraints } from './constraints.js';
 import type { Hardware, Instance } from './instance.js';
+import type { ProviderCapabilities } from './provider.js';
 import type { EnvironmentIdentity } from './tags.js';
 
 /**
@@ -30,6 +31,8 @@ export interface Environ {
    * through `sudo -n`.
    */
   readonly sshUser: string;
+  /** The provider's declared capabilities (the same object as `Provider.capabilities`). */
+  readonly capabilities: ProviderCapabilities;
 
   /**
    * The storage that holds this environment's provider-state. Cheap and synchronous: it

@@ -12,3 +12,13 @@ export {
   type SaveStateParams,
   type UpdateStateParams,
 } from './provider-state.js';
+export {
+  forgetMachines,
+  machineRecords,
+  recordMachine,
+  reserveMachineIds,
+  type ForgetMachinesParams,
+  type MachineRecord,
+  type RecordMachineParams,
+  type ReserveMachineIdsParams,
+} from './machine-records.js';

@@ -13,6 +13,7 @@ export function plainEnviron(ids: readonly string[] = []): Environ {
   return {
     provider: 'plain',
     sshUser: 'ubuntu',
+    capabilities: { zones: true, firewall: false, instanceTypes: false, packageInstallation: false, tags: true, maxUserDataBytes: 16_384, userDataGzip: true },
     environment,
     storage: () => storage,
     preflight: () => Promise.resolve({ warnings: [] }),

@@ -1,0 +1,145 @@
+import type { CloudConfig } from '../../cloudinit/index.js';
+import { type Constraints, type Environ, type EnvironmentIdentity } from '../provider/index.js';
+import {
+  checkCloudConfigFor,
+  provisionMachine,
+  runPhase,
+  zonesInOrder,
+  type FlowEventSink,
+  type MachineTimeouts,
+  type PhaseTiming,
+  type ProvisionedMachine,
+} from '../provision/index.js';
+import { generateSshKeyPair, type SshKeyPair } from '../ssh/index.js';
+import { saveState } from '../state/index.js';
+import { signalOf } from '../util/optional.js';
+import { undoBootstrap } from './undo-bootstrap.js';
+import { planPlacement } from './plan-placement.js';
+
+export interface BootstrapParams {
+  readonly environ: Environ;
+  readonly constraints?: Constraints;
+  /** Start the controller in this zone only (no fail-over to others). */
+  readonly zone?: string;
+  /** The environment's client key; generated (and returned) when absent. */
+  readonly clientKey?: SshKeyPair;
+  /** The controller cloud-config, applied over SSH once the machine is verified. */
+  readonly controllerConfig?: CloudConfig;
+  readonly timeouts?: MachineTimeouts;
+  /** On failure, leave what was created (instance, state, resources) for debugging. */
+  readonly keepBroken?: boolean;
+  readonly onEvent?: FlowEventSink;
+  readonly signal?: AbortSignal;
+  /** Aborts the clean-up after a failure (the second Ctrl-C); what is left is reported. */
+  readonly cleanupSignal?: AbortSignal;
+}
+
+export interface BootstrapResult {
+  readonly environment: EnvironmentIdentity;
+  /** Machine `0`, verified and configured. */
+  readonly controller: ProvisionedMachine;
+  /** The client key that logs in to every machine of the environment. Secret. */
+  readonly clientKey: SshKeyPair;
+  readonly instanceType?: string;
+  /** Preflight warnings worth showing the operator. */
+  readonly warnings: readonly string[];
+  /** How long each phase took, in order. */
+  readonly phases: readonly PhaseTiming[];
+  readonly elapsedMs: number;
+}
+
+/**
+ * Bootstraps an environment: preflight; claim it with a create-only write of
+ * provider-state (a concurrent bootstrap of the same environment fails here with
+ * `ALREADY_BOOTSTRAPPED` and leaves nothing behind); prepare shared resources; start the
+ * controller with zone fail-over; record it; waitSSH; configure it.
+ *
+ * Everything up to the claim only reads, so bad input (constraints, zone, cloud-config)
+ * fails with nothing created. A failure or an abort after the claim undoes what this call
+ * created — the instance, its record, the shared resources, provider-state — unless
+ * `keepBroken`; the original error is rethrown and `cleanup.*` events say what happened.
+ *
+ * @example
+ * const result = await bootstrap({ environ, controllerConfig, onEvent: console.log, signal });
+ * console.log(result.controller.addresses);
+ */
+export async function bootstrap(params: BootstrapParams): Promise<BootstrapResult> {
+  const started = performance.now();
+  const { environ, onEvent } = params;
+  const timings: PhaseTiming[] = [];
+  const constraints = params.constraints ?? {};
+  const step = { onEvent, timings };
+  const plan = await runPhase({
+    ...step,
+    phase: 'preflight',
+    run: async () => {
+      const config =
+        params.controllerConfig === undefined
+          ? undefined
+          : checkCloudConfigFor({ config: params.controllerConfig, provider: environ.provider, capabilities: environ.capabilities, what: 'controller cloud-config' });
+      const checked = await environ.preflight(signalOf(params));
+      for (const message of checked.warnings) onEvent?.({ type: 'warning', message });
+      const placement = await planPlacement({ environ, constraints, ...(params.zone === undefined ? {} : { zone: params.zone }), ...signalOf(params) });
+      return { config, warnings: checked.warnings, placement };
+    },
+  });
+  if (plan.placement.instanceType !== undefined) {
+    onEvent?.({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.placement.instanceType });
+  }
+  await runPhase({
+    ...step,
+    phase: 'claim',
+    run: () =>
+      saveState({
+        storage: environ.storage(),
+        state: {
+          stateInstances: [],
+          fields: {
+            environment: { name: environ.environment.name, uuid: environ.environment.uuid },
+            provider: environ.provider,
+            'bootstrapped-at': new Date().toISOString(),
+          },
+        },
+        expect: 'create',
+        ...signalOf(params),
+      }),
+  });
+  try {
+    await runPhase({ ...step, phase: 'prepare', run: () => environ.prepare(signalOf(params)) });
+    const clientKey = params.clientKey ?? generateSshKeyPair({ comment: `envboot-${environ.environment.name}` });
+    const controller = await provisionMachine({
+      environ,
+      machineId: '0',
+      controller: true,
+      zones: zonesInOrder(plan.placement.zones),
+      constraints,
+      clientKey,
+      timings,
+      ...(plan.placement.instanceType === undefined ? {} : { instanceType: plan.placement.instanceType }),
+      ...(plan.config === undefined ? {} : { config: plan.config }),
+      ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
+      ...(params.keepBroken === undefined ? {} : { keepBroken: params.keepBroken }),
+      ...(onEvent === undefined ? {} : { onEvent }),
+      ...(params.cleanupSignal === undefined ? {} : { cleanupSignal: params.cleanupSignal }),
+      ...signalOf(params),
+    });
+    return {
+      environment: environ.environment,
+      controller,
+      clientKey,
+      warnings: plan.warnings,
+      phases: timings,
+      elapsedMs: Math.round(performance.now() - started),
+      ...(plan.placement.instanceType === undefined ? {} : { instanceType: plan.placement.instanceType }),
+    };
+  } catch (error) {
+    await undoBootstrap({
+      environ,
+      keepBroken: params.keepBroken === true,
+      timings,
+      ...(onEvent === undefined ? {} : { onEvent }),
+      ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
+    });
+    throw error;
+  }
+}

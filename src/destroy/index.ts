@@ -1,0 +1,1 @@
+export { destroy, type DestroyFailure, type DestroyParams, type DestroyResult } from './destroy.js';

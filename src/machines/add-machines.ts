@@ -1,0 +1,122 @@
+import type { CloudConfig } from '../../cloudinit/index.js';
+import { ConfigError, errorCodeOf, throwIfCancelled } from '../errors/index.js';
+import { hasInstanceTypes, type Constraints, type Environ } from '../provider/index.js';
+import {
+  checkCloudConfigFor,
+  chooseInstanceType,
+  provisionMachine,
+  type FlowEventSink,
+  type MachineTimeouts,
+  type PhaseTiming,
+  type ProvisionedMachine,
+} from '../provision/index.js';
+import type { SshKeyPair } from '../ssh/index.js';
+import { loadState, reserveMachineIds } from '../state/index.js';
+import { mapConcurrent } from '../util/map-concurrent.js';
+import { signalOf } from '../util/optional.js';
+import { planMachineZones } from './plan-zones.js';
+
+export interface AddMachinesParams {
+  readonly environ: Environ;
+  /** How many machines; 1 to 1,000. */
+  readonly count: number;
+  readonly constraints?: Constraints;
+  /** Zones the machines may go to; all available zones when absent or empty. */
+  readonly zones?: readonly string[];
+  /** The environment's client key (the one bootstrap used or returned). */
+  readonly clientKey: SshKeyPair;
+  /** Applied over SSH to each machine once verified. */
+  readonly config?: CloudConfig;
+  /** Machines provisioned at once. Default 10. */
+  readonly concurrency?: number;
+  readonly timeouts?: MachineTimeouts;
+  readonly keepBroken?: boolean;
+  readonly onEvent?: FlowEventSink;
+  readonly signal?: AbortSignal;
+  readonly cleanupSignal?: AbortSignal;
+}
+
+export interface MachineFailure {
+  readonly machineId: string;
+  readonly code: string;
+  readonly error: Error;
+}
+
+export interface AddMachinesResult {
+  /** The machines that came up, in machine-id order. */
+  readonly machines: readonly ProvisionedMachine[];
+  /** The machines that did not, each with why; their instances were removed (unless keepBroken). */
+  readonly failures: readonly MachineFailure[];
+  readonly instanceType?: string;
+  readonly phases: readonly PhaseTiming[];
+  readonly elapsedMs: number;
+}
+
+/**
+ * Adds machines to a bootstrapped environment, several at once: each gets its own id,
+ * host key and nonce, is placed by the zone chooser from the current allocation (least
+ * populated zone first, zones that just failed skipped), verified over SSH and
+ * configured. One machine's failure does not stop the others: the result lists both
+ * kinds, and a failed machine leaves nothing behind. Bad input (count, zones,
+ * constraints, cloud-config) fails before anything is created.
+ *
+ * @example
+ * const { machines, failures } = await addMachines({ environ, count: 3, clientKey, signal });
+ */
+export async function addMachines(params: AddMachinesParams): Promise<AddMachinesResult> {
+  const started = performance.now();
+  const { environ } = params;
+  if (!Number.isInteger(params.count) || params.count < 1 || params.count > 1000) {
+    throw new ConfigError(`cannot add ${String(params.count)} machines: the count must be a whole number from 1 to 1000`);
+  }
+  const constraints = params.constraints ?? {};
+  const config =
+    params.config === undefined
+      ? undefined
+      : checkCloudConfigFor({ config: params.config, provider: environ.provider, capabilities: environ.capabilities, what: 'machine cloud-config' });
+  await loadState({ storage: environ.storage(), ...signalOf(params) });
+  const instanceType = hasInstanceTypes(environ)
+    ? chooseInstanceType({ catalogue: await environ.instanceTypes(signalOf(params)), constraints }).name
+    : undefined;
+  const zones = await planMachineZones({ environ, allowed: params.zones ?? [], ...signalOf(params) });
+  const ids = await reserveMachineIds({ storage: environ.storage(), count: params.count, ...signalOf(params) });
+  const timings: PhaseTiming[] = [];
+  const settled = await mapConcurrent(ids, params.concurrency ?? 10, (machineId) => {
+    throwIfCancelled(params.signal, `adding machine ${machineId}`);
+    if (instanceType !== undefined) params.onEvent?.({ type: 'instance-type.chosen', machineId, instanceType });
+    return provisionMachine({
+      environ,
+      machineId,
+      controller: false,
+      zones: zones.pickerFor(instanceType),
+      constraints,
+      clientKey: params.clientKey,
+      timings,
+      ...(instanceType === undefined ? {} : { instanceType }),
+      ...(config === undefined ? {} : { config }),
+      ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
+      ...(params.keepBroken === undefined ? {} : { keepBroken: params.keepBroken }),
+      ...(params.onEvent === undefined ? {} : { onEvent: params.onEvent }),
+      ...(params.cleanupSignal === undefined ? {} : { cleanupSignal: params.cleanupSignal }),
+      ...signalOf(params),
+    });
+  });
+  const machines: ProvisionedMachine[] = [];
+  const failures: MachineFailure[] = [];
+  settled.forEach((outcome, index) => {
+    const machineId = ids[index] ?? String(index);
+    if (outcome.status === 'fulfilled') machines.push(outcome.value);
+    else failures.push({ machineId, code: errorCodeOf(outcome.reason) ?? 'UNKNOWN', error: asError(outcome.reason) });
+  });
+  return {
+    machines,
+    failures,
+    phases: timings,
+    elapsedMs: Math.round(performance.now() - started),
+    ...(instanceType === undefined ? {} : { instanceType }),
+  };
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}

@@ -1,0 +1,3 @@
+export { addMachines, type AddMachinesParams, type AddMachinesResult, type MachineFailure } from './add-machines.js';
+export { removeMachines, type RemoveMachinesParams, type RemoveMachinesResult } from './remove-machines.js';
+export { stopEach, type StopEachResult } from './stop-each.js';

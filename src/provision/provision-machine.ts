@@ -1,0 +1,174 @@
+import type { CloudConfig } from '../../cloudinit/index.js';
+import { configureMachine } from '../configure/index.js';
+import type { Address, Constraints, Environ, Hardware, Instance } from '../provider/index.js';
+import { machineTags } from '../provider/index.js';
+import { recordMachine } from '../state/index.js';
+import type { SshKeyPair } from '../ssh/index.js';
+import { signalOf } from '../util/optional.js';
+import { waitSSH, type WaitSshTunables } from '../wait-ssh/index.js';
+import { releaseMachine } from './release-machine.js';
+import type { FlowEventSink } from './events.js';
+import { machineUserData } from './machine-user-data.js';
+import { runPhase, type PhaseTiming } from './phase.js';
+import { startInZones } from './start-in-zones.js';
+import type { ZonePicker } from './zone-picker.js';
+
+/** Timing knobs shared by bootstrap and add-machine. */
+export interface MachineTimeouts {
+  /** The whole wait for SSH and the nonce. Default 10 minutes. */
+  readonly waitSshMs?: number;
+  /** The whole configure run. Default 30 minutes. */
+  readonly configureMs?: number;
+  readonly waitSshTunables?: WaitSshTunables;
+}
+
+export interface ProvisionMachineParams {
+  readonly environ: Environ;
+  readonly machineId: string;
+  /** Record the instance as a controller (`state-instances`) too. */
+  readonly controller: boolean;
+  readonly zones: ZonePicker;
+  readonly constraints: Constraints;
+  readonly instanceType?: string;
+  readonly clientKey: SshKeyPair;
+  /** Applied over SSH once the machine is verified; nothing runs when absent. */
+  readonly config?: CloudConfig;
+  readonly timeouts?: MachineTimeouts;
+  /** Leave a machine that failed half-way running, for debugging. */
+  readonly keepBroken?: boolean;
+  readonly onEvent?: FlowEventSink;
+  readonly timings: PhaseTiming[];
+  readonly signal?: AbortSignal;
+  /** Aborts the clean-up of a failed machine (the second Ctrl-C). */
+  readonly cleanupSignal?: AbortSignal;
+}
+
+/** A machine that started, proved itself over SSH and was configured. */
+export interface ProvisionedMachine {
+  readonly id: string;
+  readonly instance: Instance;
+  readonly zone?: string;
+  readonly addresses: readonly Address[];
+  readonly hardware?: Hardware;
+  /** Its host public keys: pin them for every later SSH connection. */
+  readonly hostKeys: readonly string[];
+  /** The address the verified connection went to. */
+  readonly connectedAddress: Address;
+}
+
+/**
+ * Steps 5–9 of the bootstrap flow for one machine: keys and nonce, minimal user-data,
+ * start with zone fail-over, record in provider-state, waitSSH, configure. When anything
+ * fails after the instance exists, the instance is stopped and its record removed before
+ * the error is rethrown (unless `keepBroken`), so no half-created machine is left.
+ */
+export async function provisionMachine(params: ProvisionMachineParams): Promise<ProvisionedMachine> {
+  const { environ, machineId, timings, onEvent } = params;
+  const phase = { machineId, onEvent, timings };
+  const secrets = await runPhase({
+    ...phase,
+    phase: 'generate-keys',
+    run: () =>
+      Promise.resolve(
+        machineUserData({ clientPublicKey: params.clientKey.publicKey, machineId, capabilities: environ.capabilities }),
+      ),
+  });
+  let instanceId: string | undefined;
+  try {
+    const started = await runPhase({
+      ...phase,
+      phase: 'start-instance',
+      run: () =>
+        startInZones({
+          environ,
+          machineId,
+          zones: params.zones,
+          constraints: params.constraints,
+          userData: secrets.userData,
+          tags: machineTags(environ.environment, machineId),
+          ...(params.instanceType === undefined ? {} : { instanceType: params.instanceType }),
+          ...(onEvent === undefined ? {} : { onEvent }),
+          ...signalOf(params),
+        }),
+    });
+    instanceId = started.instance.id;
+    const zone = started.instance.zone;
+    const hostKeys = [secrets.hostKey.publicKey];
+    await runPhase({
+      ...phase,
+      phase: 'record-state',
+      run: () =>
+        recordMachine({
+          storage: environ.storage(),
+          machine: { id: machineId, instanceId: started.instance.id, hostKeys, ...(zone === undefined ? {} : { zone }) },
+          controller: params.controller,
+          ...signalOf(params),
+        }),
+    });
+    const id = started.instance.id;
+    const waited = await runPhase({
+      ...phase,
+      phase: 'wait-ssh',
+      run: () =>
+        waitSSH({
+          instance: {
+            id,
+            refresh: async ({ signal }) => {
+              const [view] = await environ.instances({ ids: [id], ...signalOf({ signal }) });
+              return view ?? { status: 'terminated', addresses: [], statusMessage: 'the provider no longer lists it' };
+            },
+          },
+          user: environ.sshUser,
+          privateKey: params.clientKey.privateKey,
+          hostKeys,
+          nonce: secrets.nonce,
+          ...(params.timeouts?.waitSshMs === undefined ? {} : { timeoutMs: params.timeouts.waitSshMs }),
+          ...(params.timeouts?.waitSshTunables === undefined ? {} : { tunables: params.timeouts.waitSshTunables }),
+          onEvent: (event) => onEvent?.({ type: 'wait-ssh', machineId, event }),
+          ...signalOf(params),
+        }),
+    });
+    try {
+      const config = params.config;
+      if (config !== undefined) {
+        await runPhase({
+          ...phase,
+          phase: 'configure',
+          run: () =>
+            configureMachine({
+              connection: waited.connection,
+              config,
+              ...(params.timeouts?.configureMs === undefined ? {} : { timeoutMs: params.timeouts.configureMs }),
+              onEvent: (event) => onEvent?.({ type: 'configure', machineId, event }),
+              ...signalOf(params),
+            }),
+        });
+      }
+    } finally {
+      waited.connection.close();
+    }
+    const [latest] = await environ.instances({ ids: [id], ...signalOf(params) });
+    const instance = latest ?? started.instance;
+    const hardware = instance.hardware ?? started.hardware;
+    return {
+      id: machineId,
+      instance,
+      addresses: instance.addresses,
+      hostKeys,
+      connectedAddress: waited.address,
+      ...(instance.zone === undefined ? {} : { zone: instance.zone }),
+      ...(hardware === undefined ? {} : { hardware }),
+    };
+  } catch (error) {
+    await releaseMachine({
+      environ,
+      machineId,
+      ...(instanceId === undefined ? {} : { instanceId }),
+      keepBroken: params.keepBroken === true,
+      timings,
+      ...(onEvent === undefined ? {} : { onEvent }),
+      ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
+    });
+    throw error;
+  }
+}

@@ -1,0 +1,134 @@
+import type { Storage } from '../../storage/index.js';
+import { signalOf } from '../util/optional.js';
+import { updateState } from './provider-state.js';
+import type { ProviderState } from './state-document.js';
+
+/**
+ * What provider-state remembers of one machine, so that any client holding the
+ * environment's key can find, verify and reach it later: its instance, zone, and the
+ * host keys it was given (public halves only).
+ */
+export interface MachineRecord {
+  /** envboot's machine id: `0` for the controller, then `1`, `2`, … never reused. */
+  readonly id: string;
+  readonly instanceId: string;
+  readonly zone?: string;
+  /** The machine's host public keys (OpenSSH lines): what SSH to it must pin. */
+  readonly hostKeys: readonly string[];
+}
+
+const machinesKey = 'machines';
+const nextIdKey = 'next-machine-id';
+
+/** Every machine recorded in `state`, by machine id in numeric order. */
+export function machineRecords(state: ProviderState): MachineRecord[] {
+  const raw = state.fields[machinesKey];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const records: MachineRecord[] = [];
+  for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
+    const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown } | null;
+    if (entry === null || typeof entry !== 'object' || typeof entry['instance-id'] !== 'string') continue;
+    const hostKeys = Array.isArray(entry['host-keys']) ? entry['host-keys'].filter((k) => typeof k === 'string') : [];
+    records.push({
+      id,
+      instanceId: entry['instance-id'],
+      hostKeys,
+      ...(typeof entry.zone === 'string' ? { zone: entry.zone } : {}),
+    });
+  }
+  return records.sort((a, b) => Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : 1));
+}
+
+export interface ReserveMachineIdsParams {
+  readonly storage: Storage;
+  readonly count: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Takes the next `count` machine ids (compare-and-swap, so concurrent add-machine runs
+ * never get the same id). Ids are not given back when a machine fails: as in Juju, a
+ * machine id names one machine for ever.
+ */
+export async function reserveMachineIds(params: ReserveMachineIdsParams): Promise<string[]> {
+  let first = 0;
+  await updateState({
+    storage: params.storage,
+    update: (state) => {
+      first = nextMachineId(state);
+      return { ...state, fields: { ...state.fields, [nextIdKey]: first + params.count } };
+    },
+    ...signalOf(params),
+  });
+  return Array.from({ length: params.count }, (_, i) => String(first + i));
+}
+
+function nextMachineId(state: ProviderState): number {
+  const stored = state.fields[nextIdKey];
+  const recorded = machineRecords(state).map((m) => Number(m.id) + 1);
+  const fromField = typeof stored === 'number' && Number.isSafeInteger(stored) && stored >= 0 ? stored : 0;
+  return Math.max(fromField, ...recorded);
+}
+
+export interface RecordMachineParams {
+  readonly storage: Storage;
+  readonly machine: MachineRecord;
+  /** Also list the instance under `state-instances` (the controller). */
+  readonly controller?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** Adds or replaces one machine's record (and, for a controller, its state instance). */
+export function recordMachine(params: RecordMachineParams): Promise<ProviderState> {
+  const { machine } = params;
+  return updateState({
+    storage: params.storage,
+    update: (state) => {
+      const machines = { ...recordsField(state), [machine.id]: toYaml(machine) };
+      const stateInstances =
+        params.controller === true && !state.stateInstances.includes(machine.instanceId)
+          ? [...state.stateInstances, machine.instanceId]
+          : state.stateInstances;
+      return { stateInstances, fields: { ...state.fields, [machinesKey]: machines } };
+    },
+    ...signalOf(params),
+  });
+}
+
+export interface ForgetMachinesParams {
+  readonly storage: Storage;
+  /** Instance ids whose machines (and state instances) to remove. */
+  readonly instanceIds: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+/** Removes the machines running on the given instances; ids not recorded are ignored. */
+export function forgetMachines(params: ForgetMachinesParams): Promise<ProviderState> {
+  const gone = new Set(params.instanceIds);
+  return updateState({
+    storage: params.storage,
+    update: (state) => {
+      const machines = Object.fromEntries(
+        Object.entries(recordsField(state)).filter(([, value]) => !gone.has((value as { 'instance-id'?: string })['instance-id'] ?? '')),
+      );
+      return {
+        stateInstances: state.stateInstances.filter((id) => !gone.has(id)),
+        fields: { ...state.fields, [machinesKey]: machines },
+      };
+    },
+    ...signalOf(params),
+  });
+}
+
+function recordsField(state: ProviderState): Record<string, unknown> {
+  const raw = state.fields[machinesKey];
+  return raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+}
+
+function toYaml(machine: MachineRecord): Record<string, unknown> {
+  return {
+    'instance-id': machine.instanceId,
+    ...(machine.zone === undefined ? {} : { zone: machine.zone }),
+    'host-keys': [...machine.hostKeys],
+  };
+}
