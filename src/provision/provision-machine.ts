@@ -1,5 +1,6 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
 import { configureMachine } from '../configure/index.js';
+import { throwIfCancelled } from '../errors/index.js';
 import type { Address, Constraints, Environ, Hardware, Instance } from '../provider/index.js';
 import { machineTags } from '../provider/index.js';
 import { recordMachine } from '../state/index.js';
@@ -68,10 +69,10 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
   const secrets = await runPhase({
     ...phase,
     phase: 'generate-keys',
-    run: () =>
-      Promise.resolve(
-        machineUserData({ clientPublicKey: params.clientKey.publicKey, machineId, capabilities: environ.capabilities }),
-      ),
+    run: () => {
+      throwIfCancelled(params.signal, `generating keys for machine ${machineId}`);
+      return Promise.resolve(machineUserData({ clientPublicKey: params.clientKey.publicKey, machineId, capabilities: environ.capabilities }));
+    },
   });
   let instanceId: string | undefined;
   try {
