@@ -11,3 +11,18 @@ export {
 export { incrementCounter } from './cas-counter.js';
 export { SshTestHost, type SshTestHostParams } from './ssh-test-host.js';
 export { closedPort, startTarpit, type Tarpit } from './bad-addresses.js';
+export {
+  createFakeProvider,
+  fakeCapabilities,
+  fakeInstanceTypes,
+  FakeEnviron,
+  FakeMachine,
+  noFaults,
+  validateFakeConfig,
+  type CreateFakeProviderParams,
+  type FakeCall,
+  type FakeFaults,
+  type FakeProvider,
+  type FakeProviderConfig,
+  type FakeProviderContract,
+} from './fake-provider/index.js';

@@ -1,0 +1,94 @@
+import os from 'node:os';
+import { MemoryStorage, type Storage } from '../../../storage/index.js';
+import { throwIfCancelled } from '../../errors/index.js';
+import type { EnvironmentIdentity, OpenEnvironParams, Provider } from '../../provider/index.js';
+import { fakeCapabilities } from './capabilities.js';
+import { FakeCloud } from './fake-cloud.js';
+import { FakeEnviron } from './fake-environ.js';
+import { validateFakeConfig, type FakeProviderConfig } from './validate-config.js';
+
+export interface CreateFakeProviderParams {
+  /** The cloud's zones, in preference order. Default `zone-a`, `zone-b`, `zone-c`. */
+  readonly zones?: readonly string[];
+  /** Storage shared by every environment; default one `MemoryStorage` per environment. */
+  readonly storage?: Storage;
+  /** The clock rate-limit errors compute `earliestRetry` from. Default the real one. */
+  readonly now?: () => Date;
+}
+
+/** A `Provider` whose `open` is known to return a `FakeEnviron`. */
+export interface FakeProviderContract extends Provider<FakeProviderConfig> {
+  open(params: OpenEnvironParams<FakeProviderConfig>): Promise<FakeEnviron>;
+}
+
+/** A fake cloud, its provider, and the environments opened on it. */
+export interface FakeProvider {
+  /** The provider named `fake`, for registries and flows under test. */
+  readonly provider: FakeProviderContract;
+  /** Environments opened so far, by UUID. */
+  readonly environs: ReadonlyMap<string, FakeEnviron>;
+  /**
+   * Opens `environment` without going through config validation. Like `provider.open`,
+   * returns the same `FakeEnviron` for the same UUID every time, so that a test reaches
+   * the very environ the code under test opened: its `faults`, `calls` and machines. The
+   * first open of an environment decides its zones.
+   */
+  openEnviron(environment: EnvironmentIdentity, config?: FakeProviderConfig): FakeEnviron;
+  /** Closes every environment opened (stopping every machine). Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fault-injecting provider whose machines are real SSH servers on this host, booted
+ * from their user-data as cloud-init would: for testing bootstrap and destroy flows end to
+ * end without a cloud. See `FakeEnviron` for the environment and `FakeFaults` for faults.
+ *
+ * @example
+ * const fake = createFakeProvider();
+ * after(() => fake.close());
+ * const environ = await fake.provider.open({ environment, config: {}, dataDir });
+ * environ.faults.capacityZones.add('zone-a');
+ * const { instance } = await environ.startInstance({ machineId: '0', zone: 'zone-b', constraints: {}, userData, tags });
+ */
+export function createFakeProvider(params: CreateFakeProviderParams = {}): FakeProvider {
+  const cloud = new FakeCloud();
+  const environs = new Map<string, FakeEnviron>();
+  const zones = [...(params.zones ?? ['zone-a', 'zone-b', 'zone-c'])];
+  const sshUser = os.userInfo().username;
+  const openEnviron = (environment: EnvironmentIdentity, config: FakeProviderConfig = {}): FakeEnviron => {
+    const existing = environs.get(environment.uuid);
+    if (existing !== undefined) return existing;
+    const environ = new FakeEnviron({
+      cloud,
+      environment: { name: environment.name, uuid: environment.uuid },
+      zones: config.zones ?? zones,
+      storage: params.storage ?? new MemoryStorage({ name: `fake ${environment.name}` }),
+      sshUser,
+      now: params.now ?? (() => new Date()),
+    });
+    environs.set(environment.uuid, environ);
+    return environ;
+  };
+  const provider: FakeProviderContract = {
+    name: 'fake',
+    description: 'Fault-injecting fake cloud whose machines are SSH servers on this host (tests only)',
+    capabilities: fakeCapabilities,
+    validateConfig: ({ config }) => validateFakeConfig(config),
+    open: (open) => {
+      try {
+        throwIfCancelled(open.signal, 'opening fake environment');
+        return Promise.resolve(openEnviron(open.environment, open.config));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+  };
+  return {
+    provider,
+    environs,
+    openEnviron,
+    close: async () => {
+      await Promise.allSettled([...environs.values()].map((environ) => environ.close()));
+    },
+  };
+}

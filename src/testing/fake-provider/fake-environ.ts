@@ -1,0 +1,217 @@
+import type { Storage } from '../../../storage/index.js';
+import { throwIfCancelled } from '../../errors/index.js';
+import {
+  isOwnedBy,
+  type AllInstancesParams,
+  type AvailabilityZone,
+  type EnvironmentIdentity,
+  type Instance,
+  type InstancesParams,
+  type InstanceType,
+  type InstanceTypeCatalogue,
+  type PreflightParams,
+  type PreflightResult,
+  type PrepareParams,
+  type PrepareResult,
+  type StartInstanceParams,
+  type StartInstanceResult,
+  type StopInstancesParams,
+  type TeardownParams,
+  type TeardownResult,
+  type ZonedEnviron,
+} from '../../provider/index.js';
+import { delay, untilSettled } from './abortable.js';
+import { fakeCapabilities } from './capabilities.js';
+import type { FakeCloud } from './fake-cloud.js';
+import type { FakeMachine } from './fake-machine.js';
+import { checkCredentials, checkStartFaults, noFaults, type FakeFaults } from './faults.js';
+import { fakeInstanceTypes, hardwareOfType } from './instance-types.js';
+import { checkStartRequest } from './start-request.js';
+
+/** One call a `FakeEnviron` received, as recorded in `environ.calls`. */
+export interface FakeCall {
+  readonly method: string;
+  readonly ids?: readonly string[];
+  readonly zone?: string;
+  readonly machineId?: string;
+}
+
+export interface FakeEnvironParams {
+  readonly cloud: FakeCloud;
+  readonly environment: EnvironmentIdentity;
+  readonly zones: readonly string[];
+  readonly storage: Storage;
+  readonly sshUser: string;
+  readonly now: () => Date;
+}
+
+/**
+ * An environment on the fake cloud: the core contract plus zones and an instance-type
+ * catalogue, with faults a test can switch on at any time (`faults`) and a log of every
+ * call (`calls`; `storage()` is not a cloud call and is not logged). Machines are real
+ * SSH servers on 127.0.0.1 (see `FakeMachine`). Call `close()` when the test ends.
+ */
+export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
+  readonly provider = 'fake';
+  readonly capabilities = fakeCapabilities;
+  readonly environment: EnvironmentIdentity;
+  /**
+   * The OS user running the tests (`os.userInfo().username`), not an image's default user:
+   * the machines' SSH servers accept any user name but run every command as this process's
+   * user. So when tests run as root, configuration runs without `sudo`; as anyone else,
+   * common code uses `sudo -n`, which then needs passwordless sudo on this host.
+   */
+  readonly sshUser: string;
+  /** Faults to inject; mutable at any time. */
+  readonly faults: FakeFaults = noFaults();
+  /** Every call received, oldest first, failed and cancelled ones included. */
+  readonly calls: FakeCall[] = [];
+  readonly #cloud: FakeCloud;
+  readonly #zones: readonly string[];
+  readonly #storage: Storage;
+  readonly #now: () => Date;
+
+  constructor(params: FakeEnvironParams) {
+    this.#cloud = params.cloud;
+    this.environment = params.environment;
+    this.#zones = [...params.zones];
+    this.#storage = params.storage;
+    this.sshUser = params.sshUser;
+    this.#now = params.now;
+  }
+
+  storage(): Storage {
+    return this.#storage;
+  }
+
+  preflight(params: PreflightParams): Promise<PreflightResult> {
+    return this.#call({ method: 'preflight' }, params.signal, () => ({ warnings: [...this.faults.preflightWarnings] }));
+  }
+
+  prepare(params: PrepareParams): Promise<PrepareResult> {
+    return this.#call({ method: 'prepare' }, params.signal, () => {
+      const group = this.#cloud.securityGroup(this.environment.uuid);
+      return { resources: { securityGroup: group.id }, created: group.created };
+    });
+  }
+
+  /**
+   * Answers after `faults.startDelayMs` with a `pending` instance, then boots it in the
+   * background. Rejects, creating nothing, under the start faults, for an unknown zone or
+   * instance type, or when `tags` lack this environment's ownership tags.
+   */
+  startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
+    const call = { method: 'startInstance', machineId: params.machineId, ...(params.zone === undefined ? {} : { zone: params.zone }) };
+    return this.#call(call, params.signal, async () => {
+      await delay(this.faults.startDelayMs, params.signal, `starting machine ${params.machineId}`);
+      const zone = params.zone ?? this.#zones[0];
+      checkStartFaults(this.faults, { zone, now: this.#now() });
+      checkStartRequest({ start: params, zone, zones: this.#zones, environment: this.environment });
+      const hardware = hardwareOfType(params.instanceType ?? params.constraints.instanceType);
+      const machine = this.#cloud.createMachine({ tags: params.tags, zone, hardware });
+      machine.boot({
+        userData: params.userData,
+        defaultUser: this.sshUser,
+        bootDelayMs: this.faults.bootDelayMs,
+        failBoot: this.faults.failBoot,
+        deadCloudLocalAddress: this.faults.deadCloudLocalAddress,
+      });
+      return { instance: machine.view(), ...(hardware === undefined ? {} : { hardware }) };
+    });
+  }
+
+  /**
+   * Terminates the instances this environment owns among `ids`; the others, and those
+   * already gone, are success. With `faults.failStopIds`, stops the rest, then rejects
+   * naming the ids left running.
+   */
+  stopInstances(params: StopInstancesParams): Promise<void> {
+    return this.#call({ method: 'stopInstances', ids: [...params.ids] }, params.signal, async () => {
+      const owned = params.ids.flatMap((id) => this.#owned(id) ?? []);
+      const refused = owned.filter((m) => m.status !== 'terminated' && this.faults.failStopIds.has(m.id));
+      const stopped = Promise.all(owned.filter((m) => !refused.includes(m)).map((m) => m.stop()));
+      // Without waitUntilGone the hosts go away in the background; close() waits for them.
+      stopped.catch(() => undefined);
+      if (params.waitUntilGone === true) await untilSettled(stopped, params.signal, 'stopping instances');
+      if (refused.length > 0) {
+        const ids = refused.map((m) => m.id).join(', ');
+        throw new Error(`the fake cloud did not stop ${ids} (injected fault failStopIds); they are still running: retry stopInstances`);
+      }
+    });
+  }
+
+  instances(params: InstancesParams): Promise<readonly (Instance | undefined)[]> {
+    return this.#call({ method: 'instances', ids: [...params.ids] }, params.signal, () =>
+      params.ids.map((id) => this.#live(id)?.view()),
+    );
+  }
+
+  allInstances(params: AllInstancesParams): Promise<readonly Instance[]> {
+    return this.#call({ method: 'allInstances' }, params.signal, () =>
+      this.machines().flatMap((m) => (m.status === 'terminated' ? [] : [m.view()])),
+    );
+  }
+
+  teardown(params: TeardownParams): Promise<TeardownResult> {
+    return this.#call({ method: 'teardown' }, params.signal, () => {
+      const group = this.#cloud.deleteSecurityGroup(this.environment.uuid);
+      return { removed: group === undefined ? [] : [`security group ${group}`], failures: [] };
+    });
+  }
+
+  availabilityZones(params: { readonly signal?: AbortSignal }): Promise<readonly AvailabilityZone[]> {
+    return this.#call({ method: 'availabilityZones' }, params.signal, () =>
+      this.#zones.map((name) => ({ name, available: !this.faults.unavailableZones.has(name) })),
+    );
+  }
+
+  instanceZones(params: { readonly ids: readonly string[]; readonly signal?: AbortSignal }): Promise<readonly (string | undefined)[]> {
+    return this.#call({ method: 'instanceZones', ids: [...params.ids] }, params.signal, () =>
+      params.ids.map((id) => this.#live(id)?.zone),
+    );
+  }
+
+  deriveZones(params: {
+    readonly start: Omit<StartInstanceParams, 'signal' | 'userData'>;
+    readonly signal?: AbortSignal;
+  }): Promise<readonly string[]> {
+    const zone = params.start.zone;
+    return this.#call({ method: 'deriveZones', ...(zone === undefined ? {} : { zone }) }, params.signal, () =>
+      zone === undefined ? [] : [zone],
+    );
+  }
+
+  instanceTypes(params: { readonly signal?: AbortSignal }): Promise<readonly InstanceType[]> {
+    return this.#call({ method: 'instanceTypes' }, params.signal, () => fakeInstanceTypes);
+  }
+
+  /** Every machine this environment owns, terminated ones included, oldest first. */
+  machines(): FakeMachine[] {
+    return this.#cloud.machines().filter((m) => isOwnedBy(m.tags, this.environment));
+  }
+
+  /**
+   * Stops every machine of this environment and waits until their SSH servers, boot
+   * scripts and directories are gone. For test cleanup; idempotent.
+   */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.machines().map((m) => m.stop()));
+  }
+
+  async #call<T>(call: FakeCall, signal: AbortSignal | undefined, body: () => T | Promise<T>): Promise<T> {
+    this.calls.push(call);
+    throwIfCancelled(signal, `fake ${call.method}`);
+    checkCredentials(this.faults, this.environment);
+    return await body();
+  }
+
+  #owned(id: string): FakeMachine | undefined {
+    const machine = this.#cloud.machine(id);
+    return machine !== undefined && isOwnedBy(machine.tags, this.environment) ? machine : undefined;
+  }
+
+  #live(id: string): FakeMachine | undefined {
+    const machine = this.#owned(id);
+    return machine?.status === 'terminated' ? undefined : machine;
+  }
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after } from 'node:test';
+import { connectSsh, type FlowEvent, type ProvisionedMachine, type SshKeyPair } from '../../../src/index.js';
+import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
+
+/** A fresh environment on a fresh fake cloud, closed when the test file ends. */
+export function fakeEnvironment(name = 'test'): FakeEnviron {
+  const fake = createFakeProvider();
+  after(() => fake.close());
+  return fake.openEnviron({ name, uuid: randomUUID() });
+}
+
+/** Asserts the environment owns nothing: no instance, no provider-state, no shared resource. */
+export async function assertNothingLeft(environ: FakeEnviron): Promise<void> {
+  assert.deepEqual((await environ.allInstances({})).map((i) => i.id), [], 'instances left running');
+  assert.deepEqual((await environ.storage().list({})).objects.map((o) => o.key), [], 'objects left in storage');
+  assert.equal((await environ.prepare({})).created, true, 'the shared resources were left behind');
+  await environ.teardown({});
+}
+
+/** Runs a command on a provisioned machine over SSH, pinning its host key. */
+export async function runOn(machine: ProvisionedMachine, clientKey: SshKeyPair, user: string, command: string): Promise<string> {
+  const connection = await connectSsh({
+    host: machine.connectedAddress.value,
+    port: machine.connectedAddress.port ?? 22,
+    user,
+    privateKey: clientKey.privateKey,
+    hostKeys: machine.hostKeys,
+  });
+  try {
+    const result = await connection.exec({ command });
+    assert.equal(result.exitCode, 0, result.stderr.toString());
+    return result.stdout.toString();
+  } finally {
+    connection.close();
+  }
+}
+
+/** Collects events, and calls `on` for each as it arrives. */
+export function recorder(on?: (event: FlowEvent) => void): { events: FlowEvent[]; onEvent: (event: FlowEvent) => void } {
+  const events: FlowEvent[] = [];
+  return {
+    events,
+    onEvent: (event) => {
+      events.push(event);
+      on?.(event);
+    },
+  };
+}
