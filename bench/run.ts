@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark in one process and prints medians and ratios
  * side by side. Pass names to run only some: `npm run bench -- zones`.
  */
+import { benchLocal } from './local.bench.js';
 import { benchUserData } from './user-data.bench.js';
 import { benchWaitSsh } from './waitssh.bench.js';
 import { benchZones } from './zones.bench.js';
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   zones: benchZones,
   'user-data': benchUserData,
   waitssh: () => benchWaitSsh(),
+  local: () => benchLocal(),
 };
 
 const wanted = process.argv.slice(2);

@@ -76,7 +76,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       const config =
         params.controllerConfig === undefined
           ? undefined
-          : checkCloudConfigFor({ config: params.controllerConfig, provider: environ.provider, capabilities: environ.capabilities, what: 'controller cloud-config' });
+          : checkCloudConfigFor({ config: params.controllerConfig, environ, what: 'controller cloud-config' });
       const checked = await environ.preflight(signalOf(params));
       for (const message of checked.warnings) onEvent?.({ type: 'warning', message });
       const placement = await planPlacement({ environ, constraints, ...(params.zone === undefined ? {} : { zone: params.zone }), ...signalOf(params) });

@@ -73,7 +73,7 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
   const config =
     params.config === undefined
       ? undefined
-      : checkCloudConfigFor({ config: params.config, provider: environ.provider, capabilities: environ.capabilities, what: 'machine cloud-config' });
+      : checkCloudConfigFor({ config: params.config, environ, what: 'machine cloud-config' });
   await loadState({ storage: environ.storage(), ...signalOf(params) });
   const instanceType = hasInstanceTypes(environ)
     ? chooseInstanceType({ catalogue: await environ.instanceTypes(signalOf(params)), constraints }).name

@@ -1,4 +1,6 @@
+import type { CloudConfig } from '../../cloudinit/index.js';
 import type { Storage } from '../../storage/index.js';
+import type { Problem } from '../errors/index.js';
 import type { Constraints } from './constraints.js';
 import type { Hardware, Instance } from './instance.js';
 import type { ProviderCapabilities } from './provider.js';
@@ -39,6 +41,13 @@ export interface Environ {
    * does not create anything until written to.
    */
   storage(): Storage;
+
+  /**
+   * Optional: what in a cloud-config this provider's machines cannot do (no package
+   * installation, accounts or paths the machine lacks). Pure and synchronous; common code
+   * calls it before creating anything and refuses the config with every problem listed.
+   */
+  checkCloudConfig?(config: CloudConfig): readonly Problem[];
 
   /**
    * Checks, without creating anything, that the environment can be bootstrapped:

@@ -1,0 +1,150 @@
+import type { ChildProcess } from 'node:child_process';
+import { timingSafeEqual } from 'node:crypto';
+import net from 'node:net';
+import ssh2 from 'ssh2';
+
+export interface MachineSshParams {
+  /** The machine's host key (OpenSSH private key), from `ssh_keys.ed25519_private`. */
+  readonly hostKey: string;
+  /** Public keys that may log in as `root`. */
+  readonly authorizedKeys: readonly string[];
+  /** Starts a command inside the machine, in its own process group. */
+  readonly run: (command: string, env: Readonly<Record<string, string>>) => ChildProcess;
+}
+
+const forwardedSignals = new Set(['ABRT', 'ALRM', 'FPE', 'HUP', 'ILL', 'INT', 'KILL', 'PIPE', 'QUIT', 'SEGV', 'TERM', 'USR1', 'USR2']);
+const acceptedEnv = /^(LANG|LC_[A-Z]+)$/;
+
+/**
+ * A machine's SSH server: its own host key, public-key login as `root` only, `exec`
+ * requests run inside the machine (stdin streamed, signals forwarded to the command's
+ * process group, exit status or signal passed back, SIGHUP when the channel closes, as
+ * sshd does), and direct-tcpip forwarding to loopback only, so the machine can serve as
+ * a jump host. No shell, pty or SFTP. Sockets come from the agent's listeners through
+ * `accept`, so one server answers on both of the machine's addresses.
+ */
+export class MachineSsh {
+  readonly #server: ssh2.Server;
+  readonly #allowed: readonly ssh2.ParsedKey[];
+  readonly #run: MachineSshParams['run'];
+  readonly #clients = new Set<ssh2.Connection>();
+  readonly #children = new Set<ChildProcess>();
+  readonly #sockets = new Set<net.Socket>();
+
+  /** Throws when the host key or an authorized key cannot be parsed. */
+  constructor(params: MachineSshParams) {
+    this.#allowed = params.authorizedKeys.map(parsePublicKey);
+    this.#run = params.run;
+    this.#server = new ssh2.Server({ hostKeys: [params.hostKey] }, (client) => { this.#accept(client); });
+    this.#server.on('error', () => undefined);
+  }
+
+  /** Serves one accepted TCP connection. */
+  accept(socket: net.Socket): void {
+    this.#server.injectSocket(socket);
+  }
+
+  /** Ends every session, kills every command still running, closes forwarded sockets. */
+  close(): void {
+    for (const child of this.#children) killGroup(child, 'SIGKILL');
+    for (const socket of this.#sockets) socket.destroy();
+    for (const client of this.#clients) client.end();
+  }
+
+  #accept(client: ssh2.Connection): void {
+    this.#clients.add(client);
+    // ssh2's typings omit the server side's setNoDelay; every exchange would wait for a delayed ACK.
+    (client as unknown as { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
+    client.on('error', () => undefined);
+    client.on('close', () => this.#clients.delete(client));
+    client.on('authentication', (ctx) => {
+      if (ctx.method === 'publickey' && ctx.username === 'root' && this.#allowed.some((key) => matches(key, ctx))) ctx.accept();
+      else ctx.reject(['publickey']);
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => { this.#session(accept()); });
+      client.on('tcpip', (accept, reject, info) => { this.#forward(accept, reject, info); });
+    });
+  }
+
+  #session(session: ssh2.Session): void {
+    let child: ChildProcess | undefined;
+    const env: Record<string, string> = {};
+    session.on('env', (accept, reject, info) => {
+      if (acceptedEnv.test(info.key) && !info.val.includes('\0')) {
+        env[info.key] = info.val;
+        reply(accept);
+      } else {
+        reply(reject);
+      }
+    });
+    session.on('signal', (accept, reject, info) => {
+      if (child === undefined || !forwardedSignals.has(info.name)) { reply(reject); return; }
+      killGroup(child, `SIG${info.name}` as NodeJS.Signals);
+      reply(accept);
+    });
+    session.on('exec', (accept, _reject, info) => {
+      child = this.#exec(accept(), info.command, env);
+    });
+  }
+
+  #exec(channel: ssh2.ServerChannel, command: string, env: Readonly<Record<string, string>>): ChildProcess {
+    const child = this.#run(command, env);
+    this.#children.add(child);
+    channel.on('error', () => undefined);
+    child.on('error', () => undefined);
+    child.stdin?.on('error', () => undefined);
+    if (child.stdin !== null) channel.pipe(child.stdin);
+    child.stdout?.pipe(channel, { end: false });
+    child.stderr?.pipe(channel.stderr, { end: false });
+    channel.on('close', () => { killGroup(child, 'SIGHUP'); });
+    child.on('close', (code, signal) => {
+      this.#children.delete(child);
+      if (code !== null) channel.exit(code);
+      else channel.exit((signal ?? 'SIGKILL').replace(/^SIG/, ''), false, '');
+      channel.end();
+    });
+    return child;
+  }
+
+  #forward(accept: () => ssh2.ServerChannel, reject: () => void, info: ssh2.TcpipRequestInfo): void {
+    const host = info.destIP === 'localhost' ? '127.0.0.1' : info.destIP;
+    if (net.isIP(host) === 0 || !/^(127\.|::1$)/.test(host)) { reject(); return; }
+    const socket = net.connect({ host, port: info.destPort, noDelay: true });
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.once('error', () => { reject(); });
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      socket.on('error', () => undefined);
+      const channel = accept();
+      channel.on('error', () => undefined);
+      socket.pipe(channel).pipe(socket);
+    });
+  }
+}
+
+/** ssh2 passes no accept/reject callbacks when the client wants no reply, whatever its typings say. */
+function reply(callback: unknown): void {
+  if (typeof callback === 'function') (callback as () => void)();
+}
+
+function parsePublicKey(key: string): ssh2.ParsedKey {
+  const parsed = ssh2.utils.parseKey(key.trim());
+  if (parsed instanceof Error) throw new Error(`an authorized key is not an OpenSSH public key: ${parsed.message}`);
+  return parsed;
+}
+
+function matches(key: ssh2.ParsedKey, ctx: ssh2.PublicKeyAuthContext): boolean {
+  const blob = key.getPublicSSH();
+  if (ctx.key.algo !== key.type || ctx.key.data.length !== blob.length || !timingSafeEqual(ctx.key.data, blob)) return false;
+  return ctx.signature === undefined || ctx.blob === undefined || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,210 @@
+import { mkdir } from 'node:fs/promises';
+import type net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseUserData, type CloudConfig } from '../../../cloudinit/index.js';
+import type { Hardware, Instance } from '../../../src/index.js';
+import { machineDir, type LocalLayout } from '../layout.js';
+import { isAlive } from '../process-identity.js';
+import { removeTree } from '../remove-tree.js';
+import { applyUserData, BootError, sshIdentityOf } from './first-boot.js';
+import { closeServer, listenOnLoopbackPair } from './loopback-listeners.js';
+import { MachineSsh } from './machine-ssh.js';
+import { saveRecord, type MachineRecord } from './machine-record.js';
+import { planMounts } from './sandbox-plan.js';
+import { adoptHolder, execInMachine, killHolder, killLeftHolder, startHolder, type Holder } from './sandbox.js';
+
+/** What every machine of one agent shares. */
+export interface MachineContext {
+  readonly layout: LocalLayout;
+  readonly privileged: boolean;
+  /** Loopback addresses the agent's machines other than `except` hold. */
+  readonly takenAddresses: (except: string) => ReadonlySet<string>;
+  readonly log: (message: string) => void;
+  readonly hardware: Hardware;
+}
+
+/**
+ * One machine in the agent: its sandbox (the `unshare` holder), its SSH server on two
+ * loopback addresses, its first boot, and its record on disk. `boot` never throws: a
+ * failure becomes status `failed` with the reason. `stop` waits for a boot in progress
+ * to give up, then releases everything boot acquired, so nothing is left behind.
+ */
+export class Machine {
+  readonly record: MachineRecord;
+  readonly #context: MachineContext;
+  readonly #abort = new AbortController();
+  #booting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #holder: Holder | undefined;
+  #ssh: MachineSsh | undefined;
+  #listeners: readonly net.Server[] = [];
+  #failed = false;
+  /** Record writes, one after another, so that `stop` can wait for the last before removing the directory. */
+  #saving: Promise<void> = Promise.resolve();
+
+  constructor(record: MachineRecord, context: MachineContext) {
+    // A restored record may say running: not until the SSH server listens again.
+    if (record.status === 'running') record.status = 'pending';
+    this.record = record;
+    this.#context = context;
+  }
+
+  get dir(): string {
+    return machineDir(this.#context.layout, this.record.id);
+  }
+
+  instance(): Instance {
+    const { record } = this;
+    return {
+      id: record.id,
+      status: this.#abort.signal.aborted ? 'stopping' : record.status,
+      addresses: record.status === 'failed' ? [] : record.addresses,
+      zone: record.zone,
+      hardware: this.#context.hardware,
+      tags: record.tags,
+      ...(record.statusMessage === undefined ? {} : { statusMessage: record.statusMessage }),
+    };
+  }
+
+  /** Boots (or, after an agent restart, re-attaches to) the machine, once. */
+  boot(): Promise<void> {
+    if (this.record.status !== 'failed') this.#booting ??= this.#boot().catch((error: unknown) => this.#fail(error));
+    return this.#booting ?? Promise.resolve();
+  }
+
+  /** Kills every process of the machine, closes its SSH server and removes its files; once, however often called. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop().catch((error: unknown) => {
+      this.#stopping = undefined;
+      throw error;
+    });
+    return this.#stopping;
+  }
+
+  /** Notices a sandbox that ended behind the agent's back (one adopted after an agent restart; own children report their exit). */
+  checkAlive(): void {
+    const holder = this.#holder;
+    if (holder === undefined || holder.child !== undefined || this.#abort.signal.aborted || isAlive(holder.process)) return;
+    void this.#onHolderExit(null, null);
+  }
+
+  async #stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#booting;
+    await this.#release();
+    await this.#saving.catch(() => undefined);
+    await removeTree(this.dir);
+  }
+
+  async #boot(): Promise<void> {
+    const { record } = this;
+    const config = record.userData === undefined ? undefined : parseUserData(Buffer.from(record.userData, 'base64'));
+    if (config !== undefined && record.hostPrivateKey === undefined) {
+      Object.assign(record, sshIdentityOf(config));
+      await this.#save();
+    }
+    if (record.hostPrivateKey === undefined) throw new BootError('the machine has no host key and no user-data to take one from');
+    const ssh = new MachineSsh({ hostKey: record.hostPrivateKey, authorizedKeys: record.authorizedKeys, run: (command, env) => this.#exec(command, env) });
+    this.#ssh = ssh;
+    const holder = await this.#sandbox();
+    this.#throwIfStopping();
+    const pair = await listenOnLoopbackPair({
+      onConnection: (socket) => { ssh.accept(socket); },
+      taken: this.#context.takenAddresses(record.id),
+      ...(record.addresses.length === 2 ? { preferred: { addresses: record.addresses.map((a) => a.value), port: record.addresses[0]?.port ?? 0 } } : {}),
+    });
+    this.#listeners = pair.servers;
+    this.#throwIfStopping();
+    record.addresses = [
+      { value: pair.addresses[0], scope: 'public', port: pair.port },
+      { value: pair.addresses[1], scope: 'cloud-local', port: pair.port },
+    ];
+    await this.#save();
+    if (config !== undefined && !record.firstBootDone) await this.#firstBoot(holder, config);
+    this.#throwIfStopping();
+    record.status = 'running';
+    await this.#save();
+  }
+
+  async #firstBoot(holder: Holder, config: CloudConfig): Promise<void> {
+    await sleep(this.record.bootDelayMs, undefined, { signal: this.#abort.signal });
+    await applyUserData({ holder, config, consoleLog: path.join(this.dir, 'console.log'), signal: this.#abort.signal });
+    this.record.firstBootDone = true;
+    delete this.record.userData;
+  }
+
+  async #sandbox(): Promise<Holder> {
+    const fsDir = path.join(this.dir, 'fs');
+    const adopted = this.record.holder === undefined ? undefined : adoptHolder(this.record.holder, fsDir);
+    if (adopted !== undefined) {
+      this.#holder = adopted;
+      this.#context.log(`machine ${this.record.id}: adopted its running sandbox (pid ${adopted.process.pid})`);
+      return adopted;
+    }
+    await mkdir(fsDir, { recursive: true, mode: 0o755 });
+    const holder = await startHolder({
+      setupScript: this.#context.layout.setupScript,
+      fsDir,
+      hostname: this.record.id,
+      hide: this.#context.layout.dataDir,
+      mounts: planMounts({ fsDir, privileged: this.#context.privileged }),
+      signal: this.#abort.signal,
+    });
+    this.#holder = holder;
+    for (const warning of holder.warnings) this.#context.log(`machine ${this.record.id}: ${warning}`);
+    holder.child?.on('exit', (code, signal) => void this.#onHolderExit(code, signal));
+    this.record.holder = holder.process;
+    await this.#save();
+    return holder;
+  }
+
+  #exec(command: string, env: Readonly<Record<string, string>>): ReturnType<typeof execInMachine> {
+    if (this.#holder === undefined) throw new BootError('the machine is not running');
+    return execInMachine(this.#holder, command, { env });
+  }
+
+  async #fail(error: unknown): Promise<void> {
+    if (this.#abort.signal.aborted || this.#failed) return;
+    this.#failed = true;
+    const message = error instanceof BootError ? error.message : `the machine could not start: ${(error as Error).message}`;
+    this.#context.log(`machine ${this.record.id} failed: ${message}`);
+    await this.#release().catch((cause: unknown) => { this.#context.log(`machine ${this.record.id}: ${String(cause)}`); });
+    this.record.status = 'failed';
+    this.record.statusMessage = message;
+    delete this.record.userData;
+    await this.#save().catch(() => undefined);
+  }
+
+  async #onHolderExit(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    if (this.#abort.signal.aborted || this.#failed) return;
+    const how = code === null ? (signal === null ? 'gone' : `killed by ${signal}`) : `exit status ${code}`;
+    await this.#fail(new BootError(`the machine's sandbox ended unexpectedly (${how}); stop it and start a new one`));
+  }
+
+  /** Closes the SSH server and kills the sandbox; the record stays. */
+  async #release(): Promise<void> {
+    this.#ssh?.close();
+    this.#ssh = undefined;
+    await Promise.all(this.#listeners.map(closeServer));
+    this.#listeners = [];
+    const holder = this.#holder;
+    this.#holder = undefined;
+    if (holder !== undefined) await killHolder(holder);
+    // A sandbox a previous agent left and this one never adopted (failed before it could).
+    else if (this.record.holder !== undefined) await killLeftHolder(this.record.holder, path.join(this.dir, 'fs'));
+  }
+
+  /** Between boot steps: a stop or a failure meanwhile ends the boot (and `stop`/`#fail` release what it got). */
+  #throwIfStopping(): void {
+    if (this.#abort.signal.aborted) throw new BootError('stopped while booting');
+    if (this.#failed) throw new BootError(this.record.statusMessage ?? 'failed while booting');
+  }
+
+  #save(): Promise<void> {
+    this.#saving = this.#saving
+      .catch(() => undefined)
+      .then(() => (this.#abort.signal.aborted ? undefined : saveRecord(this.#context.layout, this.record)));
+    return this.#saving;
+  }
+}

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Where an environment's local things live. Everything is under `dataDir`, except the
+ * agent's socket when `<dataDir>/agent.sock` would be too long for a Unix socket.
+ *
+ * ```
+ * <dataDir>/storage/                  provider-state (FilesystemStorage; removed by common code)
+ * <dataDir>/agent.json                the running agent: pid, socket (written by the agent)
+ * <dataDir>/agent.log                 the agent's log
+ * <dataDir>/agent.lock/               held while an agent is being started (proper-lockfile)
+ * <dataDir>/sandbox-setup.sh          the script that builds a machine's filesystem view
+ * <dataDir>/used-ids                  every instance id ever given out, so none is reused
+ * <dataDir>/machines/<id>/machine.json  the machine's record (0600: it holds the host key)
+ * <dataDir>/machines/<id>/console.log   output of the first-boot configuration
+ * <dataDir>/machines/<id>/fs/         the machine's own files (overlay layers, own dirs, /tmp)
+ * ```
+ */
+export interface LocalLayout {
+  readonly dataDir: string;
+  readonly storage: string;
+  readonly agentInfo: string;
+  readonly agentLog: string;
+  /** What proper-lockfile locks; the lock itself is the directory `<agentLock>.lock`. */
+  readonly agentLock: string;
+  readonly setupScript: string;
+  readonly usedIds: string;
+  readonly machines: string;
+}
+
+/** The longest Unix socket path we use: sun_path holds 108 bytes with the final NUL, less a margin. */
+const maxSocketPathBytes = 100;
+
+export function layoutFor(dataDir: string): LocalLayout {
+  const dir = path.resolve(dataDir);
+  return {
+    dataDir: dir,
+    storage: path.join(dir, 'storage'),
+    agentInfo: path.join(dir, 'agent.json'),
+    agentLog: path.join(dir, 'agent.log'),
+    agentLock: path.join(dir, 'agent'),
+    setupScript: path.join(dir, 'sandbox-setup.sh'),
+    usedIds: path.join(dir, 'used-ids'),
+    machines: path.join(dir, 'machines'),
+  };
+}
+
+export function machineDir(layout: LocalLayout, id: string): string {
+  return path.join(layout.machines, id);
+}
+
+export function machineRecordFile(layout: LocalLayout, id: string): string {
+  return path.join(layout.machines, id, 'machine.json');
+}
+
+/**
+ * `<dataDir>/agent.sock`, or, when that is too long for a Unix socket, a short path in
+ * the temporary directory derived from the data directory, so every process finds the
+ * same one.
+ */
+export function socketPathFor(dataDir: string, temporaryDir: string = tmpdir()): string {
+  const preferred = path.join(path.resolve(dataDir), 'agent.sock');
+  if (Buffer.byteLength(preferred) <= maxSocketPathBytes) return preferred;
+  const digest = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 20);
+  return path.join(temporaryDir, `envboot-local-${digest}.sock`);
+}

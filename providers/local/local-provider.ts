@@ -1,0 +1,32 @@
+import { CancelledError, type Provider } from '../../src/index.js';
+import { localCapabilities } from './capabilities.js';
+import { validateLocalConfig, type LocalConfig } from './config.js';
+import { LocalEnviron } from './local-environ.js';
+
+/**
+ * The `local` provider: machines are isolated sandboxes on this host, reached over real
+ * SSH on loopback addresses, in simulated zones. Packages cannot be installed (the
+ * machines share the host's read-only /usr); see `checkLocalCloudConfig`.
+ *
+ * @example
+ * const checked = localProvider.validateConfig({ config: { zones: ['a', 'b'] } });
+ * if (!checked.ok) throw new ConfigError('invalid local config', { problems: checked.problems });
+ * const environ = await localProvider.open({ environment, config: checked.config, dataDir });
+ */
+export const localProvider: Provider<LocalConfig> = {
+  name: 'local',
+  description: 'sandboxes on this host (user namespaces) with real SSH on loopback addresses; no cloud, no root',
+  capabilities: localCapabilities,
+  validateConfig: ({ config }) => validateLocalConfig(config),
+  open: (params) => {
+    if (params.signal?.aborted === true) return Promise.reject(new CancelledError('opening the local environment cancelled', { cause: params.signal.reason }));
+    return Promise.resolve(
+      new LocalEnviron({
+        environment: params.environment,
+        config: params.config,
+        dataDir: params.dataDir,
+        ...(params.logger === undefined ? {} : { logger: params.logger }),
+      }),
+    );
+  },
+};

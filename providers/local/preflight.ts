@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CancelledError, ConfigError, type PreflightResult } from '../../src/index.js';
+import { removeTree } from './remove-tree.js';
+
+const probeScript = [
+  'mkdir "$1/lower" "$1/upper" "$1/work" "$1/merged"',
+  'if err=$(mount -t overlay overlay -o "lowerdir=$1/lower,upperdir=$1/upper,workdir=$1/work,userxattr" "$1/merged" 2>&1); then echo overlay-ok; else echo "overlay-no $err"; fi',
+].join('\n');
+
+/**
+ * Checks that this host can make local machines, creating nothing that outlives the
+ * check: util-linux's `unshare` and `nsenter`, and an unprivileged user, mount and PID
+ * namespace with its own /proc. Throws `CONFIG_INVALID` naming the cause and the fix;
+ * a missing overlayfs only warns (machines then get plain directories).
+ */
+export async function checkSandboxSupport(signal?: AbortSignal): Promise<PreflightResult> {
+  const missing = ['unshare', 'nsenter'].filter((tool) => findTool(tool) === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `the local provider needs ${missing.join(' and ')} from util-linux, which ${missing.length === 1 ? 'is' : 'are'} not on PATH; install util-linux (e.g. apt-get install util-linux)`,
+    );
+  }
+  const scratch = await mkdtemp(path.join(tmpdir(), 'envboot-local-preflight-'));
+  try {
+    const args = ['--user', '--map-root-user', '--mount', '--pid', '--uts', '--fork', '--mount-proc', '--propagation', 'private'];
+    const result = await run('unshare', [...args, '--', '/bin/sh', '-c', probeScript, 'probe', scratch], signal);
+    if (result.error !== undefined) throw new ConfigError(namespaceFailure(result.stderr), { cause: result.error });
+    const overlay = result.stdout.trim();
+    if (overlay.startsWith('overlay-ok')) return { warnings: [] };
+    return {
+      warnings: [
+        `overlayfs is not available in user namespaces here (${overlay.replace(/^overlay-no\s*/, '') || 'no reason given'}): ` +
+          "local machines get a copy of the host's /etc, a fresh /var and empty /usr/local, /opt and /srv instead of copy-on-write views of the host's",
+      ],
+    };
+  } finally {
+    await removeTree(scratch);
+  }
+}
+
+/** The cause of a failed `unshare`, with the setting that fixes it. */
+export function namespaceFailure(stderr: string, read: (file: string) => string | undefined = readSetting): string {
+  const lead = `this host cannot make local machines: unshare --user --mount --pid --uts failed (${stderr.trim() || 'no message'})`;
+  if (read('/proc/sys/user/max_user_namespaces') === '0') {
+    return `${lead}; user namespaces are disabled: sysctl user.max_user_namespaces is 0 (raise it: sudo sysctl -w user.max_user_namespaces=15000)`;
+  }
+  if (read('/proc/sys/kernel/unprivileged_userns_clone') === '0' && process.getuid?.() !== 0) {
+    return `${lead}; unprivileged user namespaces are disabled (enable them: sudo sysctl -w kernel.unprivileged_userns_clone=1)`;
+  }
+  if (read('/proc/sys/kernel/apparmor_restrict_unprivileged_userns') === '1') {
+    return (
+      `${lead}; AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1): ` +
+      'allow them with sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or give node an AppArmor profile with "userns,"'
+    );
+  }
+  return `${lead}; inside a container, allow user namespaces (e.g. a seccomp profile permitting unshare/clone with CLONE_NEWUSER), or use another provider`;
+}
+
+/** The absolute path of a tool on PATH or in the sbin directories. */
+export function findTool(tool: string): string | undefined {
+  const dirs = [...(process.env['PATH'] ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'].filter((dir) => dir !== '');
+  for (const dir of dirs) {
+    try {
+      accessSync(path.join(dir, tool), constants.X_OK);
+      return path.join(dir, tool);
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+function readSetting(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function run(command: string, args: string[], signal?: AbortSignal): Promise<{ stdout: string; stderr: string; error?: Error }> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { timeout: 10_000, ...(signal === undefined ? {} : { signal }) }, (error, stdout, stderr) => {
+      if (signal?.aborted === true) { reject(new CancelledError('local provider preflight cancelled', { cause: signal.reason })); return; }
+      resolve({ stdout, stderr, ...(error === null ? {} : { error }) });
+    });
+  });
+}
