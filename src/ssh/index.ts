@@ -4,3 +4,4 @@ export { fingerprint, generateSshKeyPair, publicKeyBlob, writePrivateKeyFile, ty
 export { SshConnection } from './ssh-connection.js';
 export { parseHostSpec, type HostSpec, type SshTarget } from './ssh-target.js';
 export { uploadFile, type UploadFileParams } from './upload.js';
+export { authorizedKeyMatches, parseAuthorizedKey } from './server-auth.js';

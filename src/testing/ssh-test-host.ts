@@ -3,9 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { generateSshKeyPair, type SshKeyPair } from '../ssh/keys.js';
+import { authorizedKeyMatches, parseAuthorizedKey } from '../ssh/server-auth.js';
+import { killProcessGroup } from '../util/kill-group.js';
 
 export interface SshTestHostParams {
   /** Public keys (OpenSSH lines) allowed to log in; others are refused. */
@@ -54,7 +55,7 @@ export class SshTestHost {
   static async start(params: SshTestHostParams): Promise<SshTestHost> {
     const hostKey = params.hostKey ?? generateSshKeyPair({ comment: 'envboot-test-host' });
     const root = await mkdtemp(path.join(tmpdir(), 'envboot-ssh-host-'));
-    const allowed = params.authorizedKeys.map((key) => parsePublic(key));
+    const allowed = params.authorizedKeys.map((key) => parseAuthorizedKey(key));
     const started: { host?: SshTestHost } = {};
     const server = new ssh2.Server({ hostKeys: [hostKey.privateKey] }, (client) => {
       if (started.host === undefined) client.end();
@@ -89,7 +90,7 @@ export class SshTestHost {
 
   /** Stops listening, ends every session and process, and removes the host's directory. */
   async stop(): Promise<void> {
-    for (const child of this.#children) killGroup(child, 'SIGKILL');
+    for (const child of this.#children) killProcessGroup(child, 'SIGKILL', { afterExit: true });
     for (const socket of this.#sockets) socket.destroy();
     for (const client of this.#clients) client.end();
     await new Promise<void>((resolve) => this.#server.close(() => { resolve(); }));
@@ -103,7 +104,7 @@ export class SshTestHost {
     client.on('error', () => undefined);
     client.on('close', () => this.#clients.delete(client));
     client.on('authentication', (ctx) => {
-      if (ctx.method === 'publickey' && allowed.some((key) => matches(key, ctx))) ctx.accept();
+      if (ctx.method === 'publickey' && allowed.some((key) => authorizedKeyMatches(key, ctx))) ctx.accept();
       else ctx.reject(['publickey']);
     });
     client.on('ready', () => {
@@ -111,7 +112,7 @@ export class SshTestHost {
         const session = accept();
         let child: ChildProcess | undefined;
         session.on('signal', (_accept, _reject, info: { name: string }) => {
-          if (child !== undefined) killGroup(child, `SIG${info.name}` as NodeJS.Signals);
+          if (child !== undefined) killProcessGroup(child, `SIG${info.name}` as NodeJS.Signals);
         });
         session.on('exec', (acceptExec, _reject, info: { command: string }) => {
           child = this.#run(acceptExec(), info.command);
@@ -148,7 +149,7 @@ export class SshTestHost {
     child.stdout.pipe(channel, { end: false });
     child.stderr.pipe(channel.stderr, { end: false });
     channel.on('close', () => {
-      killGroup(child, 'SIGHUP');
+      killProcessGroup(child, 'SIGHUP', { afterExit: true });
     });
     child.on('close', (code, signal) => {
       this.#children.delete(child);
@@ -157,25 +158,5 @@ export class SshTestHost {
       channel.end();
     });
     return child;
-  }
-}
-
-function parsePublic(key: string): ssh2.ParsedKey {
-  const parsed = ssh2.utils.parseKey(key);
-  if (parsed instanceof Error) throw parsed;
-  return parsed;
-}
-
-function matches(key: ssh2.ParsedKey, ctx: ssh2.PublicKeyAuthContext): boolean {
-  const blob = key.getPublicSSH();
-  if (ctx.key.algo !== key.type || ctx.key.data.length !== blob.length || !timingSafeEqual(ctx.key.data, blob)) return false;
-  return ctx.signature === undefined || ctx.blob === undefined || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo);
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
   }
 }

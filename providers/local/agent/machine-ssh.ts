@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import ssh2 from 'ssh2';
+// Direct module paths, not the package root: the agent stays lean without the whole library.
+import { authorizedKeyMatches, parseAuthorizedKey } from '../../../src/ssh/server-auth.js';
+import { killProcessGroup } from '../../../src/util/kill-group.js';
 
 export interface MachineSshParams {
   /** The machine's host key (OpenSSH private key), from `ssh_keys.ed25519_private`. */
@@ -33,7 +35,7 @@ export class MachineSsh {
 
   /** Throws when the host key or an authorized key cannot be parsed. */
   constructor(params: MachineSshParams) {
-    this.#allowed = params.authorizedKeys.map(parsePublicKey);
+    this.#allowed = params.authorizedKeys.map(parseAuthorizedKey);
     this.#run = params.run;
     this.#server = new ssh2.Server({ hostKeys: [params.hostKey] }, (client) => { this.#accept(client); });
     this.#server.on('error', () => undefined);
@@ -46,7 +48,7 @@ export class MachineSsh {
 
   /** Ends every session, kills every command still running, closes forwarded sockets. */
   close(): void {
-    for (const child of this.#children) killGroup(child, 'SIGKILL');
+    for (const child of this.#children) killProcessGroup(child, 'SIGKILL');
     for (const socket of this.#sockets) socket.destroy();
     for (const client of this.#clients) client.end();
   }
@@ -58,7 +60,7 @@ export class MachineSsh {
     client.on('error', () => undefined);
     client.on('close', () => this.#clients.delete(client));
     client.on('authentication', (ctx) => {
-      if (ctx.method === 'publickey' && ctx.username === 'root' && this.#allowed.some((key) => matches(key, ctx))) ctx.accept();
+      if (ctx.method === 'publickey' && ctx.username === 'root' && this.#allowed.some((key) => authorizedKeyMatches(key, ctx))) ctx.accept();
       else ctx.reject(['publickey']);
     });
     client.on('ready', () => {
@@ -80,7 +82,7 @@ export class MachineSsh {
     });
     session.on('signal', (accept, reject, info) => {
       if (child === undefined || !forwardedSignals.has(info.name)) { reply(reject); return; }
-      killGroup(child, `SIG${info.name}` as NodeJS.Signals);
+      killProcessGroup(child, `SIG${info.name}` as NodeJS.Signals);
       reply(accept);
     });
     session.on('exec', (accept, _reject, info) => {
@@ -97,7 +99,7 @@ export class MachineSsh {
     if (child.stdin !== null) channel.pipe(child.stdin);
     child.stdout?.pipe(channel, { end: false });
     child.stderr?.pipe(channel.stderr, { end: false });
-    channel.on('close', () => { killGroup(child, 'SIGHUP'); });
+    channel.on('close', () => { killProcessGroup(child, 'SIGHUP'); });
     child.on('close', (code, signal) => {
       this.#children.delete(child);
       if (code !== null) channel.exit(code);
@@ -127,24 +129,4 @@ export class MachineSsh {
 /** ssh2 passes no accept/reject callbacks when the client wants no reply, whatever its typings say. */
 function reply(callback: unknown): void {
   if (typeof callback === 'function') (callback as () => void)();
-}
-
-function parsePublicKey(key: string): ssh2.ParsedKey {
-  const parsed = ssh2.utils.parseKey(key.trim());
-  if (parsed instanceof Error) throw new Error(`an authorized key is not an OpenSSH public key: ${parsed.message}`);
-  return parsed;
-}
-
-function matches(key: ssh2.ParsedKey, ctx: ssh2.PublicKeyAuthContext): boolean {
-  const blob = key.getPublicSSH();
-  if (ctx.key.algo !== key.type || ctx.key.data.length !== blob.length || !timingSafeEqual(ctx.key.data, blob)) return false;
-  return ctx.signature === undefined || ctx.blob === undefined || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo);
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
 }

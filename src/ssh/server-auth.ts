@@ -1,0 +1,22 @@
+import { timingSafeEqual } from 'node:crypto';
+import ssh2 from 'ssh2';
+
+/**
+ * For SSH *servers* built on ssh2 (the test host, the local provider's machines): parses
+ * one `authorized_keys` line, throwing a message that names the problem, not the key.
+ */
+export function parseAuthorizedKey(line: string): ssh2.ParsedKey {
+  const parsed = ssh2.utils.parseKey(line.trim());
+  if (parsed instanceof Error) throw new Error(`an authorized key is not an OpenSSH public key: ${parsed.message}`);
+  return parsed;
+}
+
+/**
+ * True when a public-key authentication attempt is for `key` and, once signed, carries a
+ * valid signature (ssh2 asks first without a signature, then with one).
+ */
+export function authorizedKeyMatches(key: ssh2.ParsedKey, ctx: ssh2.PublicKeyAuthContext): boolean {
+  const blob = key.getPublicSSH();
+  if (ctx.key.algo !== key.type || ctx.key.data.length !== blob.length || !timingSafeEqual(ctx.key.data, blob)) return false;
+  return ctx.signature === undefined || ctx.blob === undefined || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo);
+}
