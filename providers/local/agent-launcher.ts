@@ -3,10 +3,12 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { CancelledError, throwIfCancelled } from '../../src/index.js';
 import { AgentClient, AgentUnreachableError } from './agent-client.js';
 import { socketPathFor, type LocalLayout } from './layout.js';
+import { ensurePrivateDir } from './private-dir.js';
 import type { AgentInfo } from './protocol.js';
 
 /**
@@ -72,7 +74,9 @@ export async function readAgentInfo(layout: LocalLayout): Promise<AgentInfo | un
 
 async function findAgent(layout: LocalLayout, signal: AbortSignal | undefined): Promise<ConnectedAgent | undefined> {
   const info = await readAgentInfo(layout);
-  const client = new AgentClient(info?.socketPath ?? socketPathFor(layout.dataDir));
+  const socketPath = info?.socketPath ?? socketPathFor(layout.dataDir);
+  if (!socketPath.startsWith(`${layout.dataDir}${path.sep}`)) await ensurePrivateDir(path.dirname(socketPath));
+  const client = new AgentClient(socketPath);
   try {
     const health = await client.health(signal);
     // A socket left by another environment's agent (a stale agent.json) is not ours.
@@ -88,6 +92,7 @@ async function spawnAgent(layout: LocalLayout, signal: AbortSignal | undefined):
     throw new Error(`the local provider's agent is missing at ${agentEntryPoint}; build envboot (npm run build) so that it is compiled`);
   }
   const socketPath = socketPathFor(layout.dataDir);
+  if (!socketPath.startsWith(`${layout.dataDir}${path.sep}`)) await ensurePrivateDir(path.dirname(socketPath));
   const log = openSync(layout.agentLog, 'a', 0o600);
   let exited: string | undefined;
   try {

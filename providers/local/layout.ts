@@ -56,13 +56,14 @@ export function machineRecordFile(layout: LocalLayout, id: string): string {
 }
 
 /**
- * `<dataDir>/agent.sock`, or, when that is too long for a Unix socket, a short path in
- * the temporary directory derived from the data directory, so every process finds the
- * same one.
+ * `<dataDir>/agent.sock`, or, when that is too long for a Unix socket, a short path
+ * derived from the data directory (so every process finds the same one) inside this
+ * user's private directory under the temporary directory (see `ensurePrivateDir`: a
+ * predictable name directly in a shared /tmp could be planted by another user).
  */
 export function socketPathFor(dataDir: string, temporaryDir: string = tmpdir()): string {
   const preferred = path.join(path.resolve(dataDir), 'agent.sock');
   if (Buffer.byteLength(preferred) <= maxSocketPathBytes) return preferred;
   const digest = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 20);
-  return path.join(temporaryDir, `envboot-local-${digest}.sock`);
+  return path.join(temporaryDir, `envboot-${String(process.getuid?.() ?? 'user')}`, `local-${digest}.sock`);
 }

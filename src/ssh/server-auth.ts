@@ -18,5 +18,6 @@ export function parseAuthorizedKey(line: string): ssh2.ParsedKey {
 export function authorizedKeyMatches(key: ssh2.ParsedKey, ctx: ssh2.PublicKeyAuthContext): boolean {
   const blob = key.getPublicSSH();
   if (ctx.key.algo !== key.type || ctx.key.data.length !== blob.length || !timingSafeEqual(ctx.key.data, blob)) return false;
-  return ctx.signature === undefined || ctx.blob === undefined || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo);
+  // A query without a signature only asks whether the key would do; a signed attempt must verify.
+  return ctx.signature === undefined || (ctx.blob !== undefined && key.verify(ctx.blob, ctx.signature, ctx.hashAlgo));
 }

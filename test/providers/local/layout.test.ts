@@ -7,7 +7,7 @@ describe('socketPathFor', () => {
     assert.equal(socketPathFor('/tmp/env'), '/tmp/env/agent.sock');
     const long = `/tmp/${'x'.repeat(120)}`;
     const fallback = socketPathFor(long, '/tmp');
-    assert.match(fallback, /^\/tmp\/envboot-local-[0-9a-f]{20}\.sock$/);
+    assert.match(fallback, /^\/tmp\/envboot-[0-9a-z]+\/local-[0-9a-f]{20}\.sock$/);
     assert.equal(socketPathFor(long, '/tmp'), fallback);
     assert.notEqual(socketPathFor(`${long}y`, '/tmp'), fallback);
   });
