@@ -32,50 +32,60 @@ export interface ExecResult {
 }
 
 
-export async function runExec(params: ExecParams, open: (command: string) => Promise<ClientChannel>): Promise<ExecResult> {
-  if (params.signal?.aborted === true) throw new CancelledError('command cancelled', { cause: params.signal.reason });
+export function runExec(
+  params: ExecParams,
+  open: (command: string, ready: (error: Error | undefined, channel?: ClientChannel) => void) => void,
+): Promise<ExecResult> {
+  if (params.signal?.aborted === true) return Promise.reject(new CancelledError('command cancelled', { cause: params.signal.reason }));
   const command = params.sudo === true ? `sudo -n -- sh -c ${shellQuote(params.command)}` : params.command;
-  const channel = await open(command);
   return new Promise((resolve, reject) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const collect = params.collect !== false;
-    let exitCode: number | undefined;
-    let exitSignal: string | undefined;
-    let cancelled = false;
-    const onAbort = (): void => {
-      cancelled = true;
-      // Not every server honours signal requests; closing the channel ends it too.
-      channel.signal('TERM');
-      channel.close();
-    };
-    params.signal?.addEventListener('abort', onAbort, { once: true });
-    channel.on('data', (chunk: Buffer) => {
-      if (collect) out.push(chunk);
-      params.onStdout?.(chunk);
+    open(command, (error, channel) => {
+      if (error !== undefined || channel === undefined) reject(error ?? new Error('no channel'));
+      else listen(params, channel, resolve, reject);
     });
-    channel.stderr.on('data', (chunk: Buffer) => {
-      if (collect) err.push(chunk);
-      params.onStderr?.(chunk);
-    });
-    channel.on('exit', (code: number | null, signalName?: string) => {
-      if (typeof code === 'number') exitCode = code;
-      else exitSignal = signalName === undefined ? 'unknown' : signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
-    });
-    channel.on('error', (error: Error) => {
-      params.signal?.removeEventListener('abort', onAbort);
-      reject(error);
-    });
-    channel.on('close', () => {
-      params.signal?.removeEventListener('abort', onAbort);
-      if (cancelled) reject(new CancelledError('command cancelled', { cause: params.signal?.reason }));
-      else if (exitCode === undefined && exitSignal === undefined) {
-        reject(new RemoteCommandError('the command ended without an exit status (connection lost?); treat it as failed'));
-      } else {
-        resolve({ exitCode, exitSignal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
-      }
-    });
-    if (params.stdin !== undefined) channel.end(params.stdin);
-    else if (params.holdStdin !== true) channel.end();
   });
+}
+
+/** Wires a channel's output, exit status and close; called as soon as the channel exists. */
+function listen(params: ExecParams, channel: ClientChannel, resolve: (result: ExecResult) => void, reject: (error: unknown) => void): void {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const collect = params.collect !== false;
+  let exitCode: number | undefined;
+  let exitSignal: string | undefined;
+  let cancelled = false;
+  const onAbort = (): void => {
+    cancelled = true;
+    // Not every server honours signal requests; closing the channel ends it too.
+    channel.signal('TERM');
+    channel.close();
+  };
+  params.signal?.addEventListener('abort', onAbort, { once: true });
+  channel.on('data', (chunk: Buffer) => {
+    if (collect) out.push(chunk);
+    params.onStdout?.(chunk);
+  });
+  channel.stderr.on('data', (chunk: Buffer) => {
+    if (collect) err.push(chunk);
+    params.onStderr?.(chunk);
+  });
+  channel.on('exit', (code: number | null, signalName?: string) => {
+    if (typeof code === 'number') exitCode = code;
+    else exitSignal = signalName === undefined ? 'unknown' : signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
+  });
+  channel.on('error', (error: Error) => {
+    params.signal?.removeEventListener('abort', onAbort);
+    reject(error);
+  });
+  channel.on('close', () => {
+    params.signal?.removeEventListener('abort', onAbort);
+    if (cancelled) reject(new CancelledError('command cancelled', { cause: params.signal?.reason }));
+    else if (exitCode === undefined && exitSignal === undefined) {
+      reject(new RemoteCommandError('the command ended without an exit status (connection lost?); treat it as failed'));
+    } else {
+      resolve({ exitCode, exitSignal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+    }
+  });
+  if (params.stdin !== undefined) channel.end(params.stdin);
+  else if (params.holdStdin !== true) channel.end();
 }

@@ -31,7 +31,7 @@ export class SshConnection {
 
   /** Runs a command; see `ExecParams`. */
   exec(params: ExecParams): Promise<ExecResult> {
-    return runExec(params, (command) => this.#channel(command));
+    return runExec(params, (command, ready) => { this.#channel(command, ready); });
   }
 
   /** Opens a TCP stream to `host:port` as seen from this machine (for jump hosts). */
@@ -56,13 +56,15 @@ export class SshConnection {
     for (const owned of this.#owned) owned.close();
   }
 
-  #channel(command: string): Promise<ClientChannel> {
-    if (this.#closed) return Promise.reject(new CancelledError(`connection to ${this.address} is closed`));
-    return new Promise((resolve, reject) => {
-      this.#client.exec(command, (error, channel) => {
-        if (error !== undefined) reject(error);
-        else resolve(channel);
-      });
+  // The callback, not a promise: ssh2 may deliver the channel, its exit status and its
+  // close in one packet batch, before a promise continuation could attach listeners.
+  #channel(command: string, ready: (error: Error | undefined, channel?: ClientChannel) => void): void {
+    if (this.#closed) {
+      ready(new CancelledError(`connection to ${this.address} is closed`));
+      return;
+    }
+    this.#client.exec(command, (error, channel) => {
+      ready(error, channel);
     });
   }
 }

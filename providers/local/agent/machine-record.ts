@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, open, readFile, rename } from 'node:fs/promises';
+import { appendFile, open, readFile, rename, rm } from 'node:fs/promises';
 import type { Address } from '../../../src/index.js';
 import { machineRecordFile, type LocalLayout } from '../layout.js';
 import { machineIds } from '../machine-ids.js';
@@ -31,19 +31,25 @@ export interface MachineRecord {
   holder?: ProcessIdentity;
 }
 
-/** Writes the record atomically (temporary file, then rename), mode 0600. */
+/** Writes the record atomically (temporary file, then rename), mode 0600; a failed write leaves no temporary file. */
 export async function saveRecord(layout: LocalLayout, record: MachineRecord): Promise<void> {
   // No mkdir: the directory exists until the machine is removed, and a late write must not bring it back.
   const file = machineRecordFile(layout, record.id);
   const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temporary, 'w', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(temporary, 'w', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (error) {
+    // It holds the host private key: no copy may stay behind (disk full, directory removed meanwhile).
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
   }
-  await rename(temporary, file);
 }
 
 /** Every record under `machines/`; unreadable ones are reported through `onBroken` and skipped. */

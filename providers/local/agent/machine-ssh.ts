@@ -16,6 +16,8 @@ export interface MachineSshParams {
 
 const forwardedSignals = new Set(['ABRT', 'ALRM', 'FPE', 'HUP', 'ILL', 'INT', 'KILL', 'PIPE', 'QUIT', 'SEGV', 'TERM', 'USR1', 'USR2']);
 const acceptedEnv = /^(LANG|LC_[A-Z]+)$/;
+/** How long a command that could not start keeps its channel before its exit status (see `#failLater`). */
+const exitGraceMs = 50;
 
 /**
  * A machine's SSH server: its own host key, public-key login as `root` only, `exec`
@@ -90,10 +92,19 @@ export class MachineSsh {
     });
   }
 
-  #exec(channel: ssh2.ServerChannel, command: string, env: Readonly<Record<string, string>>): ChildProcess {
-    const child = this.#run(command, env);
-    this.#children.add(child);
+  /** Runs the command for the channel; one that cannot start fails on its channel alone (status 127, the reason on stderr). */
+  #exec(channel: ssh2.ServerChannel, command: string, env: Readonly<Record<string, string>>): ChildProcess | undefined {
     channel.on('error', () => undefined);
+    let child: ChildProcess;
+    try {
+      child = this.#run(command, env);
+    } catch (error) {
+      // The machine is stopping, or the command has a NUL byte: the connection and its other channels go on.
+      channel.stderr.write(`envboot: cannot run the command: ${error instanceof Error ? error.message : String(error)}\n`);
+      this.#failLater(channel, 127);
+      return undefined;
+    }
+    this.#children.add(child);
     child.on('error', () => undefined);
     child.stdin?.on('error', () => undefined);
     if (child.stdin !== null) channel.pipe(child.stdin);
@@ -107,6 +118,31 @@ export class MachineSsh {
       channel.end();
     });
     return child;
+  }
+
+  /**
+   * Ends the channel with `status`, once the client has had the time a real command would
+   * give it to start listening for the exit status: when it ends its input (as envboot's
+   * client does once it listens) or after `exitGraceMs`. An exit sent with the exec's
+   * acceptance can reach the client before it listens, and be lost.
+   */
+  #failLater(channel: ssh2.ServerChannel, status: number): void {
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      channel.exit(status);
+      channel.end();
+    };
+    const timer = setTimeout(finish, exitGraceMs);
+    channel.once('end', finish);
+    channel.once('close', () => {
+      done = true;
+      clearTimeout(timer);
+    });
+    // Flowing, so that the client's end of input is seen; its input has nowhere to go.
+    channel.resume();
   }
 
   #forward(accept: () => ssh2.ServerChannel, reject: () => void, info: ssh2.TcpipRequestInfo): void {

@@ -27,8 +27,8 @@ export interface MachineContext {
 /**
  * One machine in the agent: its sandbox (the `unshare` holder), its SSH server on two
  * loopback addresses, its first boot, and its record on disk. `boot` never throws: a
- * failure becomes status `failed` with the reason. `stop` waits for a boot in progress
- * to give up, then releases everything boot acquired, so nothing is left behind.
+ * failure becomes status `failed` with the reason. `stop` kills the sandbox, waits for a
+ * boot in progress to give up, then releases everything boot acquired, so nothing is left behind.
  */
 export class Machine {
   readonly record: MachineRecord;
@@ -91,6 +91,11 @@ export class Machine {
 
   async #stop(): Promise<void> {
     this.#abort.abort();
+    // The sandbox dies first: a boot step waiting on a process of the machine (the first boot's
+    // script, a daemon it left holding the output) then ends with it, so this wait cannot hang.
+    // A kill that fails here is tried again, and reported, by #release.
+    const holder = this.#holder;
+    if (holder !== undefined) await killHolder(holder).catch(() => undefined);
     await this.#booting;
     await this.#release();
     await this.#saving.catch(() => undefined);
