@@ -6,6 +6,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { generateSshKeyPair, type SshKeyPair } from '../ssh/keys.js';
 import { authorizedKeyMatches, parseAuthorizedKey } from '../ssh/server-auth.js';
+import { bridgeChannel } from '../ssh/server-channel.js';
 import { killProcessGroup } from '../util/kill-group.js';
 
 export interface SshTestHostParams {
@@ -143,20 +144,7 @@ export class SshTestHost {
       detached: true,
     });
     this.#children.add(child);
-    channel.on('error', () => undefined);
-    child.stdin.on('error', () => undefined);
-    channel.pipe(child.stdin);
-    child.stdout.pipe(channel, { end: false });
-    child.stderr.pipe(channel.stderr, { end: false });
-    channel.on('close', () => {
-      killProcessGroup(child, 'SIGHUP', { afterExit: true });
-    });
-    child.on('close', (code, signal) => {
-      this.#children.delete(child);
-      if (code !== null) channel.exit(code);
-      else channel.exit((signal ?? 'SIGKILL').replace(/^SIG/, ''), false, '');
-      channel.end();
-    });
+    bridgeChannel({ channel, child, hangUpAfterExit: true, onDone: () => this.#children.delete(child) });
     return child;
   }
 }

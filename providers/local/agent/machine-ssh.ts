@@ -3,6 +3,7 @@ import net from 'node:net';
 import ssh2 from 'ssh2';
 // Direct module paths, not the package root: the agent stays lean without the whole library.
 import { authorizedKeyMatches, parseAuthorizedKey } from '../../../src/ssh/server-auth.js';
+import { bridgeChannel } from '../../../src/ssh/server-channel.js';
 import { killProcessGroup } from '../../../src/util/kill-group.js';
 
 export interface MachineSshParams {
@@ -105,18 +106,7 @@ export class MachineSsh {
       return undefined;
     }
     this.#children.add(child);
-    child.on('error', () => undefined);
-    child.stdin?.on('error', () => undefined);
-    if (child.stdin !== null) channel.pipe(child.stdin);
-    child.stdout?.pipe(channel, { end: false });
-    child.stderr?.pipe(channel.stderr, { end: false });
-    channel.on('close', () => { killProcessGroup(child, 'SIGHUP'); });
-    child.on('close', (code, signal) => {
-      this.#children.delete(child);
-      if (code !== null) channel.exit(code);
-      else channel.exit((signal ?? 'SIGKILL').replace(/^SIG/, ''), false, '');
-      channel.end();
-    });
+    bridgeChannel({ channel, child, onDone: () => this.#children.delete(child) });
     return child;
   }
 

@@ -1,0 +1,37 @@
+import type { ChildProcess } from 'node:child_process';
+import type ssh2 from 'ssh2';
+import { killProcessGroup } from '../util/kill-group.js';
+
+export interface BridgeChannelParams {
+  readonly channel: ssh2.ServerChannel;
+  /** A detached child (its own process group) running the channel's command. */
+  readonly child: ChildProcess;
+  /** On hang-up, also signal what the command left in its group after it exited. */
+  readonly hangUpAfterExit?: boolean;
+  /** Called once the child has closed and the channel has its exit status. */
+  readonly onDone?: () => void;
+}
+
+/**
+ * For SSH servers on ssh2: connects an exec channel to the process running its command,
+ * as sshd does: stdin in, stdout and stderr out, a hang-up (channel closed) signals the
+ * process group, and the exit status or signal goes back before the channel ends.
+ */
+export function bridgeChannel(params: BridgeChannelParams): void {
+  const { channel, child } = params;
+  channel.on('error', () => undefined);
+  child.on('error', () => undefined);
+  child.stdin?.on('error', () => undefined);
+  if (child.stdin !== null) channel.pipe(child.stdin);
+  child.stdout?.pipe(channel, { end: false });
+  child.stderr?.pipe(channel.stderr, { end: false });
+  channel.on('close', () => {
+    killProcessGroup(child, 'SIGHUP', { afterExit: params.hangUpAfterExit === true });
+  });
+  child.on('close', (code, signal) => {
+    params.onDone?.();
+    if (code !== null) channel.exit(code);
+    else channel.exit((signal ?? 'SIGKILL').replace(/^SIG/, ''), false, '');
+    channel.end();
+  });
+}
