@@ -7,7 +7,8 @@ import { addMachines, bootstrap, destroy, type Environ } from '../src/index.js';
 import { createFakeProvider } from '../src/testing/index.js';
 import { localProvider } from '../providers/local/index.js';
 import { quantile } from './harness.js';
-import { findProcess, treeMemory } from './process-memory.js';
+import { processTree, processesMentioning } from '../test/helpers/processes.js';
+import { treeMemory } from './process-memory.js';
 
 const controllerConfig = { write_files: [{ path: '/etc/app.conf', content: 'port = 8080\n' }], runcmd: [['mkdir', '-p', '/opt/app']] };
 
@@ -54,7 +55,8 @@ async function addMany(count: number): Promise<void> {
   const environ = await openLocal(dataDir);
   try {
     const { clientKey } = await bootstrap({ environ });
-    const agent = findProcess(['agent', dataDir]);
+    // The agent and the sandboxes it started all name the directory; the agent is their root.
+    const [agent] = processesMentioning(dataDir).sort((a, b) => processTree(b).length - processTree(a).length);
     const before = agent === undefined ? undefined : treeMemory(agent);
     const start = performance.now();
     const result = await addMachines({ environ, count, clientKey, concurrency: 10 });

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { processTree } from '../test/helpers/processes.js';
 
 /** Memory of a process and all its descendants, from /proc (Linux). */
 export interface TreeMemory {
@@ -10,39 +11,17 @@ export interface TreeMemory {
 }
 
 export function treeMemory(rootPid: number): TreeMemory {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = read(`/proc/${entry}/stat`);
-    if (stat === undefined) continue;
-    // The command name may hold spaces and parentheses: fields start after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-  }
   let processes = 0;
   let rssKiB = 0;
   let pssKiB = 0;
-  const queue = [rootPid];
-  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+  for (const pid of processTree(rootPid)) {
     const rollup = read(`/proc/${pid}/smaps_rollup`);
-    if (rollup !== undefined) {
-      processes += 1;
-      rssKiB += field(rollup, 'Rss');
-      pssKiB += field(rollup, 'Pss');
-    }
-    queue.push(...(children.get(pid) ?? []));
+    if (rollup === undefined) continue;
+    processes += 1;
+    rssKiB += field(rollup, 'Rss');
+    pssKiB += field(rollup, 'Pss');
   }
   return { processes, rssKiB, pssKiB };
-}
-
-/** The first process whose command line contains every one of `parts`. */
-export function findProcess(parts: readonly string[]): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = read(`/proc/${entry}/cmdline`)?.replaceAll('\0', ' ');
-    if (cmdline !== undefined && parts.every((part) => cmdline.includes(part))) return Number(entry);
-  }
-  return undefined;
 }
 
 function read(file: string): string | undefined {

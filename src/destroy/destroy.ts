@@ -1,4 +1,4 @@
-import { isNotBootstrapped } from '../errors/index.js';
+import { asError, isNotBootstrapped } from '../errors/index.js';
 import type { Environ } from '../provider/index.js';
 import { stopEach } from '../machines/index.js';
 import { runPhase, type FlowEventSink, type PhaseTiming } from '../provision/index.js';
@@ -104,8 +104,4 @@ async function findInstances(params: DestroyParams & { readonly failures: Destro
     params.failures.push({ resource: 'instance listing by tag', error: asError(error) });
   }
   return [...ids];
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -30,3 +30,4 @@ export {
 export { CancelledError, TimeoutError, throwIfCancelled } from './flow-errors.js';
 export * from './guards.js';
 export { ExitCode, exitCodeFor } from './exit-codes.js';
+export { asError, messageOf } from './as-error.js';

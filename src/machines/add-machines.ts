@@ -1,5 +1,5 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
-import { ConfigError, errorCodeOf, throwIfCancelled } from '../errors/index.js';
+import { asError, ConfigError, errorCodeOf, throwIfCancelled } from '../errors/index.js';
 import { hasInstanceTypes, type Constraints, type Environ } from '../provider/index.js';
 import {
   checkCloudConfigFor,
@@ -115,8 +115,4 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
     elapsedMs: Math.round(performance.now() - started),
     ...(instanceType === undefined ? {} : { instanceType }),
   };
-}
-
-function asError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason));
 }

@@ -1,3 +1,4 @@
+import { asError } from '../errors/index.js';
 import type { Environ } from '../provider/index.js';
 import { signalOf } from '../util/optional.js';
 
@@ -23,7 +24,7 @@ export async function stopEach(params: { readonly environ: Environ; readonly ids
         await params.environ.stopInstances({ ids: [id], waitUntilGone: true, ...signalOf(params) });
         stopped.push(id);
       } catch (error) {
-        failures.push({ resource: `instance ${id}`, error: error instanceof Error ? error : new Error(String(error)) });
+        failures.push({ resource: `instance ${id}`, error: asError(error) });
       }
     }
     return { stopped, failures };

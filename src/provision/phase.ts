@@ -1,4 +1,4 @@
-import { errorCodeOf } from '../errors/index.js';
+import { errorCodeOf, messageOf } from '../errors/index.js';
 import type { FlowEventSink, Phase } from './events.js';
 
 /** How long one phase took, for results. */
@@ -36,7 +36,7 @@ export async function runPhase<T>(params: RunPhaseParams<T>): Promise<T> {
       ...machine,
       elapsedMs,
       code: errorCodeOf(error) ?? 'UNKNOWN',
-      message: error instanceof Error ? error.message : String(error),
+      message: messageOf(error),
     });
     throw error;
   }

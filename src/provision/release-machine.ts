@@ -1,3 +1,4 @@
+import { messageOf } from '../errors/index.js';
 import { TagKey, type Environ } from '../provider/index.js';
 import { forgetMachines } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
@@ -57,8 +58,4 @@ export async function releaseMachine(params: ReleaseMachineParams): Promise<void
       }
     },
   }).catch(() => undefined);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

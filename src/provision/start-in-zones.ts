@@ -8,6 +8,7 @@ import {
   isCapacityError,
   isRateLimited,
   isZoneIndependent,
+  messageOf,
   throwIfCancelled,
 } from '../errors/index.js';
 import type { Constraints, Environ, StartInstanceResult } from '../provider/index.js';
@@ -97,14 +98,14 @@ function report(params: StartInZonesParams, zone: string | undefined, error: unk
     machineId: params.machineId,
     ...(zone === undefined ? {} : { zone }),
     code: errorCodeOf(error) ?? 'UNKNOWN',
-    message: error instanceof Error ? error.message : String(error),
+    message: messageOf(error),
     next,
   });
 }
 
 function noZoneLeft(machineId: string, failures: readonly { zone: string; error: unknown }[]): Error {
   const last = failures.at(-1)?.error;
-  const reasons = failures.map((f) => `${f.zone}: ${f.error instanceof Error ? f.error.message : String(f.error)}`).join('; ');
+  const reasons = failures.map((f) => `${f.zone}: ${messageOf(f.error)}`).join('; ');
   if (failures.length > 0 && failures.every((f) => isCapacityError(f.error))) {
     return new CapacityError(
       `no zone has capacity for machine ${machineId} (${reasons}); try other constraints or another region later`,

@@ -3,6 +3,7 @@ import net from 'node:net';
 import ssh2 from 'ssh2';
 // Direct module paths, not the package root: the agent stays lean without the whole library.
 import { authorizedKeyMatches, parseAuthorizedKey } from '../../../src/ssh/server-auth.js';
+import { messageOf } from '../../../src/errors/as-error.js';
 import { bridgeChannel } from '../../../src/ssh/server-channel.js';
 import { killProcessGroup } from '../../../src/util/kill-group.js';
 
@@ -101,7 +102,7 @@ export class MachineSsh {
       child = this.#run(command, env);
     } catch (error) {
       // The machine is stopping, or the command has a NUL byte: the connection and its other channels go on.
-      channel.stderr.write(`envboot: cannot run the command: ${error instanceof Error ? error.message : String(error)}\n`);
+      channel.stderr.write(`envboot: cannot run the command: ${messageOf(error)}\n`);
       this.#failLater(channel, 127);
       return undefined;
     }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CancelledError, throwIfCancelled } from '../../errors/index.js';
+import { asError, CancelledError, throwIfCancelled } from '../../errors/index.js';
 
 /** Waits `ms`; rejects with `CANCELLED` (naming `what`) as soon as `signal` aborts. */
 export async function delay(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
@@ -32,7 +32,7 @@ export function untilSettled<T>(work: Promise<T>, signal: AbortSignal | undefine
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(asError(error));
       },
     );
   });

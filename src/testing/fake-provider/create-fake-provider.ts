@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { MemoryStorage, type Storage } from '../../../storage/index.js';
-import { throwIfCancelled } from '../../errors/index.js';
+import { asError, throwIfCancelled } from '../../errors/index.js';
 import type { EnvironmentIdentity, OpenEnvironParams, Provider } from '../../provider/index.js';
 import { fakeCapabilities } from './capabilities.js';
 import { FakeCloud } from './fake-cloud.js';
@@ -79,7 +79,7 @@ export function createFakeProvider(params: CreateFakeProviderParams = {}): FakeP
         throwIfCancelled(open.signal, 'opening fake environment');
         return Promise.resolve(openEnviron(open.environment, open.config));
       } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        return Promise.reject(asError(error));
       }
     },
   };

@@ -1,4 +1,5 @@
 import { parseUserData, type CloudConfig } from '../../../cloudinit/index.js';
+import { messageOf } from '../../errors/index.js';
 import type { Address, Hardware, Instance, InstanceStatus } from '../../provider/index.js';
 import type { SshKeyPair } from '../../ssh/index.js';
 import { closedPort } from '../bad-addresses.js';
@@ -61,7 +62,7 @@ export class FakeMachine {
   /** Starts booting in the background; `stop` ends the boot wherever it is. */
   boot(params: BootParams): void {
     this.#booted = this.#boot(params).catch((error: unknown) => {
-      this.#fail(error instanceof BootFailure ? error.message : `boot failed: ${describe(error)}`);
+      this.#fail(error instanceof BootFailure ? error.message : `boot failed: ${messageOf(error)}`);
     });
   }
 
@@ -128,7 +129,7 @@ function readUserData(body: Uint8Array): CloudConfig {
     return parseUserData(body);
   } catch (error) {
     // parseUserData's messages name positions and fields, never the document's content.
-    throw new BootFailure(`cloud-init could not read the user-data: ${describe(error)}`);
+    throw new BootFailure(`cloud-init could not read the user-data: ${messageOf(error)}`);
   }
 }
 
@@ -142,8 +143,4 @@ function hostKeyOf(config: CloudConfig): { hostKey?: SshKeyPair } {
   const privateKey = config.ssh_keys?.ed25519_private;
   const publicKey = config.ssh_keys?.ed25519_public;
   return privateKey === undefined || publicKey === undefined ? {} : { hostKey: { privateKey, publicKey } };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

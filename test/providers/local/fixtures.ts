@@ -144,3 +144,16 @@ export async function holderPid(dataDir: string, id: string): Promise<number> {
 export async function agentPid(dataDir: string): Promise<number> {
   return (JSON.parse(await readFile(path.join(dataDir, 'agent.json'), 'utf8')) as { pid: number }).pid;
 }
+
+/**
+ * For tests that use what an earlier test of the file made (a machine, an environment):
+ * true when it exists. Otherwise that test was skipped (no sandboxes outside CI; this one
+ * is skipped too, saying so) or failed; in CI that is a failure here as well, never a skip.
+ */
+export function madeEarlier<T>(t: TestContext, value: T | undefined, what: string): value is T {
+  if (value !== undefined) return true;
+  const message = `${what} from the earlier test is missing (it was skipped or failed)`;
+  if (process.env['CI'] === 'true') throw new Error(message);
+  t.skip(message);
+  return false;
+}

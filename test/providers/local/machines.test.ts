@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { connectSsh, generateSshKeyPair, isHostKeyMismatch, machineTags, type Instance, type ZonedEnviron } from '../../../src/index.js';
-import { client, machineUserData, openLocal, run, sshTo, waitUntilBooted, type TestUserData } from './fixtures.js';
+import { client, machineUserData, madeEarlier, openLocal, run, sshTo, waitUntilBooted, type TestUserData } from './fixtures.js';
 
 const uuid = randomUUID();
 let environ: ZonedEnviron | undefined;
@@ -58,7 +58,7 @@ describe('local provider machines', () => {
   });
 
   it('gives the machine its own /etc and /opt while the host stays untouched and read-only elsewhere', async (t) => {
-    if (machine === undefined) { t.skip('no machine'); return; }
+    if (!madeEarlier(t, machine, 'the machine')) return;
     const [address] = machine.instance.addresses;
     assert.ok(address !== undefined);
     const marker = `envboot-local-test-${randomUUID()}`;
@@ -78,7 +78,7 @@ describe('local provider machines', () => {
   });
 
   it('passes exit statuses, signals and stdin, and forwards TCP to loopback so the machine can be a jump host', async (t) => {
-    if (machine === undefined || environ === undefined) { t.skip('no machine'); return; }
+    if (!madeEarlier(t, environ, 'the environment') || !madeEarlier(t, machine, 'the machine')) return;
     const [address, cloudLocal] = machine.instance.addresses;
     assert.ok(address !== undefined && cloudLocal !== undefined);
     const connection = await sshTo(address, machine.secrets.hostKey);
@@ -111,7 +111,7 @@ describe('local provider machines', () => {
   });
 
   it('spreads machines started without a zone over the least populated zones, and honours an explicit one', async (t) => {
-    if (environ === undefined) { t.skip('no environment'); return; }
+    if (!madeEarlier(t, environ, 'the environment')) return;
     const zones: string[] = [];
     for (let i = 1; i <= 5; i++) {
       const { instance } = await environ.startInstance({ machineId: String(i), constraints: {}, userData: machineUserData().userData, tags: machineTags(environ.environment, String(i)) });
@@ -136,7 +136,7 @@ describe('local provider machines', () => {
   });
 
   it('is found, listed and stopped by a second open of the same data directory, as a later CLI run would', async (t) => {
-    if (environ === undefined || machine === undefined) { t.skip('no machine'); return; }
+    if (!madeEarlier(t, environ, 'the environment') || !madeEarlier(t, machine, 'the machine')) return;
     const later = await openLocal(t, { dataDir, uuid });
     assert.ok(later !== undefined);
     const [found] = await later.instances({ ids: [machine.instance.id] });
