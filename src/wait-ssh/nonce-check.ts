@@ -32,6 +32,8 @@ export async function readNonceState(params: {
     );
   }
   const found = Buffer.from(result.stdout.toString().trim());
+  // An empty file is one being written right now (truncated, not yet filled): not yet, not wrong.
+  if (found.length === 0) return 'absent';
   const expected = Buffer.from(params.nonce);
   return found.length === expected.length && timingSafeEqual(found, expected) ? 'match' : 'mismatch';
 }
