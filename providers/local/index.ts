@@ -10,6 +10,7 @@
  * registry.register(localProvider);
  */
 export { localProvider } from './local-provider.js';
+export { localDescriptor } from './descriptor.js';
 export { LocalEnviron, type LocalEnvironParams } from './local-environ.js';
 export { defaultLocalConfig, parseDuration, validateLocalConfig, type LocalConfig } from './config.js';
 export { checkLocalCloudConfig, writableRoots } from './cloud-config-limits.js';

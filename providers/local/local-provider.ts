@@ -1,6 +1,6 @@
 import { CancelledError, type Provider } from '../../src/index.js';
-import { localCapabilities } from './capabilities.js';
-import { validateLocalConfig, type LocalConfig } from './config.js';
+import type { LocalConfig } from './config.js';
+import { localDescriptor } from './descriptor.js';
 import { LocalEnviron } from './local-environ.js';
 
 /**
@@ -14,10 +14,10 @@ import { LocalEnviron } from './local-environ.js';
  * const environ = await localProvider.open({ environment, config: checked.config, dataDir });
  */
 export const localProvider: Provider<LocalConfig> = {
-  name: 'local',
-  description: 'sandboxes on this host (user namespaces) with real SSH on loopback addresses; no cloud, no root',
-  capabilities: localCapabilities,
-  validateConfig: ({ config }) => validateLocalConfig(config),
+  name: localDescriptor.name,
+  description: localDescriptor.description,
+  capabilities: localDescriptor.capabilities,
+  validateConfig: localDescriptor.validateConfig,
   open: (params) => {
     if (params.signal?.aborted === true) return Promise.reject(new CancelledError('opening the local environment cancelled', { cause: params.signal.reason }));
     return Promise.resolve(

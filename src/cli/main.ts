@@ -1,36 +1,39 @@
 #!/usr/bin/env node
 /**
- * The `envboot` command's entry point. Today it answers `--version` and `--help`; the
- * operator commands (bootstrap, add-machine, status, exec, ssh, destroy) are built on the
- * library as it grows, and until then an unknown command is bad input (exit code 2).
+ * The `envboot` command's entry point: parses the command line and runs the command. Kept
+ * to commander and the program's definition, so `--help` and `--version` answer without
+ * loading ssh2, a provider or a cloud SDK; each command loads what it needs.
  */
 import { readFileSync } from 'node:fs';
-import { ExitCode } from '../errors/index.js';
+import { CommanderError } from 'commander';
+import type { CliIo } from './context.js';
+import { buildProgram, type ProgramRun } from './program.js';
 
-const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-const help = `Usage: envboot [--version] [--help]
+/** Exit codes, as in `ExitCode` (not imported: the error module is not needed to print help). */
+const ok = 0;
+const badInput = 2;
 
-envboot stands up a controller machine on a cloud, proves over SSH that it reached the
-right machine, configures it with cloud-config, and destroys everything it created.
-
-This build contains the library (provider contract, storage, provider-state, zones);
-the operator commands are not part of it yet. See README.md, section "Status".`;
-
-export function main(argv: readonly string[]): number {
-  const [first] = argv;
-  if (first === '--version' || first === '-V') {
-    process.stdout.write(`${packageJson.version}\n`);
-    return ExitCode.Ok;
+/** Runs `envboot` with `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const run: ProgramRun = { exitCode: ok };
+  const program = buildProgram({ io, version, run });
+  try {
+    await program.parseAsync(argv.length === 0 ? ['--help'] : [...argv], { from: 'user' });
+    return run.exitCode;
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // Help and version "errors" are how commander stops after printing them.
+    const printedOnly = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    return printedOnly ? ok : badInput;
   }
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(`${help}\n`);
-    return ExitCode.Ok;
-  }
-  process.stderr.write(`envboot: unknown command "${first}"; run "envboot --help" for what this build can do\n`);
-  return ExitCode.BadInput;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  process,
+});

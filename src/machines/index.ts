@@ -1,3 +1,4 @@
 export { addMachines, type AddMachinesParams, type AddMachinesResult, type MachineFailure } from './add-machines.js';
 export { removeMachines, type RemoveMachinesParams, type RemoveMachinesResult } from './remove-machines.js';
 export { stopEach, type StopEachResult } from './stop-each.js';
+export { connectMachine, type ConnectMachineParams, type ConnectMachineResult } from './connect-machine.js';

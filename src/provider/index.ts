@@ -8,3 +8,13 @@ export { isZoned, type AvailabilityZone, type ZonedEnviron } from './abilities/z
 export { hasInstanceTypes, type InstanceType, type InstanceTypeCatalogue } from './abilities/instance-types.js';
 export { hasFirewall, type FirewalledEnviron, type IngressRule } from './abilities/firewall.js';
 export { ProviderRegistry } from './registry.js';
+export type { ProviderDescriptor } from './provider-descriptor.js';
+export {
+  constraintKeys,
+  formatConstraints,
+  mergeConstraints,
+  parseConstraints,
+  supportedArches,
+  validateConstraints,
+  type ValidateConstraintsResult,
+} from './parse-constraints.js';

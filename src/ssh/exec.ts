@@ -15,6 +15,11 @@ export interface ExecParams {
    * servers that ignore signal requests (OpenSSH without a terminal).
    */
   readonly holdStdin?: boolean;
+  /**
+   * A stream piped to the command's standard input (`envboot exec` passes its own stdin
+   * through); unpiped when the command ends, so the caller's stream is left as it was.
+   */
+  readonly input?: NodeJS.ReadableStream;
   readonly onStdout?: (chunk: Buffer) => void;
   readonly onStderr?: (chunk: Buffer) => void;
   /** Also collect output in the result (default true); turn off for large streams. */
@@ -79,6 +84,7 @@ function listen(params: ExecParams, channel: ClientChannel, resolve: (result: Ex
   });
   channel.on('close', () => {
     params.signal?.removeEventListener('abort', onAbort);
+    params.input?.unpipe(channel);
     if (cancelled) reject(new CancelledError('command cancelled', { cause: params.signal?.reason }));
     else if (exitCode === undefined && exitSignal === undefined) {
       reject(new RemoteCommandError('the command ended without an exit status (connection lost?); treat it as failed'));
@@ -86,6 +92,7 @@ function listen(params: ExecParams, channel: ClientChannel, resolve: (result: Ex
       resolve({ exitCode, exitSignal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
     }
   });
-  if (params.stdin !== undefined) channel.end(params.stdin);
+  if (params.input !== undefined) params.input.pipe(channel);
+  else if (params.stdin !== undefined) channel.end(params.stdin);
   else if (params.holdStdin !== true) channel.end();
 }

@@ -6,6 +6,8 @@ import { authorizedKeyMatches, parseAuthorizedKey } from '../../../src/ssh/serve
 import { messageOf } from '../../../src/errors/as-error.js';
 import { bridgeChannel } from '../../../src/ssh/server-channel.js';
 import { killProcessGroup } from '../../../src/util/kill-group.js';
+import { PtySession, ptyRequestOf } from './machine-shell.js';
+import { loginShellCommand, terminalSize, type PtyRequest } from './terminal-commands.js';
 
 export interface MachineSshParams {
   /** The machine's host key (OpenSSH private key), from `ssh_keys.ed25519_private`. */
@@ -22,11 +24,16 @@ const acceptedEnv = /^(LANG|LC_[A-Z]+)$/;
 const exitGraceMs = 50;
 
 /**
- * A machine's SSH server: its own host key, public-key login as `root` only, `exec`
- * requests run inside the machine (stdin streamed, signals forwarded to the command's
- * process group, exit status or signal passed back, SIGHUP when the channel closes, as
- * sshd does), and direct-tcpip forwarding to loopback only, so the machine can serve as
- * a jump host. No shell, pty or SFTP. Sockets come from the agent's listeners through
+ * A machine's SSH server: its own host key, public-key login as `root` only, and sessions
+ * run inside the machine as sshd runs them: `exec` requests (stdin streamed, signals
+ * forwarded to the command's process group, exit status or signal passed back, SIGHUP
+ * when the channel closes), `shell` requests (root's login shell from the machine's
+ * passwd database, reading its commands from stdin when there is no pty, as `ssh -T`
+ * gets from sshd), and, for either, a pty when the client asks for one (`pty-req` with
+ * its size, `TERM` and modes, then `window-change`; see `PtySession`), so the system
+ * `ssh` client can log in interactively. `env` requests set `LANG` and `LC_*` only.
+ * direct-tcpip forwards to loopback only, so the machine can serve as a jump host. No
+ * SFTP, X11 or agent forwarding. Sockets come from the agent's listeners through
  * `accept`, so one server answers on both of the machine's addresses.
  */
 export class MachineSsh {
@@ -35,6 +42,7 @@ export class MachineSsh {
   readonly #run: MachineSshParams['run'];
   readonly #clients = new Set<ssh2.Connection>();
   readonly #children = new Set<ChildProcess>();
+  readonly #terminals = new Set<PtySession>();
   readonly #sockets = new Set<net.Socket>();
 
   /** Throws when the host key or an authorized key cannot be parsed. */
@@ -53,6 +61,7 @@ export class MachineSsh {
   /** Ends every session, kills every command still running, closes forwarded sockets. */
   close(): void {
     for (const child of this.#children) killProcessGroup(child, 'SIGKILL');
+    for (const terminal of this.#terminals) terminal.kill();
     for (const socket of this.#sockets) socket.destroy();
     for (const client of this.#clients) client.end();
   }
@@ -75,6 +84,8 @@ export class MachineSsh {
 
   #session(session: ssh2.Session): void {
     let child: ChildProcess | undefined;
+    let terminal: PtySession | undefined;
+    let pty: PtyRequest | undefined;
     const env: Record<string, string> = {};
     session.on('env', (accept, reject, info) => {
       if (acceptedEnv.test(info.key) && !info.val.includes('\0')) {
@@ -84,14 +95,47 @@ export class MachineSsh {
         reply(reject);
       }
     });
-    session.on('signal', (accept, reject, info) => {
-      if (child === undefined || !forwardedSignals.has(info.name)) { reply(reject); return; }
-      killProcessGroup(child, `SIG${info.name}` as NodeJS.Signals);
+    session.on('pty', (accept, reject, info) => {
+      // ssh2 passes no info for a request it could not parse, whatever its typings say.
+      const requested = ptyRequestOf(info);
+      if (requested === undefined) { reply(reject); return; }
+      pty = requested;
       reply(accept);
     });
-    session.on('exec', (accept, _reject, info) => {
-      child = this.#exec(accept(), info.command, env);
+    session.on('window-change', (accept, reject, info) => {
+      if (pty === undefined) { reply(reject); return; }
+      pty = { ...pty, size: terminalSize(info.cols, info.rows) };
+      terminal?.resize(pty.size);
+      reply(accept);
     });
+    session.on('signal', (accept, reject, info) => {
+      if (!forwardedSignals.has(info.name)) { reply(reject); return; }
+      if (terminal !== undefined) terminal.signal(info.name);
+      else if (child !== undefined) killProcessGroup(child, `SIG${info.name}` as NodeJS.Signals);
+      else { reply(reject); return; }
+      reply(accept);
+    });
+    const start = (channel: ssh2.ServerChannel, command: string | undefined): void => {
+      if (pty === undefined) child = this.#exec(channel, command ?? loginShellCommand(), env);
+      else terminal = this.#terminal(channel, pty, command, env);
+    };
+    session.on('shell', (accept) => { start(accept(), undefined); });
+    session.on('exec', (accept, _reject, info) => { start(accept(), info.command); });
+  }
+
+  /** Runs the session in a pty inside the machine; one that cannot start fails on its channel alone, as `#exec`. */
+  #terminal(channel: ssh2.ServerChannel, pty: PtyRequest, command: string | undefined, env: Readonly<Record<string, string>>): PtySession | undefined {
+    channel.on('error', () => undefined);
+    let terminal: PtySession;
+    try {
+      terminal = new PtySession({ channel, pty, env, run: this.#run, ...(command === undefined ? {} : { command }), onDone: () => this.#terminals.delete(terminal) });
+    } catch (error) {
+      channel.stderr.write(`envboot: cannot run the command: ${messageOf(error)}\n`);
+      this.#failLater(channel, 127);
+      return undefined;
+    }
+    this.#terminals.add(terminal);
+    return terminal;
   }
 
   /** Runs the command for the channel; one that cannot start fails on its channel alone (status 127, the reason on stderr). */

@@ -2,13 +2,13 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 
 /** How one directory of the machine is made (see `setup-script.ts`). */
-export type MountKind = 'overlay' | 'own' | 'copy' | 'var' | 'tmpfs';
+export type MountKind = 'overlay' | 'own' | 'copy' | 'var' | 'tmpfs' | 'devpts';
 
 export interface MountOp {
   readonly kind: MountKind;
   /** What an `overlay` becomes when overlayfs refuses. */
   readonly fallback?: MountKind;
-  /** Octal mode of the directory the machine sees. */
+  /** Octal mode of the directory the machine sees (for `devpts`, of the terminals it makes). */
   readonly mode: string;
   readonly target: string;
 }
@@ -30,7 +30,8 @@ export interface PlanMountsParams {
  * machine's own, empty: a fresh machine has no host users' files (keys, credentials)
  * in them. A mount whose target contains the machine's own directory would hide it from
  * the mounts after it, so it comes last and is never an overlay (overlayfs refuses a
- * layer inside another).
+ * layer inside another). /dev/pts is a devpts of the machine's own, for the ptys of
+ * its SSH sessions: numbered from 0, and no access to the host's terminals.
  *
  * @example
  * planMounts({ fsDir: '/root/.local/share/envboot/x/machines/local-1/fs', privileged: true });
@@ -51,6 +52,7 @@ export function planMounts(params: PlanMountsParams): MountOp[] {
     { kind: 'own', mode: '1777', target: '/tmp' },
     { kind: 'tmpfs', mode: '0755', target: '/run' },
     { kind: 'tmpfs', mode: '1777', target: '/dev/shm' },
+    { kind: 'devpts', mode: '0620', target: '/dev/pts' },
   ];
   // overlayfs options are comma- and colon-separated: a directory with those cannot be a layer.
   const overlayable = !/[,:\\\s]/.test(params.fsDir);

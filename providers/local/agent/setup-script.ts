@@ -6,7 +6,8 @@
  *
  * so it is root in the machine's fresh user, mount, PID and UTS namespaces, and nothing it
  * mounts is seen by the host. Each OP is `KIND[,FALLBACK]:MODE:TARGET` (see
- * `sandbox-plan.ts`); a failed overlay falls back to a plain directory with a warning.
+ * `sandbox-plan.ts`); a failed overlay falls back to a plain directory with a warning,
+ * and a refused devpts leaves the host's /dev/pts, with a warning too.
  * Then it sets the host name, hides HIDE (the environment's data directory, if the
  * machine can still see it), makes every other mount read-only (as real root, a user namespace's root could
  * otherwise write the host's /usr), prints `ready`, and stays as the machine's PID 1,
@@ -65,6 +66,12 @@ for op in "$@"; do
       fi ;;
     own|copy|var) own "$kind" "$mode" "$target" "$name" ;;
     tmpfs) mount -t tmpfs -o "mode=$mode" tmpfs "$target" || fail "cannot mount a tmpfs on $target" ;;
+    # No gid=: the tty group is not mapped into an unprivileged machine. /dev/ptmx, the
+    # host's node or a link to pts/ptmx, opens this instance (Linux 4.7 and later).
+    devpts)
+      if ! err=$(mount -t devpts -o "newinstance,ptmxmode=0666,mode=$mode" devpts "$target" 2>&1); then
+        warn "no terminals of its own ($(printf '%s' "$err" | tr -s '\n\t ' ' ')); the machine's ptys come from the host's $target"
+      fi ;;
     *) fail "unknown mount kind $kind for $target" ;;
   esac
 done

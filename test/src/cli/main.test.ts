@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
@@ -20,10 +22,35 @@ describe('envboot command', () => {
     assert.match(stdout, /^Usage: envboot/);
   });
 
+  it('lists every command in its help, and each command has its own help with examples', async () => {
+    const { stdout } = await run(process.execPath, [cli, '--help']);
+    const commands = ['bootstrap', 'add-machine', 'remove-machine', 'status', 'exec', 'ssh', 'destroy', 'environments', 'providers'];
+    for (const command of commands) {
+      assert.match(stdout, new RegExp(`^  ${command} `, 'm'));
+      const help = await run(process.execPath, [cli, command, '--help']);
+      assert.match(help.stdout, new RegExp(`^Usage: envboot ${command} `));
+      assert.match(help.stdout, /Examples:\n {2}\$ envboot /);
+    }
+    assert.match(stdout, /Exit codes: 0 ok, 1 failed, 2 bad input, 3 credentials, 130 interrupted/);
+  });
+
+  it('loads neither ssh2, winston nor a provider to print its help or version', async () => {
+    const dir = await tempDir('envboot-imports-');
+    for (const args of [['--help'], ['--version'], ['status', '--help']]) {
+      const file = path.join(dir, `${args.join('')}.txt`);
+      const hooks = fileURLToPath(new URL('../../helpers/record-imports.js', import.meta.url));
+      await run(process.execPath, ['--import', hooks, cli, ...args], { env: { ...process.env, ENVBOOT_TEST_IMPORTS_FILE: file } });
+      const loaded = readFileSync(file, 'utf8');
+      assert.match(loaded, /commander/, 'the recorder saw the imports');
+      assert.doesNotMatch(loaded, /node_modules\/(ssh2|winston|js-yaml|@aws-sdk)\//, args.join(' '));
+      assert.doesNotMatch(loaded, /\/providers\//, args.join(' '));
+    }
+  });
+
   it('refuses an unknown command with exit code 2 and says what to do', async () => {
     await assert.rejects(run(process.execPath, [cli, 'frobnicate']), (error: { code?: number; stderr?: string }) => {
       assert.equal(error.code, 2);
-      assert.match(error.stderr ?? '', /unknown command "frobnicate"; run "envboot --help"/);
+      assert.match(error.stderr ?? '', /Error: unknown command 'frobnicate'\n\(add --help for usage\)/);
       return true;
     });
   });

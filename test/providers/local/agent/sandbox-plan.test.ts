@@ -6,7 +6,7 @@ describe('planMounts', () => {
   const everywhere = (): boolean => true;
   const ops = (fsDir: string, privileged: boolean): string[] => planMounts({ fsDir, privileged, isDirectory: everywhere }).map(formatMountOp);
 
-  it('gives real root copy-on-write views of /etc and /var, and own /home, /root and /tmp', () => {
+  it('gives real root copy-on-write views of /etc and /var, and own /home, /root, /tmp and terminals', () => {
     assert.deepEqual(ops('/srv/data/m/fs', true).slice(0, 2), ['overlay,copy:0755:/etc', 'overlay,var:0755:/var']);
     assert.deepEqual(ops('/data/m/fs', true), [
       'overlay,copy:0755:/etc',
@@ -19,6 +19,7 @@ describe('planMounts', () => {
       'own:1777:/tmp',
       'tmpfs:0755:/run',
       'tmpfs:1777:/dev/shm',
+      'devpts:0620:/dev/pts',
     ]);
   });
 

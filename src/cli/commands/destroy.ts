@@ -1,0 +1,76 @@
+import { destroy, type DestroyResult } from '../../destroy/index.js';
+import { isNotBootstrapped } from '../../errors/index.js';
+import { formatDuration } from '../../util/duration.js';
+import type { CommandResult } from '../command-result.js';
+import { eventSink, type CommandContext } from '../context.js';
+import { openBootstrapped, type OpenedEnvironment } from '../environment/open-environment.js';
+import { resolveEnvironment } from '../environment/resolve-environment.js';
+import { forgetEnvironment } from '../records/environment-record.js';
+import { readMachineCache } from '../records/machine-cache.js';
+import { confirm } from './confirm.js';
+
+/**
+ * `envboot destroy ENV`: after confirmation (a terminal prompt, or `--yes`), stops every
+ * instance the environment owns (from provider-state and from the ownership-tag query),
+ * removes its shared resources and its storage, then forgets it on this client. Safe to
+ * run again after a failure or an interrupt: it finishes the job.
+ */
+export async function runDestroy(context: CommandContext, input: { environment: string; yes: boolean }): Promise<CommandResult> {
+  const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
+  const opened = await openOrNothing(context, environment);
+  if (opened === undefined) {
+    await forgetEnvironment(environment.dir);
+    const text = `Environment "${environment.name}" has no provider-state and no local record: nothing to destroy.`;
+    return { outcome: { json: { environment: environment.name, destroyed: false, stoppedInstances: [], removed: [], failures: [] }, text } };
+  }
+  const cached = await readMachineCache(environment.dir);
+  const machines = cached === undefined ? '' : `, ${cached.machines.length} machine(s)`;
+  const confirmed = await confirm({
+    context,
+    question: `Destroy environment "${environment.name}" (provider ${environment.provider}${machines})? Every machine and all its data is removed.`,
+    yes: input.yes,
+    flagHint: `destroying "${environment.name}" needs confirmation`,
+  });
+  if (!confirmed) throw new Error(`not destroyed: "${environment.name}" was left as it was`);
+  const result = await destroy({ environ: opened.environ, onEvent: eventSink(context), signal: context.signal });
+  const outcome = destroyOutcome(environment.name, result);
+  if (result.failures.length > 0) {
+    return {
+      outcome,
+      exitCode: 1,
+      error: new Error(
+        `could not remove everything "${environment.name}" owns (listed above); fix what the messages say and run "envboot destroy ${environment.name}" again`,
+      ),
+    };
+  }
+  await forgetEnvironment(environment.dir);
+  return { outcome };
+}
+
+async function openOrNothing(context: CommandContext, environment: Parameters<typeof openBootstrapped>[0]['environment']): Promise<OpenedEnvironment | undefined> {
+  try {
+    return await openBootstrapped({ context, environment });
+  } catch (error) {
+    if (isNotBootstrapped(error)) return undefined;
+    throw error;
+  }
+}
+
+function destroyOutcome(name: string, result: DestroyResult): { json: unknown; text: string } {
+  const json = {
+    environment: name,
+    destroyed: result.failures.length === 0,
+    stoppedInstances: result.stoppedInstances,
+    removed: result.removed,
+    failures: result.failures.map((f) => ({ resource: f.resource, message: f.error.message })),
+    phases: result.phases,
+    elapsedMs: result.elapsedMs,
+  };
+  const lines = [
+    result.failures.length === 0
+      ? `Destroyed environment "${name}" in ${formatDuration(result.elapsedMs)}: ${result.stoppedInstances.length} instance(s) stopped.`
+      : `Destroy of "${name}" was incomplete: ${result.stoppedInstances.length} instance(s) stopped.`,
+  ];
+  for (const failure of result.failures) lines.push(`  left: ${failure.resource}: ${failure.error.message}`);
+  return { json, text: lines.join('\n') };
+}

@@ -1,0 +1,56 @@
+import { constants } from 'node:os';
+import { shellQuote } from '../../../cloudinit/index.js';
+import { connectMachine } from '../../machines/index.js';
+import type { CommandResult } from '../command-result.js';
+import type { CommandContext } from '../context.js';
+import { openBootstrapped } from '../environment/open-environment.js';
+import { requireClientKey } from '../environment/require-client-key.js';
+import { resolveEnvironment } from '../environment/resolve-environment.js';
+
+export interface ExecInput {
+  readonly environment: string;
+  readonly machineId: string;
+  /** One argument is a shell command line; several are a command and its arguments, each passed as is. */
+  readonly command: readonly string[];
+}
+
+/**
+ * `envboot exec ENV MACHINE -- COMMAND…`: runs a command on a machine over SSH, host key
+ * pinned, output streamed, and exits with the command's exit status (128 + the signal
+ * number when a signal ended it, as shells report it). Standard input is passed through
+ * when it is a pipe or a file; from a terminal the command gets end-of-file at once.
+ */
+export async function runExec(context: CommandContext, input: ExecInput): Promise<CommandResult> {
+  const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
+  const { environ } = await openBootstrapped({ context, environment });
+  const clientKey = await requireClientKey(environment);
+  const { connection } = await connectMachine({ environ, machineId: input.machineId, clientKey, signal: context.signal });
+  const { stdin, stdout, stderr } = context.io;
+  const passInput = !stdin.isTTY;
+  try {
+    const result = await connection.exec({
+      command: commandLine(input.command),
+      collect: false,
+      onStdout: (chunk) => stdout.write(chunk),
+      onStderr: (chunk) => stderr.write(chunk),
+      signal: context.signal,
+      ...(passInput ? { input: stdin } : {}),
+    });
+    const exitCode = result.exitCode ?? 128 + signalNumber(result.exitSignal);
+    return { outcome: { json: { exitCode }, text: '' }, exitCode };
+  } finally {
+    connection.close();
+    // Our stdin would otherwise keep the process alive after the command is done with it.
+    if (passInput) stdin.destroy();
+  }
+}
+
+function commandLine(argv: readonly string[]): string {
+  return argv.length === 1 ? (argv[0] ?? '') : argv.map((arg) => shellQuote(arg)).join(' ');
+}
+
+/** The number of a signal by name (`SIGTERM` → 15); 0 for a name this platform does not know. */
+function signalNumber(name: string | undefined): number {
+  const numbers: Readonly<Record<string, number | undefined>> = constants.signals;
+  return name === undefined ? 0 : (numbers[name] ?? 0);
+}

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { constants } from 'node:os';
+import { EnvbootError, ErrorCode } from '../../errors/index.js';
+import { connectMachine } from '../../machines/index.js';
+import type { CommandResult } from '../command-result.js';
+import type { CommandContext } from '../context.js';
+import { openBootstrapped } from '../environment/open-environment.js';
+import { requireClientKey } from '../environment/require-client-key.js';
+import { resolveEnvironment } from '../environment/resolve-environment.js';
+import { clientKeyFile } from '../records/client-key.js';
+import { hostKeyAlias, knownHostsFile } from '../records/known-hosts.js';
+import { refreshLocalRecords } from '../records/refresh-records.js';
+
+export interface SshInput {
+  readonly environment: string;
+  readonly machineId: string;
+  /** A command to run instead of a login shell, as `ssh host command` takes it. */
+  readonly command: readonly string[];
+}
+
+/**
+ * `envboot ssh ENV MACHINE [COMMAND…]`: an interactive session through the system's
+ * OpenSSH client (its terminal handling, escapes and agent are what operators know),
+ * pinned to the machine's recorded host keys through the environment's own known_hosts
+ * file: `~/.ssh/known_hosts` is neither read nor written. The machine is first reached
+ * and verified with envboot's own client, so a wrong host key or a refused key is
+ * reported as envboot reports it; then `ssh` takes over the terminal. Exits with ssh's
+ * exit status (the remote command's, or 255 for ssh's own errors).
+ */
+export async function runSsh(context: CommandContext, input: SshInput): Promise<CommandResult> {
+  const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
+  const { environ } = await openBootstrapped({ context, environment });
+  const clientKey = await requireClientKey(environment);
+  await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal });
+  const { connection, address } = await connectMachine({ environ, machineId: input.machineId, clientKey, signal: context.signal });
+  connection.close();
+  const args = [
+    ...['-i', clientKeyFile(environment.dir), '-o', 'IdentitiesOnly=yes'],
+    ...['-o', `UserKnownHostsFile=${knownHostsFile(environment.dir)}`, '-o', 'GlobalKnownHostsFile=/dev/null'],
+    ...['-o', 'StrictHostKeyChecking=yes', '-o', `HostKeyAlias=${hostKeyAlias(environment.name, input.machineId)}`],
+    ...['-o', 'CheckHostIP=no', '-o', 'UpdateHostKeys=no'],
+    ...['-p', String(address.port ?? 22), `${environ.sshUser}@${address.value}`],
+    ...input.command,
+  ];
+  context.logger?.debug('running ssh', { args });
+  const child = spawn('ssh', args, { stdio: 'inherit' });
+  const [code, signal] = (await Promise.race([once(child, 'exit'), once(child, 'error').then(([error]) => { throw sshMissing(error); })])) as [number | null, NodeJS.Signals | null];
+  const exitCode = code ?? 128 + (signal === null ? 0 : constants.signals[signal]);
+  return { outcome: { json: { exitCode }, text: '' }, exitCode };
+}
+
+function sshMissing(error: unknown): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error as Error;
+  return new EnvbootError(
+    ErrorCode.ConfigInvalid,
+    'envboot ssh runs the OpenSSH client, and there is no "ssh" on PATH: install it (apt-get install openssh-client); ' +
+      '"envboot exec ENV MACHINE -- COMMAND" works without it',
+    { cause: error },
+  );
+}

@@ -1,0 +1,117 @@
+import type { CloudConfig } from '../../../cloudinit/index.js';
+import { ConfigError } from '../../errors/index.js';
+import type { Constraints } from '../../provider/index.js';
+import type { CommandContext } from '../context.js';
+import { loadEnvironmentsFile, type EnvironmentsFile } from '../config/environments-file.js';
+import { checkEnvironmentName } from '../config/paths.js';
+import { defaultProviderName } from '../provider-catalogue.js';
+import { readEnvironmentRecord, type EnvironmentRecord } from '../records/environment-record.js';
+import { knownEnvironmentNames } from './known-environments.js';
+
+/** One environment as a command sees it: its definition (if any), its local record (if any), and where its files are. */
+export interface ResolvedEnvironment {
+  readonly name: string;
+  /** This client's directory for the environment (records, client key, provider data). */
+  readonly dir: string;
+  readonly provider: string;
+  /** The provider config, validated. */
+  readonly options: unknown;
+  readonly constraints: Constraints;
+  readonly controllerCloudConfig?: CloudConfig;
+  /** Whether environments.yaml defines it (otherwise it lives on the default provider). */
+  readonly defined: boolean;
+  readonly record: EnvironmentRecord | undefined;
+  readonly file: EnvironmentsFile;
+}
+
+export interface ResolveEnvironmentParams {
+  readonly context: CommandContext;
+  /** As given on the command line; absent means the default environment. */
+  readonly name: string | undefined;
+  /** `bootstrap` may create an environment no config defines; every other command needs one that exists. */
+  readonly purpose: 'bootstrap' | 'existing';
+  /** `bootstrap --provider`. */
+  readonly provider?: string;
+}
+
+/**
+ * Finds the environment a command is about, from environments.yaml and this client's
+ * records, and checks everything that can be checked without a provider: the name, the
+ * provider, its config. Every mistake here is `CONFIG_INVALID` (exit 2), before anything
+ * is created.
+ */
+export async function resolveEnvironment(params: ResolveEnvironmentParams): Promise<ResolvedEnvironment> {
+  const { context } = params;
+  const file = await loadEnvironmentsFile({
+    path: context.paths.configFile,
+    required: context.paths.configFileExplicit,
+    providers: context.providers,
+  });
+  const name = params.name ?? (await defaultEnvironment(context, file));
+  const problem = checkEnvironmentName(name);
+  if (problem !== undefined) throw new ConfigError(`environment name "${name}" is invalid: ${problem.message}`);
+  const dir = context.paths.environmentDir(name);
+  const definition = file.environments.get(name);
+  const record = await readEnvironmentRecord(dir);
+  if (params.purpose === 'existing' && definition === undefined && record === undefined) {
+    throw new ConfigError(
+      `unknown environment "${name}": ${file.path} does not define it and this client has not bootstrapped it; ` +
+        `"envboot environments" lists the known ones, "envboot bootstrap ${name}" creates it`,
+    );
+  }
+  const provider = chooseProvider({ name, file, definedAs: definition?.provider, recordedAs: record?.provider, flag: params.provider });
+  const options = definition === undefined ? defaultOptions(context, provider) : definition.options;
+  return {
+    name,
+    dir,
+    provider,
+    options,
+    constraints: definition?.constraints ?? {},
+    ...(definition?.controllerCloudConfig === undefined ? {} : { controllerCloudConfig: definition.controllerCloudConfig }),
+    defined: definition !== undefined,
+    record,
+    file,
+  };
+}
+
+function chooseProvider(params: {
+  name: string;
+  file: EnvironmentsFile;
+  definedAs: string | undefined;
+  recordedAs: string | undefined;
+  flag: string | undefined;
+}): string {
+  const { name, definedAs, recordedAs, flag } = params;
+  if (flag !== undefined && definedAs !== undefined && flag !== definedAs) {
+    throw new ConfigError(`environment "${name}" is defined in ${params.file.path} with provider "${definedAs}", not "${flag}"; drop --provider or use another name`);
+  }
+  if (recordedAs !== undefined && (definedAs ?? flag ?? recordedAs) !== recordedAs) {
+    throw new ConfigError(
+      `environment "${name}" was bootstrapped on provider "${recordedAs}" but is now configured for "${definedAs ?? flag ?? ''}"; ` +
+        `destroy it ("envboot destroy ${name}") before moving it to another provider, or restore its definition`,
+    );
+  }
+  return definedAs ?? recordedAs ?? flag ?? defaultProviderName;
+}
+
+function defaultOptions(context: CommandContext, provider: string): unknown {
+  const checked = context.providers.validate(provider, undefined);
+  if (!checked.ok) {
+    throw new ConfigError(`provider "${provider}" needs configuration: define the environment in environments.yaml with its options`, {
+      problems: checked.problems,
+    });
+  }
+  return checked.config;
+}
+
+async function defaultEnvironment(context: CommandContext, file: EnvironmentsFile): Promise<string> {
+  if (file.defaultEnvironment !== undefined) return file.defaultEnvironment;
+  const known = await knownEnvironmentNames({ file, dataRoot: context.paths.dataRoot });
+  if (known.length === 1 && known[0] !== undefined) return known[0];
+  if (known.length === 0) {
+    throw new ConfigError('no environments yet: name one, e.g. "envboot bootstrap demo" creates a local environment called demo');
+  }
+  throw new ConfigError(
+    `name an environment (known: ${known.join(', ')}), or set default-environment in ${file.path}`,
+  );
+}

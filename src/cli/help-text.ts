@@ -1,0 +1,67 @@
+/** The examples and notes shown under each command's `--help`. */
+export const helpText = {
+  program: `
+Environments are defined in environments.yaml ($ENVBOOT_HOME/environments.yaml, else
+$XDG_CONFIG_HOME/envboot/environments.yaml); a name no file defines is a local environment.
+
+Examples:
+  $ envboot bootstrap demo                 # a local controller, no cloud needed
+  $ envboot add-machine demo -n 3
+  $ envboot status demo
+  $ envboot exec demo 0 -- uname -a
+  $ envboot destroy demo --yes
+
+Exit codes: 0 ok, 1 failed, 2 bad input, 3 credentials, 130 interrupted.
+Environment: ENVBOOT_HOME (config and data in one directory), NO_COLOR, XDG_CONFIG_HOME, XDG_DATA_HOME.`,
+  bootstrap: `
+Examples:
+  $ envboot bootstrap demo
+  $ envboot bootstrap prod --constraints "cores=2 mem=4G" --zone us-east-1b
+  $ envboot bootstrap demo --cloud-config controller.yaml --timeout 15m --json
+
+Ctrl-C stops the bootstrap and removes what it created; a second Ctrl-C stops the
+clean-up and lists what was left ("envboot destroy ENV" removes it).`,
+  addMachine: `
+Examples:
+  $ envboot add-machine demo
+  $ envboot add-machine demo -n 5 --constraints "mem=8G"
+  $ envboot add-machine demo -n 2 --zone local-a --zone local-b --cloud-config app.yaml`,
+  removeMachine: `
+Examples:
+  $ envboot remove-machine demo 3
+  $ envboot remove-machine demo 1 2 4`,
+  status: `
+Examples:
+  $ envboot status
+  $ envboot status demo --json | jq '.result.machines[].addresses'`,
+  exec: `
+The command runs over SSH with the machine's host key pinned; its exit status is envboot's.
+One argument is a shell command line; several are passed as separate, quoted arguments.
+
+Examples:
+  $ envboot exec demo 0 -- uname -a
+  $ envboot exec demo 1 -- 'systemctl status | head -n 5'
+  $ echo hello | envboot exec demo 0 -- cat`,
+  ssh: `
+Runs the OpenSSH client with the environment's key and its own known_hosts file
+(~/.ssh/known_hosts is never read or written).
+
+Examples:
+  $ envboot ssh demo 0
+  $ envboot ssh demo 2 -- uptime`,
+  destroy: `
+Stops every machine the environment owns (found from provider-state and by tag), removes
+its shared resources and storage, and forgets it. Asks first on a terminal; without one,
+--yes is required. Safe to run again after a failure.
+
+Examples:
+  $ envboot destroy demo
+  $ envboot destroy demo --yes --json`,
+  environments: `
+Examples:
+  $ envboot environments
+  $ envboot environments --json`,
+  providers: `
+Examples:
+  $ envboot providers --json`,
+} as const;

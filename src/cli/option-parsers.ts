@@ -1,0 +1,29 @@
+import { InvalidArgumentError } from 'commander';
+import { checkDuration } from '../util/duration.js';
+
+/** `--timeout`: a Go-style duration with a unit (`90s`, `10m`, `1h30m`). */
+export function durationOption(value: string): number {
+  const checked = checkDuration(value);
+  if (!checked.ok) throw new InvalidArgumentError(checked.message);
+  if (checked.ms === 0) throw new InvalidArgumentError('a timeout of 0 would stop at once; give a positive duration such as 10m');
+  return checked.ms;
+}
+
+/** The most machines one add-machine may start: more is almost always a typo, and can be done in batches. */
+export const maxMachinesPerCall = 100;
+
+/** `-n`: how many machines, a whole number from 1 to 100. */
+export function countOption(value: string): number {
+  const count = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(count) || count < 1 || count > maxMachinesPerCall) {
+    throw new InvalidArgumentError(`"${value}" is not a machine count; give a whole number from 1 to ${maxMachinesPerCall}`);
+  }
+  return count;
+}
+
+/** Repeatable options (`--zone a --zone b`, or `--zone a,b`) collect into a list. */
+export function collectList(value: string, previous: readonly string[] | undefined): string[] {
+  const parts = value.split(',').map((part) => part.trim());
+  if (parts.some((part) => part === '')) throw new InvalidArgumentError(`"${value}" has an empty zone name; write --zone a --zone b or --zone a,b`);
+  return [...(previous ?? []), ...parts];
+}

@@ -1,0 +1,27 @@
+import { formatAddress, type Address, type Hardware } from '../../provider/index.js';
+
+/** `127.0.1.2:22 (public), 10.0.0.4:22 (cloud-local)`. */
+export function describeAddresses(addresses: readonly Address[]): string {
+  if (addresses.length === 0) return '-';
+  return addresses.map((a) => `${formatAddress(a)} (${a.scope})`).join(', ');
+}
+
+/** `arch=amd64 cores=2 mem=4096M root-disk=20480M`, as constraints are written. */
+export function describeHardware(hardware: Hardware | undefined): string {
+  if (hardware === undefined) return '-';
+  const parts: string[] = [];
+  if (hardware.instanceType !== undefined) parts.push(`instance-type=${hardware.instanceType}`);
+  if (hardware.arch !== undefined) parts.push(`arch=${hardware.arch}`);
+  if (hardware.cores !== undefined) parts.push(`cores=${hardware.cores}`);
+  if (hardware.memoryMiB !== undefined) parts.push(`mem=${hardware.memoryMiB}M`);
+  if (hardware.rootDiskMiB !== undefined) parts.push(`root-disk=${hardware.rootDiskMiB}M`);
+  return parts.length === 0 ? '-' : parts.join(' ');
+}
+
+/** Rows as aligned columns, for status, environments and providers. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,88 @@
+import type { FlowEvent } from '../../provision/events.js';
+import type { WaitSshEvent } from '../../wait-ssh/wait-ssh-types.js';
+import { stepLabel } from './step-labels.js';
+
+/**
+ * A flow event as the operator's display sees it: a step starting, finishing or
+ * failing; a detail of a running step; a line worth keeping; or a line of a machine's
+ * configure output. The TTY and the plain display differ only in how they draw these.
+ */
+export type EventView =
+  | { readonly kind: 'started'; readonly key: string; readonly label: string }
+  | { readonly kind: 'finished'; readonly key: string; readonly label: string; readonly elapsedMs: number }
+  | { readonly kind: 'failed'; readonly key: string; readonly label: string; readonly elapsedMs: number; readonly message: string }
+  | { readonly kind: 'detail'; readonly key: string; readonly text: string; readonly chatty?: boolean }
+  | { readonly kind: 'note'; readonly level: 'info' | 'warn' | 'error'; readonly text: string }
+  | { readonly kind: 'output'; readonly machineId: string; readonly stream: 'stdout' | 'stderr'; readonly line: string };
+
+const stepKey = (phase: string, machineId: string | undefined): string => `${machineId ?? '-'}:${phase}`;
+
+export function viewOf(event: FlowEvent): EventView | undefined {
+  switch (event.type) {
+    case 'phase.started':
+      return { kind: 'started', key: stepKey(event.phase, event.machineId), label: stepLabel(event.phase, event.machineId) };
+    case 'phase.finished':
+      return { kind: 'finished', key: stepKey(event.phase, event.machineId), label: stepLabel(event.phase, event.machineId), elapsedMs: event.elapsedMs };
+    case 'phase.failed':
+      return {
+        kind: 'failed',
+        key: stepKey(event.phase, event.machineId),
+        label: stepLabel(event.phase, event.machineId),
+        elapsedMs: event.elapsedMs,
+        message: firstLine(event.message),
+      };
+    case 'warning':
+      return { kind: 'note', level: 'warn', text: event.message };
+    case 'instance-type.chosen':
+      return { kind: 'note', level: 'info', text: `machine ${event.machineId}: instance type ${event.instanceType}` };
+    case 'instance.start-failed':
+      return { kind: 'note', level: 'warn', text: startFailed(event) };
+    case 'instance.started':
+      return {
+        kind: 'note',
+        level: 'info',
+        text: `machine ${event.machineId}: instance ${event.instanceId} started${event.zone === undefined ? '' : ` in zone ${event.zone}`}`,
+      };
+    case 'wait-ssh':
+      return waitSshView(event.machineId, event.event);
+    case 'configure':
+      return event.event.type === 'configure.step'
+        ? { kind: 'detail', key: stepKey('configure', event.machineId), text: `step ${event.event.index}/${event.event.total}: ${event.event.name}` }
+        : { kind: 'output', machineId: event.machineId, stream: event.event.stream, line: event.event.line };
+    case 'cleanup.removed':
+      return { kind: 'note', level: 'info', text: `removed ${event.resource}` };
+    case 'cleanup.failed':
+      return { kind: 'note', level: 'error', text: `could not remove ${event.resource}: ${firstLine(event.message)}` };
+    case 'cleanup.kept':
+      return { kind: 'note', level: 'warn', text: `kept ${event.resource}: ${event.reason}` };
+  }
+}
+
+function startFailed(event: Extract<FlowEvent, { type: 'instance.start-failed' }>): string {
+  const where = event.zone === undefined ? '' : ` in zone ${event.zone}`;
+  const next = { 'next-zone': 'trying the next zone', 'retry-after-wait': 'retrying after a wait', 'give-up': 'giving up' }[event.next];
+  return `machine ${event.machineId}: could not start${where}: ${firstLine(event.message)}; ${next}`;
+}
+
+function waitSshView(machineId: string, event: WaitSshEvent): EventView | undefined {
+  const key = stepKey('wait-ssh', machineId);
+  switch (event.type) {
+    case 'wait-ssh.refreshed':
+      return { kind: 'detail', key, text: `instance ${event.status}, ${event.addresses.length} address(es)`, chatty: true };
+    case 'wait-ssh.no-address':
+      return { kind: 'detail', key, text: 'no address yet', chatty: true };
+    case 'wait-ssh.address-added':
+      return { kind: 'detail', key, text: `trying ${event.address} (${event.scope})` };
+    case 'wait-ssh.attempt-failed':
+      return { kind: 'detail', key, text: `${event.address}: ${event.reason} (attempt ${event.attempts})`, chatty: true };
+    case 'wait-ssh.refresh-failed':
+      return { kind: 'detail', key, text: `could not refresh the instance: ${firstLine(event.message)}` };
+    case 'wait-ssh.connected':
+      return { kind: 'detail', key, text: `verified ${event.address} after ${event.attempts} attempt(s)` };
+  }
+}
+
+function firstLine(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline === -1 ? text : `${text.slice(0, newline)} …`;
+}

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { writeFileAtomically } from './write-atomically.js';
+
+/** The machines whose host keys are pinned, as provider-state records them. */
+export interface PinnedMachine {
+  readonly id: string;
+  readonly hostKeys: readonly string[];
+}
+
+/** The environment's own known_hosts file; OpenSSH is pointed at it, never at ~/.ssh/known_hosts. */
+export function knownHostsFile(dir: string): string {
+  return path.join(dir, 'known_hosts');
+}
+
+/**
+ * The name a machine's host keys are filed under: OpenSSH's `HostKeyAlias`, so that the
+ * pin holds whichever of the machine's addresses (and ports) a connection uses.
+ */
+export function hostKeyAlias(environment: string, machineId: string): string {
+  return `envboot-${environment}-machine-${machineId}`;
+}
+
+/**
+ * Rewrites the environment's known_hosts from provider-state's host keys (the keys each
+ * machine was given in its user-data), so that a machine that was replaced or removed
+ * loses its pin. Written atomically, 0600.
+ */
+export async function writeKnownHosts(params: { dir: string; environment: string; machines: readonly PinnedMachine[] }): Promise<string> {
+  const lines = params.machines.flatMap((machine) =>
+    machine.hostKeys.map((key) => {
+      const [type, blob] = key.trim().split(/\s+/);
+      return `${hostKeyAlias(params.environment, machine.id)} ${type ?? ''} ${blob ?? ''}`;
+    }),
+  );
+  const file = knownHostsFile(params.dir);
+  await writeFileAtomically(file, lines.map((line) => `${line}\n`).join(''));
+  return file;
+}

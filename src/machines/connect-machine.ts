@@ -1,0 +1,106 @@
+import pAny from 'p-any';
+import { ConfigError, InstanceFailedError, ErrorCode, findInChain, throwIfCancelled } from '../errors/index.js';
+import { formatAddress, type Address, type Environ, type Instance } from '../provider/index.js';
+import { connectSsh, type SshConnection, type SshKeyPair } from '../ssh/index.js';
+import { loadState, machineRecords, type MachineRecord } from '../state/index.js';
+import { signalOf } from '../util/optional.js';
+
+export interface ConnectMachineParams {
+  readonly environ: Environ;
+  readonly machineId: string;
+  readonly clientKey: SshKeyPair;
+  /** Per address, TCP connect plus handshake. Default 5 s. */
+  readonly connectTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface ConnectMachineResult {
+  /** Open and verified against the machine's recorded host keys; the caller closes it. */
+  readonly connection: SshConnection;
+  readonly machine: MachineRecord;
+  readonly instance: Instance;
+  /** The address the connection went to. */
+  readonly address: Address;
+}
+
+const scopePreference: Readonly<Record<Address['scope'], number>> = { public: 0, 'cloud-local': 1, 'machine-local': 2, 'link-local': 3 };
+// Most telling first: a wrong host key or refused key says more than an unreachable address.
+const failurePreference = [ErrorCode.SshHostKeyMismatch, ErrorCode.SshAuthRefused, ErrorCode.Cancelled];
+
+/**
+ * Opens an SSH connection to one machine of a bootstrapped environment, as any later
+ * command does (exec, ssh, status checks): the machine's record in provider-state gives
+ * its instance and the host keys it was given, the provider its current addresses; every
+ * usable address is tried at once and the first verified connection wins.
+ *
+ * Unknown or malformed machine ids are `CONFIG_INVALID`; a machine whose instance is gone
+ * is `INSTANCE_FAILED`; otherwise the most telling connection error is thrown (host key
+ * mismatch, then auth refused, then unreachable).
+ *
+ * @example
+ * const { connection } = await connectMachine({ environ, machineId: '0', clientKey, signal });
+ * try { await connection.exec({ command: 'uptime' }); } finally { connection.close(); }
+ */
+export async function connectMachine(params: ConnectMachineParams): Promise<ConnectMachineResult> {
+  const { environ } = params;
+  const { state } = await loadState({ storage: environ.storage(), ...signalOf(params) });
+  const machine = findMachine(params.machineId, machineRecords(state), environ.environment.name);
+  const [instance] = await environ.instances({ ids: [machine.instanceId], ...signalOf(params) });
+  if (instance === undefined || instance.status === 'terminated' || instance.status === 'failed') {
+    throw new InstanceFailedError(
+      `machine ${machine.id}'s instance ${machine.instanceId} ${instance === undefined ? 'no longer exists' : `is ${instance.status}`}; ` +
+        `"envboot remove-machine ${environ.environment.name} ${machine.id}" forgets it`,
+      { instanceId: machine.instanceId },
+    );
+  }
+  const addresses = instance.addresses.filter((a) => a.scope !== 'link-local').sort((a, b) => scopePreference[a.scope] - scopePreference[b.scope]);
+  if (addresses.length === 0) {
+    throw new InstanceFailedError(`machine ${machine.id} (instance ${instance.id}, ${instance.status}) has no address yet; wait for it to boot and retry`, {
+      instanceId: instance.id,
+    });
+  }
+  const connection = await raceAddresses({ ...params, machine, addresses });
+  return { connection: connection.connection, machine, instance, address: connection.address };
+}
+
+function findMachine(id: string, records: readonly MachineRecord[], environment: string): MachineRecord {
+  if (!/^(0|[1-9][0-9]*)$/.test(id)) throw new ConfigError(`"${id}" is not a machine id; machine ids are whole numbers such as 0 (the controller) or 1`);
+  const found = records.find((r) => r.id === id);
+  if (found === undefined) {
+    const known = records.map((r) => r.id).join(', ') || 'none';
+    throw new ConfigError(`environment "${environment}" has no machine ${id}; its machines are: ${known} ("envboot status ${environment}" lists them)`);
+  }
+  return found;
+}
+
+async function raceAddresses(
+  params: ConnectMachineParams & { machine: MachineRecord; addresses: readonly Address[] },
+): Promise<{ connection: SshConnection; address: Address }> {
+  throwIfCancelled(params.signal, `connecting to machine ${params.machine.id}`);
+  const attempts = params.addresses.map(async (address) => {
+    const connection = await connectSsh({
+      host: address.value,
+      port: address.port ?? 22,
+      user: params.environ.sshUser,
+      privateKey: params.clientKey.privateKey,
+      hostKeys: params.machine.hostKeys,
+      connectTimeoutMs: params.connectTimeoutMs ?? 5000,
+      ...signalOf(params),
+    });
+    return { connection, address };
+  });
+  try {
+    const winner = await pAny(attempts);
+    // Close every other attempt that also got through.
+    for (const attempt of attempts) void attempt.then((other) => { if (other !== winner) other.connection.close(); }, () => undefined);
+    return winner;
+  } catch (error) {
+    const errors: readonly unknown[] = error instanceof AggregateError ? (error.errors as unknown[]) : [error];
+    const telling = failurePreference.map((code) => errors.find((e) => findInChain(e, code) !== undefined)).find((e) => e !== undefined);
+    const chosen: unknown = telling ?? errors[0];
+    if (chosen instanceof Error && params.addresses.length > 1) {
+      chosen.message = `${chosen.message} (tried ${params.addresses.map(formatAddress).join(', ')})`;
+    }
+    throw chosen;
+  }
+}

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+/** The built `envboot` command, run as operators run it. */
+export const cliPath = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CliHome {
+  /** ENVBOOT_HOME: config and data of this test's envboot. */
+  readonly home: string;
+  /** Writes `environments.yaml` (or another file) under the home. */
+  write(file: string, text: string): Promise<string>;
+  run(args: readonly string[], options?: RunOptions): Promise<CliRun>;
+  start(args: readonly string[], options?: RunOptions): ChildProcess;
+  /** Names of the environment directories this client holds. */
+  environmentDirs(): string[];
+  environmentDir(name: string): string;
+}
+
+export interface RunOptions {
+  /** Written to stdin, which is then closed; absent: stdin is closed at once. */
+  readonly input?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Kills the run (SIGKILL) after this long; default 120 s. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A temporary ENVBOOT_HOME, with runs of the built CLI pointed at it (and HOME too, so
+ * nothing reaches the real home directory). Processes still running when the test file
+ * ends are killed; the directory is removed.
+ */
+export async function cliHome(prefix = 'envboot-cli-'): Promise<CliHome> {
+  const home = await tempDir(prefix);
+  const children = new Set<ChildProcess>();
+  after(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+  const environment = (extra: RunOptions['env']): NodeJS.ProcessEnv => ({
+    ...process.env,
+    ENVBOOT_HOME: home,
+    HOME: home,
+    NO_COLOR: '1',
+    CI: process.env['CI'],
+    ...extra,
+  });
+  const start = (args: readonly string[], options: RunOptions = {}): ChildProcess => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: environment(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    child.on('exit', () => children.delete(child));
+    child.stdin.end(options.input ?? '');
+    return child;
+  };
+  return {
+    home,
+    write: async (file, text) => {
+      const target = path.join(home, file);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, text);
+      return target;
+    },
+    start,
+    run: (args, options = {}) => collect(start(args, options), options.timeoutMs ?? 120_000),
+    environmentDirs: () => {
+      const root = path.join(home, 'data', 'environments');
+      return existsSync(root) ? readdirSync(root) : [];
+    },
+    environmentDir: (name) => path.join(home, 'data', 'environments', name),
+  };
+}
+
+/** Waits for a started run to end and returns what it printed. */
+export function collect(child: ChildProcess, timeoutMs = 120_000): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The NDJSON lines of a `--json` run, parsed. */
+export function jsonLines(run: CliRun): Record<string, unknown>[] {
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The last line of a `--json` run: the result object. */
+export function finalResult(run: CliRun): Record<string, unknown> {
+  const lines = jsonLines(run);
+  const last = lines.at(-1);
+  if (last === undefined) throw new Error(`no JSON output; stderr: ${run.stderr}`);
+  return last;
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { describe, it } from 'node:test';
+import { watchInterrupts } from '../../../src/cli/interrupts.js';
+
+function fakeProcess(): NodeJS.Process & { exits: number[] } {
+  const emitter = new EventEmitter() as unknown as NodeJS.Process & { exits: number[] };
+  emitter.exits = [];
+  (emitter as unknown as { exit: (code: number) => void }).exit = (code) => emitter.exits.push(code);
+  return emitter;
+}
+
+describe('interrupts', () => {
+  it('abort the operation first, the clean-up second, and quit at the third', () => {
+    const process = fakeProcess();
+    const counts: number[] = [];
+    const interrupts = watchInterrupts({ process, onInterrupt: (n) => counts.push(n) });
+    process.emit('SIGINT', 'SIGINT');
+    assert.equal(interrupts.signal.aborted, true);
+    assert.equal(interrupts.cleanupSignal.aborted, false);
+    assert.equal((interrupts.signal.reason as { code?: string }).code, 'CANCELLED');
+    process.emit('SIGTERM', 'SIGTERM');
+    assert.equal(interrupts.cleanupSignal.aborted, true);
+    assert.deepEqual(process.exits, []);
+    process.emit('SIGINT', 'SIGINT');
+    assert.deepEqual(process.exits, [130]);
+    assert.deepEqual(counts, [1, 2, 3]);
+    interrupts.dispose();
+  });
+
+  it('leave the process as it was when disposed', () => {
+    const process = fakeProcess();
+    const interrupts = watchInterrupts({ process, onInterrupt: () => undefined });
+    interrupts.dispose();
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) assert.equal(process.listenerCount(signal), 0);
+  });
+});

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { collectList, countOption, durationOption } from '../../../src/cli/option-parsers.js';
+
+describe('option values', () => {
+  it('reads machine counts from 1 to 100 and refuses the rest', () => {
+    assert.equal(countOption('1'), 1);
+    assert.equal(countOption('100'), 100);
+    for (const bad of ['0', '101', '-1', '1.5', 'two', '', '1e2']) assert.throws(() => countOption(bad), /is not a machine count/, bad);
+  });
+
+  it('reads timeouts with a unit and refuses a bare number or zero', () => {
+    assert.equal(durationOption('90s'), 90_000);
+    assert.equal(durationOption('1h30m'), 5_400_000);
+    assert.throws(() => durationOption('30'), /has no unit/);
+    assert.throws(() => durationOption('0s'), /positive duration/);
+  });
+
+  it('collects repeated and comma-separated zones', () => {
+    assert.deepEqual(collectList('b,c', collectList('a', undefined)), ['a', 'b', 'c']);
+    assert.throws(() => collectList('a,,b', undefined), /empty zone name/);
+  });
+});
