@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark in one process and prints medians and ratios
  * side by side. Pass names to run only some: `npm run bench -- zones`.
  */
+import { benchCli } from './cli.bench.js';
 import { benchLocal } from './local.bench.js';
 import { benchUserData } from './user-data.bench.js';
 import { benchWaitSsh } from './waitssh.bench.js';
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   'user-data': benchUserData,
   waitssh: () => benchWaitSsh(),
   local: () => benchLocal(),
+  cli: benchCli,
 };
 
 const wanted = process.argv.slice(2);

@@ -62,8 +62,21 @@ export async function runCommand(params: RunCommandParams): Promise<number> {
   } finally {
     interrupts.dispose();
     reporter.close();
-    logger?.close();
+    if (logger !== undefined) await closeLogger(logger);
   }
+}
+
+/** Ends the debug log and waits (a second at most) until its file has what was logged. */
+function closeLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    timer.unref();
+    logger.once('finish', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    logger.end();
+  });
 }
 
 /** winston loads only when a debug log was asked for. */

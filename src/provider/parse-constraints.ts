@@ -1,5 +1,6 @@
 import { ConfigError, type Problem } from '../errors/index.js';
 import type { Constraints } from './constraints.js';
+import { editDistance } from '../util/edit-distance.js';
 
 /** The architectures a constraint may name: Juju 3's list (32-bit i386 and armhf are gone). */
 export const supportedArches = ['amd64', 'arm64', 'ppc64el', 's390x', 'riscv64'] as const;
@@ -219,18 +220,4 @@ function closestKey(name: string): string | undefined {
     if (distance <= 2 && (best === undefined || distance < best.distance)) best = { key, distance };
   }
   return best?.key;
-}
-
-/** Levenshtein distance; the words are a few characters long. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

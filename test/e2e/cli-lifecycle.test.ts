@@ -105,8 +105,15 @@ describe('the envboot command, end to end on the local provider', () => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-quick-');
     destroyLeftovers(t, cli);
-    const boot = await cli.run(['bootstrap', 'demo']);
+    const log = path.join(cli.home, 'debug.log');
+    const boot = await cli.run(['--log-file', log, 'bootstrap', 'demo']);
     assert.equal(boot.code, 0, boot.stderr);
+    const logged = await readFile(log, 'utf8');
+    assert.match(logged, /debug phase\.finished .*"phase":"wait-ssh"/);
+    assert.equal((await stat(log)).mode & 0o777, 0o600);
+    const key = await readFile(path.join(cli.environmentDir('demo'), 'client-key'), 'utf8');
+    const keyBody = key.split('\n').slice(1, 3).join('');
+    assert.ok(!logged.includes('PRIVATE KEY') && !logged.includes(keyBody), 'the client key never reaches the log');
     assert.match(boot.stdout, /Bootstrapped environment "demo" on local/);
     assert.match(boot.stderr, /Waiting for SSH and the nonce: done/i);
     const listed = await cli.run(['environments']);

@@ -2,6 +2,7 @@
  * Small helpers for messages about configuration: what a value is, where it is, and
  * which word the operator probably meant.
  */
+import { editDistance } from '../../util/edit-distance.js';
 
 /** `a list`, `a mapping`, `string "x"`, `number 3`, `null`: what a YAML value turned out to be. */
 export function describeValue(value: unknown): string {
@@ -54,18 +55,4 @@ export function didYouMean(word: string, candidates: readonly string[], likelyMe
 /** `1 problem` / `3 problems`. */
 export function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** Levenshtein distance; config words are short. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
