@@ -8,6 +8,11 @@ export interface BridgeChannelParams {
   readonly child: ChildProcess;
   /** On hang-up, also signal what the command left in its group after it exited. */
   readonly hangUpAfterExit?: boolean;
+  /**
+   * What a hang-up sends the process group. Default SIGHUP, as sshd does; a pty session
+   * under `script` (which blocks SIGHUP) is killed instead, and its pty hangs up the shell.
+   */
+  readonly hangUpSignal?: NodeJS.Signals;
   /** Called once the child has closed and the channel has its exit status. */
   readonly onDone?: () => void;
 }
@@ -26,7 +31,7 @@ export function bridgeChannel(params: BridgeChannelParams): void {
   child.stdout?.pipe(channel, { end: false });
   child.stderr?.pipe(channel.stderr, { end: false });
   channel.on('close', () => {
-    killProcessGroup(child, 'SIGHUP', { afterExit: params.hangUpAfterExit === true });
+    killProcessGroup(child, params.hangUpSignal ?? 'SIGHUP', { afterExit: params.hangUpAfterExit === true });
   });
   child.on('close', (code, signal) => {
     params.onDone?.();

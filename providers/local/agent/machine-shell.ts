@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type ssh2 from 'ssh2';
+import { bridgeChannel } from '../../../src/ssh/server-channel.js';
 import { killProcessGroup } from '../../../src/util/kill-group.js';
 import type { MachineSshParams } from './machine-ssh.js';
 import { forgetCommand, ptyCommand, resizeCommand, signalCommand, terminalSize, type PtyRequest, type TerminalSize } from './terminal-commands.js';
@@ -91,25 +92,19 @@ export class PtySession {
   }
 
   #bridge(channel: ssh2.ServerChannel): void {
-    const child = this.#main;
-    channel.on('error', () => undefined);
-    child.on('error', () => undefined);
-    child.stdin?.on('error', () => undefined);
-    if (child.stdin !== null) channel.pipe(child.stdin);
-    child.stdout?.pipe(channel, { end: false });
-    // Only script's and nsenter's own complaints: the session's output all comes through the pty.
-    child.stderr?.pipe(channel.stderr, { end: false });
-    channel.on('close', () => { killProcessGroup(child, 'SIGKILL'); });
-    child.on('close', (code, signal) => {
-      this.#ended = true;
-      // A resize or signal still waiting for the record would wait in vain.
-      for (const helper of this.#helpers) killProcessGroup(helper, 'SIGKILL');
-      // After `kill` the machine is most likely stopping; a record left behind is a few bytes in its /run.
-      if (!this.#killed) this.#helper(forgetCommand(this.#id));
-      if (code !== null) channel.exit(code);
-      else channel.exit((signal ?? 'SIGKILL').replace(/^SIG/, ''), false, '');
-      channel.end();
-      this.#doneIfIdle();
+    // script's and nsenter's own complaints reach stderr; the session's output all comes through the pty.
+    bridgeChannel({
+      channel,
+      child: this.#main,
+      hangUpSignal: 'SIGKILL',
+      onDone: () => {
+        this.#ended = true;
+        // A resize or signal still waiting for the record would wait in vain.
+        for (const helper of this.#helpers) killProcessGroup(helper, 'SIGKILL');
+        // After `kill` the machine is most likely stopping; a record left behind is a few bytes in its /run.
+        if (!this.#killed) this.#helper(forgetCommand(this.#id));
+        this.#doneIfIdle();
+      },
     });
   }
 

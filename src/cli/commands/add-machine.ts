@@ -8,7 +8,7 @@ import { machineInputs } from '../environment/machine-inputs.js';
 import { openBootstrapped } from '../environment/open-environment.js';
 import { requireClientKey } from '../environment/require-client-key.js';
 import { resolveEnvironment } from '../environment/resolve-environment.js';
-import { describeAddresses, formatTable } from '../output/describe-machine.js';
+import { describeAddresses, formatTable, machineJson } from '../output/describe-machine.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
 import { cleanupSummary } from './cleanup-summary.js';
 
@@ -61,14 +61,7 @@ export async function runAddMachine(context: CommandContext, input: AddMachineIn
 function addMachineOutcome(name: string, result: AddMachinesResult): { json: unknown; text: string } {
   const json = {
     environment: name,
-    machines: result.machines.map((m) => ({
-      id: m.id,
-      instanceId: m.instance.id,
-      zone: m.zone ?? null,
-      addresses: m.addresses,
-      hardware: m.hardware ?? null,
-      hostKeys: m.hostKeys,
-    })),
+    machines: result.machines.map(machineJson),
     failures: result.failures.map((f) => ({ machineId: f.machineId, code: f.code, message: f.error.message })),
     instanceType: result.instanceType ?? null,
     phases: result.phases,

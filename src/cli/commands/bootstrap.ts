@@ -7,7 +7,7 @@ import { eventSink, type CommandContext } from '../context.js';
 import { openEnviron } from '../environment/open-environment.js';
 import { resolveEnvironment } from '../environment/resolve-environment.js';
 import { machineInputs } from '../environment/machine-inputs.js';
-import { describeAddresses, describeHardware } from '../output/describe-machine.js';
+import { describeAddresses, describeHardware, machineJson } from '../output/describe-machine.js';
 import { ensureClientKey } from '../records/client-key.js';
 import { createEnvironmentRecord, forgetEnvironment, newEnvironmentRecord, writeEnvironmentRecord } from '../records/environment-record.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
@@ -94,14 +94,7 @@ function bootstrapOutcome(name: string, provider: string, result: BootstrapResul
   const { controller } = result;
   const json = {
     environment: { name, uuid: result.environment.uuid, provider },
-    controller: {
-      id: controller.id,
-      instanceId: controller.instance.id,
-      zone: controller.zone ?? null,
-      addresses: controller.addresses,
-      hardware: controller.hardware ?? null,
-      hostKeys: controller.hostKeys,
-    },
+    controller: machineJson(controller),
     instanceType: result.instanceType ?? null,
     warnings: result.warnings,
     phases: result.phases,

@@ -1,11 +1,8 @@
 import { constants } from 'node:os';
 import { shellQuote } from '../../../cloudinit/index.js';
-import { connectMachine } from '../../machines/index.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
-import { openBootstrapped } from '../environment/open-environment.js';
-import { requireClientKey } from '../environment/require-client-key.js';
-import { resolveEnvironment } from '../environment/resolve-environment.js';
+import { reachMachine } from '../environment/reach-machine.js';
 
 export interface ExecInput {
   readonly environment: string;
@@ -21,10 +18,7 @@ export interface ExecInput {
  * when it is a pipe or a file; from a terminal the command gets end-of-file at once.
  */
 export async function runExec(context: CommandContext, input: ExecInput): Promise<CommandResult> {
-  const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
-  const { environ } = await openBootstrapped({ context, environment });
-  const clientKey = await requireClientKey(environment);
-  const { connection } = await connectMachine({ environ, machineId: input.machineId, clientKey, signal: context.signal });
+  const { connection } = await reachMachine(context, input);
   const { stdin, stdout, stderr } = context.io;
   const passInput = !stdin.isTTY;
   try {

@@ -2,12 +2,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { constants } from 'node:os';
 import { EnvbootError, ErrorCode } from '../../errors/index.js';
-import { connectMachine } from '../../machines/index.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
-import { openBootstrapped } from '../environment/open-environment.js';
-import { requireClientKey } from '../environment/require-client-key.js';
-import { resolveEnvironment } from '../environment/resolve-environment.js';
+import { reachMachine } from '../environment/reach-machine.js';
 import { clientKeyFile } from '../records/client-key.js';
 import { hostKeyAlias, knownHostsFile } from '../records/known-hosts.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
@@ -29,12 +26,10 @@ export interface SshInput {
  * exit status (the remote command's, or 255 for ssh's own errors).
  */
 export async function runSsh(context: CommandContext, input: SshInput): Promise<CommandResult> {
-  const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
-  const { environ } = await openBootstrapped({ context, environment });
-  const clientKey = await requireClientKey(environment);
-  await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal });
-  const { connection, address } = await connectMachine({ environ, machineId: input.machineId, clientKey, signal: context.signal });
+  const { environment, environ, connection, address } = await reachMachine(context, input);
   connection.close();
+  // The known_hosts file ssh is pointed at, written from provider-state's host keys.
+  await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal });
   const args = [
     ...['-i', clientKeyFile(environment.dir), '-o', 'IdentitiesOnly=yes'],
     ...['-o', `UserKnownHostsFile=${knownHostsFile(environment.dir)}`, '-o', 'GlobalKnownHostsFile=/dev/null'],

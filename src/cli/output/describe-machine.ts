@@ -1,4 +1,5 @@
 import { formatAddress, type Address, type Hardware } from '../../provider/index.js';
+import type { ProvisionedMachine } from '../../provision/index.js';
 
 /** `127.0.1.2:22 (public), 10.0.0.4:22 (cloud-local)`. */
 export function describeAddresses(addresses: readonly Address[]): string {
@@ -24,4 +25,16 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   const line = (cells: readonly string[]): string =>
     cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** A provisioned machine as `--json` results show it (bootstrap's controller, add-machine's machines). */
+export function machineJson(machine: ProvisionedMachine): Record<string, unknown> {
+  return {
+    id: machine.id,
+    instanceId: machine.instance.id,
+    zone: machine.zone ?? null,
+    addresses: machine.addresses,
+    hardware: machine.hardware ?? null,
+    hostKeys: machine.hostKeys,
+  };
 }
