@@ -18,6 +18,8 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Uint8Array) return 'bytes';
   if (typeof value === 'object') return 'a mapping';
+  // A long or multi-line string may be a whole file read by mistake (a key, /etc/shadow): never echo it.
+  if (typeof value === 'string' && (value.length > 40 || value.includes('\n'))) return `a string of ${value.length} characters (not shown)`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

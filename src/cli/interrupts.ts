@@ -11,8 +11,13 @@ export interface Interrupts {
 
 export interface WatchInterruptsParams {
   readonly process: NodeJS.Process;
-  /** Told on each interrupt, 1 for the first, 2 for the second. */
-  readonly onInterrupt: (count: number) => void;
+  /** Told on each interrupt, 1 for the first, 2 for the second, with the signal. */
+  readonly onInterrupt: (count: number, signal: NodeJS.Signals) => void;
+  /**
+   * Whether the operation cleans up after an interrupt (bootstrap, add-machine): then the
+   * second interrupt stops the clean-up and the third quits; otherwise the second quits.
+   */
+  readonly cleansUp: boolean;
 }
 
 const signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -29,10 +34,11 @@ export function watchInterrupts(params: WatchInterruptsParams): Interrupts {
   let count = 0;
   const handler = (signal: NodeJS.Signals): void => {
     count += 1;
-    if (count === 1) operation.abort(new CancelledError(`interrupted (${signal}): stopping and cleaning up`));
-    else if (count === 2) cleanup.abort(new CancelledError(`interrupted again (${signal}): clean-up stopped`));
-    else params.process.exit(130);
-    params.onInterrupt(count);
+    const quitAt = params.cleansUp ? 3 : 2;
+    if (count >= quitAt) params.process.exit(130);
+    else if (count === 1) operation.abort(new CancelledError(`interrupted (${signal})`));
+    else cleanup.abort(new CancelledError(`interrupted again (${signal}): clean-up stopped`));
+    params.onInterrupt(count, signal);
   };
   for (const signal of signals) params.process.on(signal, handler);
   return {

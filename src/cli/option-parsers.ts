@@ -1,11 +1,15 @@
 import { InvalidArgumentError } from 'commander';
 import { checkDuration } from '../util/duration.js';
 
+/** Timers hold at most 2^31-1 ms (24.8 days); a longer one would fire at once. */
+const maxTimeoutMs = 576 * 3_600_000;
+
 /** `--timeout`: a Go-style duration with a unit (`90s`, `10m`, `1h30m`). */
 export function durationOption(value: string): number {
   const checked = checkDuration(value);
   if (!checked.ok) throw new InvalidArgumentError(checked.message);
   if (checked.ms === 0) throw new InvalidArgumentError('a timeout of 0 would stop at once; give a positive duration such as 10m');
+  if (checked.ms > maxTimeoutMs) throw new InvalidArgumentError(`"${value}" is longer than the longest timeout, 24 days (576h); give a shorter one or none`);
   return checked.ms;
 }
 

@@ -38,7 +38,8 @@ export function buildProgram(params: { io: CliIo; version: string; run: ProgramR
   const execute = (name: string, command: Command, json: boolean, action: Action): Promise<void> =>
     import('./run-command.js').then(async ({ runCommand }) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      run.exitCode = await runCommand({ name, io, globals: { ...globals }, json, action });
+      const cleansUp = name === 'bootstrap' || name === 'add-machine';
+      run.exitCode = await runCommand({ name, io, globals: { ...globals }, json, cleansUp, action });
     });
 
   program

@@ -1,10 +1,12 @@
 import type { Logger } from 'winston';
-import { exitCodeFor } from '../errors/index.js';
+import { open, type FileHandle } from 'node:fs/promises';
+import { ConfigError, exitCodeFor, messageOf } from '../errors/index.js';
 import type { CommandResult } from './command-result.js';
 import { resolvePaths } from './config/paths.js';
 import type { CliIo, CommandContext, GlobalOptions } from './context.js';
 import { watchInterrupts } from './interrupts.js';
 import { createReporter } from './output/create-reporter.js';
+import { gatedStream } from './output/gated-stream.js';
 import { ProviderCatalogue } from './provider-catalogue.js';
 
 export interface RunCommandParams {
@@ -12,13 +14,17 @@ export interface RunCommandParams {
   readonly io: CliIo;
   readonly globals: GlobalOptions;
   readonly json: boolean;
+  /** Whether an interrupt starts a clean-up of what the command created (bootstrap, add-machine). */
+  readonly cleansUp?: boolean;
   readonly action: (context: CommandContext) => Promise<CommandResult>;
 }
 
-const interruptNotices: Readonly<Record<number, string>> = {
-  1: 'Interrupted: stopping, and removing what this run created (press Ctrl-C again to stop the clean-up)',
-  2: 'Interrupted again: the clean-up stops here; what is left is listed below (Ctrl-C once more quits at once)',
-};
+function interruptNotice(count: number, cleansUp: boolean): string | undefined {
+  if (!cleansUp) return count === 1 ? 'Interrupted: stopping (Ctrl-C again quits at once)' : undefined;
+  if (count === 1) return 'Interrupted: stopping, and removing what this run created (press Ctrl-C again to stop the clean-up)';
+  if (count === 2) return 'Interrupted again: the clean-up stops here; what is left is listed below (Ctrl-C once more quits at once)';
+  return undefined;
+}
 
 /**
  * Runs one command: builds its context (paths, providers, display, interrupt handling,
@@ -28,11 +34,17 @@ const interruptNotices: Readonly<Record<number, string>> = {
 export async function runCommand(params: RunCommandParams): Promise<number> {
   const { io, globals } = params;
   const debug = globals.debug === true;
-  const reporter = createReporter({ command: params.name, json: params.json, debug, stdout: io.stdout, stderr: io.stderr, env: io.env });
+  const cleansUp = params.cleansUp === true;
+  // After a hang-up there is no terminal to draw on; the command (and its clean-up) goes on silently.
+  let hungUp = false;
+  const [stdout, stderr] = [io.stdout, io.stderr].map((stream) => gatedStream(stream, () => !hungUp)) as [NodeJS.WriteStream, NodeJS.WriteStream];
+  const reporter = createReporter({ command: params.name, json: params.json, debug, stdout, stderr, env: io.env });
   const interrupts = watchInterrupts({
     process: io.process,
-    onInterrupt: (count) => {
-      const notice = interruptNotices[count];
+    cleansUp,
+    onInterrupt: (count, signal) => {
+      if (signal === 'SIGHUP') hungUp = true;
+      const notice = interruptNotice(count, cleansUp);
       if (notice !== undefined) reporter.notice('warn', notice);
     },
   });
@@ -82,10 +94,28 @@ function closeLogger(logger: Logger): Promise<void> {
 /** winston loads only when a debug log was asked for. */
 async function createDebugLogger(globals: GlobalOptions): Promise<Logger | undefined> {
   if (globals.debug !== true && globals.logFile === undefined) return undefined;
+  if (globals.logFile !== undefined) await checkLogFile(globals.logFile);
   const { createLogger } = await import('../logging/logger.js');
-  return createLogger({
+  const logger = createLogger({
     level: 'debug',
     console: globals.debug === true,
     ...(globals.logFile === undefined ? {} : { file: globals.logFile }),
   });
+  // A log that stops working (a full disk) must not take the command down with it.
+  logger.on('error', () => undefined);
+  return logger;
+}
+
+/** A --log-file that cannot be appended to is bad input, found before anything is done. */
+async function checkLogFile(file: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, 'a', 0o600);
+    if (!(await handle.stat()).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'its directory does not exist' : messageOf(error);
+    throw new ConfigError(`cannot write the log file ${file}: ${reason}; give --log-file a writable file path`, { cause: error });
+  } finally {
+    await handle?.close();
+  }
 }

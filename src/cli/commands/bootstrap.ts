@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { bootstrap, type BootstrapResult } from '../../bootstrap/index.js';
 import { AlreadyBootstrappedError, TimeoutError, isAlreadyBootstrapped, isCancelled } from '../../errors/index.js';
 import type { FlowEvent } from '../../provision/events.js';
 import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import { eventSink, type CommandContext } from '../context.js';
-import { openEnviron } from '../environment/open-environment.js';
-import { resolveEnvironment } from '../environment/resolve-environment.js';
+import { openEnviron, recordFromState, stateIdentity } from '../environment/open-environment.js';
+import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve-environment.js';
 import { machineInputs } from '../environment/machine-inputs.js';
 import { describeAddresses, describeHardware, machineJson } from '../output/describe-machine.js';
 import { ensureClientKey } from '../records/client-key.js';
+import { withEnvironmentLock } from '../records/environment-lock.js';
 import { createEnvironmentRecord, forgetEnvironment, newEnvironmentRecord, writeEnvironmentRecord } from '../records/environment-record.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
 import { cleanupSummary } from './cleanup-summary.js';
@@ -39,48 +41,77 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
     ...(input.provider === undefined ? {} : { provider: input.provider }),
   });
   const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: true });
-  const { record, created } = await createEnvironmentRecord(environment.dir, environment.record ?? newEnvironmentRecord(environment));
-  const clientKey = await ensureClientKey({ dir: environment.dir, environment: environment.name });
-  const environ = await openEnviron({ context, environment, uuid: record.uuid });
-  const deadline = input.timeoutMs === undefined ? undefined : AbortSignal.timeout(input.timeoutMs);
-  const signal = deadline === undefined ? context.signal : AbortSignal.any([context.signal, deadline]);
-  const cleanup: FlowEvent[] = [];
-  const progress = { claimed: false };
-  const sink = eventSink(context);
-  const onEvent = (event: FlowEvent): void => {
-    if (event.type === 'phase.started' && event.phase === 'claim') progress.claimed = true;
-    if (event.type.startsWith('cleanup.')) cleanup.push(event);
-    sink(event);
-  };
-  let result: BootstrapResult;
-  try {
-    result = await bootstrap({
-      environ,
-      constraints: inputs.constraints,
-      clientKey,
-      keepBroken: input.keepBroken,
-      onEvent,
-      signal,
-      cleanupSignal: context.cleanupSignal,
-      ...(input.zone === undefined ? {} : { zone: input.zone }),
-      ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),
-    });
-  } catch (error) {
-    cleanupSummary({ context, environment: environment.name, events: cleanup, keptBroken: input.keepBroken });
-    // A record this run created, for an environment that no longer exists anywhere, is forgotten: bad input leaves no trace.
-    const leftovers = input.keepBroken || cleanup.some((e) => e.type === 'cleanup.failed' || e.type === 'cleanup.kept');
-    if (created && (!progress.claimed || (!leftovers && !isAlreadyBootstrapped(error)))) await forgetEnvironment(environment.dir);
-    if (isAlreadyBootstrapped(error)) throw alreadyBootstrapped(environment.name, error);
-    if (deadline?.aborted === true && !context.signal.aborted && isCancelled(error)) {
-      throw new TimeoutError(`bootstrap of "${environment.name}" did not finish within ${formatDuration(input.timeoutMs ?? 0)} (--timeout)`, { cause: error });
+  return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'bootstrap' }, async () => {
+    await refuseIfBootstrapped(context, environment);
+    const { record, created } = await createEnvironmentRecord(environment.dir, environment.record ?? newEnvironmentRecord(environment));
+    const clientKey = await ensureClientKey({ dir: environment.dir, environment: environment.name });
+    const environ = await openEnviron({ context, environment, uuid: record.uuid });
+    const run = bootstrapRun(context, input);
+    let result: BootstrapResult;
+    try {
+      result = await bootstrap({
+        environ,
+        constraints: inputs.constraints,
+        clientKey,
+        keepBroken: input.keepBroken,
+        onEvent: run.onEvent,
+        signal: run.signal,
+        cleanupSignal: context.cleanupSignal,
+        ...(input.zone === undefined ? {} : { zone: input.zone }),
+        ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),
+      });
+    } catch (error) {
+      cleanupSummary({ context, environment: environment.name, events: run.cleanup, keptBroken: input.keepBroken });
+      // The record of an environment that no longer exists anywhere is forgotten: bad input leaves no trace.
+      if (created && (!run.claimed() || !(run.leftovers() || isAlreadyBootstrapped(error)))) await forgetEnvironment(environment.dir);
+      throw run.explain(error, environment.name);
     }
-    throw error;
-  }
-  await writeEnvironmentRecord(environment.dir, { ...record, bootstrappedAt: new Date().toISOString() });
-  await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal }).catch((error: unknown) => {
-    context.reporter.notice('warn', `could not update the local records in ${environment.dir}: ${String(error)}`);
+    await writeEnvironmentRecord(environment.dir, { ...record, bootstrappedAt: new Date().toISOString() });
+    await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal }).catch((error: unknown) => {
+      context.reporter.notice('warn', `could not update the local records in ${environment.dir}: ${String(error)}`);
+    });
+    return { outcome: bootstrapOutcome(environment.name, environ.provider, result) };
   });
-  return { outcome: bootstrapOutcome(environment.name, environ.provider, result) };
+}
+
+/**
+ * provider-state, not this client's record, says whether the environment exists: when
+ * it does, the record is brought in line with it (a lost or stale record would otherwise
+ * get a new UUID, and lose track of the running machines) and nothing is started.
+ */
+async function refuseIfBootstrapped(context: CommandContext, environment: ResolvedEnvironment): Promise<void> {
+  const probe = await openEnviron({ context, environment, uuid: environment.record?.uuid ?? randomUUID() });
+  const stated = await stateIdentity(probe, context.signal);
+  if (stated === undefined) return;
+  if (environment.record?.uuid !== stated.uuid) await recordFromState(environment, stated);
+  throw alreadyBootstrapped(environment.name, undefined);
+}
+
+/** The bootstrap's signal (interrupts and --timeout), its event sink, and what the events told about the clean-up. */
+function bootstrapRun(context: CommandContext, input: BootstrapInput) {
+  const deadline = input.timeoutMs === undefined ? undefined : AbortSignal.timeout(input.timeoutMs);
+  const cleanup: FlowEvent[] = [];
+  let claimed = false;
+  const sink = eventSink(context);
+  return {
+    signal: deadline === undefined ? context.signal : AbortSignal.any([context.signal, deadline]),
+    cleanup,
+    claimed: () => claimed,
+    leftovers: () => input.keepBroken || cleanup.some((e) => e.type === 'cleanup.failed' || e.type === 'cleanup.kept'),
+    onEvent: (event: FlowEvent): void => {
+      if (event.type === 'phase.started' && event.phase === 'claim') claimed = true;
+      if (event.type.startsWith('cleanup.')) cleanup.push(event);
+      sink(event);
+    },
+    /** The error as the operator should read it: a lost claim and a deadline said plainly. */
+    explain: (error: unknown, name: string): unknown => {
+      if (isAlreadyBootstrapped(error)) return alreadyBootstrapped(name, error);
+      if (deadline?.aborted === true && !context.signal.aborted && isCancelled(error)) {
+        return new TimeoutError(`bootstrap of "${name}" did not finish within ${formatDuration(input.timeoutMs ?? 0)} (--timeout)`, { cause: error });
+      }
+      return error;
+    },
+  };
 }
 
 function alreadyBootstrapped(name: string, cause: unknown): Error {

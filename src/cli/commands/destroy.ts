@@ -4,7 +4,8 @@ import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import { eventSink, type CommandContext } from '../context.js';
 import { openBootstrapped, type OpenedEnvironment } from '../environment/open-environment.js';
-import { resolveEnvironment } from '../environment/resolve-environment.js';
+import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve-environment.js';
+import { withEnvironmentLock } from '../records/environment-lock.js';
 import { forgetEnvironment } from '../records/environment-record.js';
 import { readMachineCache } from '../records/machine-cache.js';
 import { confirm } from './confirm.js';
@@ -17,37 +18,38 @@ import { confirm } from './confirm.js';
  */
 export async function runDestroy(context: CommandContext, input: { environment: string; yes: boolean }): Promise<CommandResult> {
   const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
-  const opened = await openOrNothing(context, environment);
-  if (opened === undefined) {
+  return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'destroy' }, async () => {
+    const opened = await openOrNothing(context, environment);
+    if (opened === undefined) {
+      await forgetEnvironment(environment.dir);
+      const text = `Environment "${environment.name}" has no provider-state and no local record: nothing to destroy.`;
+      return { outcome: { json: { environment: environment.name, destroyed: false, stoppedInstances: [], removed: [], failures: [] }, text } };
+    }
+    await confirmDestroy(context, environment, input.yes);
+    const result = await destroy({ environ: opened.environ, onEvent: eventSink(context), signal: context.signal });
+    const outcome = destroyOutcome(environment.name, result);
+    if (result.failures.length > 0) {
+      const again = `fix what the messages say and run "envboot destroy ${environment.name}" again`;
+      return { outcome, exitCode: 1, error: new Error(`could not remove everything "${environment.name}" owns (listed above); ${again}`) };
+    }
     await forgetEnvironment(environment.dir);
-    const text = `Environment "${environment.name}" has no provider-state and no local record: nothing to destroy.`;
-    return { outcome: { json: { environment: environment.name, destroyed: false, stoppedInstances: [], removed: [], failures: [] }, text } };
-  }
+    return { outcome };
+  });
+}
+
+async function confirmDestroy(context: CommandContext, environment: ResolvedEnvironment, yes: boolean): Promise<void> {
   const cached = await readMachineCache(environment.dir);
   const machines = cached === undefined ? '' : `, ${cached.machines.length} machine(s)`;
   const confirmed = await confirm({
     context,
     question: `Destroy environment "${environment.name}" (provider ${environment.provider}${machines})? Every machine and all its data is removed.`,
-    yes: input.yes,
+    yes,
     flagHint: `destroying "${environment.name}" needs confirmation`,
   });
   if (!confirmed) throw new Error(`not destroyed: "${environment.name}" was left as it was`);
-  const result = await destroy({ environ: opened.environ, onEvent: eventSink(context), signal: context.signal });
-  const outcome = destroyOutcome(environment.name, result);
-  if (result.failures.length > 0) {
-    return {
-      outcome,
-      exitCode: 1,
-      error: new Error(
-        `could not remove everything "${environment.name}" owns (listed above); fix what the messages say and run "envboot destroy ${environment.name}" again`,
-      ),
-    };
-  }
-  await forgetEnvironment(environment.dir);
-  return { outcome };
 }
 
-async function openOrNothing(context: CommandContext, environment: Parameters<typeof openBootstrapped>[0]['environment']): Promise<OpenedEnvironment | undefined> {
+async function openOrNothing(context: CommandContext, environment: ResolvedEnvironment): Promise<OpenedEnvironment | undefined> {
   try {
     return await openBootstrapped({ context, environment });
   } catch (error) {

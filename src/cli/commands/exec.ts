@@ -1,5 +1,5 @@
-import { constants } from 'node:os';
 import { shellQuote } from '../../../cloudinit/index.js';
+import { signalNumber } from '../../util/signal-number.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
 import { reachMachine } from '../environment/reach-machine.js';
@@ -41,10 +41,4 @@ export async function runExec(context: CommandContext, input: ExecInput): Promis
 
 function commandLine(argv: readonly string[]): string {
   return argv.length === 1 ? (argv[0] ?? '') : argv.map((arg) => shellQuote(arg)).join(' ');
-}
-
-/** The number of a signal by name (`SIGTERM` → 15); 0 for a name this platform does not know. */
-function signalNumber(name: string | undefined): number {
-  const numbers: Readonly<Record<string, number | undefined>> = constants.signals;
-  return name === undefined ? 0 : (numbers[name] ?? 0);
 }

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { constants } from 'node:os';
 import { EnvbootError, ErrorCode } from '../../errors/index.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
@@ -8,6 +7,7 @@ import { reachMachine } from '../environment/reach-machine.js';
 import { clientKeyFile } from '../records/client-key.js';
 import { hostKeyAlias, knownHostsFile } from '../records/known-hosts.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
+import { signalNumber } from '../../util/signal-number.js';
 
 export interface SshInput {
   readonly environment: string;
@@ -36,12 +36,17 @@ export async function runSsh(context: CommandContext, input: SshInput): Promise<
     ...['-o', 'StrictHostKeyChecking=yes', '-o', `HostKeyAlias=${hostKeyAlias(environment.name, input.machineId)}`],
     ...['-o', 'CheckHostIP=no', '-o', 'UpdateHostKeys=no'],
     ...['-p', String(address.port ?? 22), `${environ.sshUser}@${address.value}`],
-    ...input.command,
+    // `--` keeps a command that starts with a dash from being read as ssh's own option.
+    ...(input.command.length === 0 ? [] : ['--', ...input.command]),
   ];
   context.logger?.debug('running ssh', { args });
   const child = spawn('ssh', args, { stdio: 'inherit' });
+  // SIGTERM or a hang-up reaches envboot, not ssh: pass it on. (Ctrl-C on a terminal in raw mode goes to the machine.)
+  const stop = (): void => { child.kill('SIGTERM'); };
+  context.signal.addEventListener('abort', stop, { once: true });
   const [code, signal] = (await Promise.race([once(child, 'exit'), once(child, 'error').then(([error]) => { throw sshMissing(error); })])) as [number | null, NodeJS.Signals | null];
-  const exitCode = code ?? 128 + (signal === null ? 0 : constants.signals[signal]);
+  context.signal.removeEventListener('abort', stop);
+  const exitCode = code ?? 128 + signalNumber(signal ?? undefined);
   return { outcome: { json: { exitCode }, text: '' }, exitCode };
 }
 

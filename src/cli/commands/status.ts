@@ -52,9 +52,13 @@ function statusText(params: { name: string; provider: string; uuid: string; loca
     formatTable(['Machine', 'Instance', 'Status', 'Zone', 'Addresses', 'Hardware'], rows),
     '(* controller)',
   ];
-  const missing = collected.machines.filter((m) => m.instance === undefined).map((m) => m.record.id);
-  if (missing.length > 0) {
-    lines.push('', `Machines whose instance is gone: ${missing.join(', ')}; "envboot remove-machine ${params.name} ${missing.join(' ')}" forgets them.`);
+  const missing = collected.machines.filter((m) => m.instance === undefined);
+  const gone = missing.filter((m) => !m.controller).map((m) => m.record.id);
+  if (gone.length > 0) {
+    lines.push('', `Machines whose instance is gone: ${gone.join(', ')}; "envboot remove-machine ${params.name} ${gone.join(' ')}" forgets them.`);
+  }
+  if (missing.some((m) => m.controller)) {
+    lines.push('', `The controller's instance is gone: the environment cannot work without it; "envboot destroy ${params.name}" removes the rest.`);
   }
   if (collected.unrecorded.length > 0) {
     lines.push(

@@ -45,6 +45,8 @@ export interface CheckEnvironmentParams {
   readonly baseDir: string;
   readonly homeDir: string;
   readonly providers: ProviderLookup;
+  /** Read and check `controller-cloud-config` (default true); only bootstrap needs it. */
+  readonly loadCloudConfig?: boolean;
 }
 
 export const environmentKeys = ['provider', 'options', 'constraints', 'controller-cloud-config'] as const;
@@ -143,7 +145,7 @@ async function checkControllerCloudConfig(
   params: CheckEnvironmentParams,
   report: (key: string, message: string) => void,
 ): Promise<{ config: CloudConfig; source: string } | undefined> {
-  if (value === undefined || value === null) return undefined;
+  if (value === undefined || value === null || params.loadCloudConfig === false) return undefined;
   if (isMapping(value)) return checkInlineCloudConfig(value, report);
   if (typeof value !== 'string' || value.trim() === '') {
     report('', `must be a cloud-config mapping, the path of a cloud-config YAML file, or cloud-config text, got ${describeValue(value)}`);

@@ -17,8 +17,10 @@ export interface EnvironmentsFile {
   readonly exists: boolean;
   /** `default-environment:`, which names one of `environments`. */
   readonly defaultEnvironment?: string;
-  /** By name, in the file's order. */
+  /** By name, in the file's order: every environment, or only the one asked for (`only`). */
   readonly environments: ReadonlyMap<string, EnvironmentDefinition>;
+  /** The names of every environment the file defines, checked or not. */
+  readonly names: readonly string[];
 }
 
 export interface LoadEnvironmentsFileParams {
@@ -28,6 +30,14 @@ export interface LoadEnvironmentsFileParams {
   readonly providers: ProviderLookup;
   /** What `~` in cloud-config paths stands for; defaults to the user's home directory. */
   readonly homeDir?: string | undefined;
+  /**
+   * Check only this environment's definition (a command about one environment is not
+   * stopped by a mistake in another's); `null` checks none, for listing names. Absent:
+   * every environment is checked.
+   */
+  readonly only?: string | null;
+  /** Read and check `controller-cloud-config` files (default true); only bootstrap needs them. */
+  readonly loadCloudConfig?: boolean;
 }
 
 export const topLevelKeys = ['default-environment', 'environments'] as const;
@@ -64,7 +74,7 @@ export async function loadEnvironmentsFile(params: LoadEnvironmentsFileParams): 
   switch (read.kind) {
     case 'missing':
       if (params.required) throw new ConfigError(`no such file: ${file}; create it or drop --config`);
-      return { path: file, exists: false, environments: new Map() };
+      return { path: file, exists: false, environments: new Map(), names: [] };
     case 'unreadable':
       throw new ConfigError(`cannot read environments file ${file}: ${read.message}`, { cause: read.cause });
     case 'malformed':
@@ -80,14 +90,14 @@ export async function loadEnvironmentsFile(params: LoadEnvironmentsFileParams): 
   return { path: file, exists: true, ...checked };
 }
 
-type Checked = Pick<EnvironmentsFile, 'defaultEnvironment' | 'environments'>;
+type Checked = Pick<EnvironmentsFile, 'defaultEnvironment' | 'environments' | 'names'>;
 
 async function checkDocument(document: unknown, params: LoadEnvironmentsFileParams & { file: string }, problems: Problem[]): Promise<Checked> {
   const environments = new Map<string, EnvironmentDefinition>();
-  if (document === null || document === undefined) return { environments };
+  if (document === null || document === undefined) return { environments, names: [] };
   if (!isMapping(document)) {
     problems.push({ path: '', message: `must be a mapping with the keys ${topLevelKeys.join(' and ')}, got ${describeValue(document)}` });
-    return { environments };
+    return { environments, names: [] };
   }
   for (const [key, value] of Object.entries(document)) {
     if (!(topLevelKeys as readonly string[]).includes(key)) problems.push({ path: key, message: unknownTopLevelKey(key, value) });
@@ -100,8 +110,14 @@ async function checkDocument(document: unknown, params: LoadEnvironmentsFilePara
       message: `must be a mapping from environment name to definition, e.g. "prod: {provider: local}", got ${describeValue(section)}`,
     });
   } else {
-    const shared = { baseDir: path.dirname(params.file), homeDir: params.homeDir ?? homedir(), providers: params.providers };
+    const shared = {
+      baseDir: path.dirname(params.file),
+      homeDir: params.homeDir ?? homedir(),
+      providers: params.providers,
+      ...(params.loadCloudConfig === undefined ? {} : { loadCloudConfig: params.loadCloudConfig }),
+    };
     for (const [name, raw] of Object.entries(section)) {
+      if (params.only !== undefined && name !== params.only) continue;
       const at = `environments.${name}`;
       const badName = checkEnvironmentName(name, at);
       if (badName !== undefined) problems.push({ path: at, message: `invalid environment name: ${badName.message}` });
@@ -112,7 +128,7 @@ async function checkDocument(document: unknown, params: LoadEnvironmentsFilePara
 
   const names = isMapping(section) ? Object.keys(section) : [];
   const defaultEnvironment = checkDefault(document['default-environment'], names, problems);
-  return defaultEnvironment === undefined ? { environments } : { environments, defaultEnvironment };
+  return defaultEnvironment === undefined ? { environments, names } : { environments, names, defaultEnvironment };
 }
 
 function checkDefault(value: unknown, names: readonly string[], problems: Problem[]): string | undefined {

@@ -11,6 +11,8 @@ export function describeValue(value: unknown): string {
   if (value instanceof Date) return `a date (${value.toISOString().slice(0, 10)}); quote it to make it a string`;
   if (value instanceof Uint8Array) return 'binary data';
   if (typeof value === 'object') return 'a mapping';
+  // A long or multi-line string may be a whole file read by mistake (a key, /etc/shadow): never echo it.
+  if (typeof value === 'string' && (value.length > 40 || value.includes('\n'))) return `a string of ${value.length} characters (not shown)`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

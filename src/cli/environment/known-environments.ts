@@ -19,5 +19,5 @@ export async function recordedEnvironments(dataRoot: string): Promise<Map<string
 /** Every environment name this client knows: defined in the file or recorded here, sorted. */
 export async function knownEnvironmentNames(params: { file: EnvironmentsFile; dataRoot: string }): Promise<string[]> {
   const recorded = await recordedEnvironments(params.dataRoot);
-  return [...new Set([...params.file.environments.keys(), ...recorded.keys()])].sort();
+  return [...new Set([...params.file.names, ...recorded.keys()])].sort();
 }

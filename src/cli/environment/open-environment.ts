@@ -28,34 +28,57 @@ export interface OpenedEnvironment {
 }
 
 /**
- * Opens an environment that was bootstrapped. Its UUID comes from this client's record
- * or, when the record is lost, from provider-state (which names the environment it
- * belongs to); the record is then written again. `NOT_BOOTSTRAPPED` when neither knows it.
+ * Opens an environment that was bootstrapped, with the UUID provider-state names (the
+ * source of truth). This client's record is written again when it is lost or says
+ * otherwise; without provider-state the record's UUID is used, so that `destroy` still
+ * finds the tagged leftovers of a bootstrap that crashed. `NOT_BOOTSTRAPPED` when
+ * neither knows the environment.
  */
 export async function openBootstrapped(params: { context: CommandContext; environment: ResolvedEnvironment }): Promise<OpenedEnvironment> {
-  const { environment } = params;
-  if (environment.record !== undefined) {
-    return { environ: await openEnviron({ ...params, uuid: environment.record.uuid }), record: environment.record };
-  }
-  const uuid = await uuidFromState(params);
-  if (uuid === undefined) {
+  const { context, environment } = params;
+  const recorded = environment.record;
+  const environ = await openEnviron({ ...params, uuid: recorded?.uuid ?? unknownUuid });
+  const stated = await stateIdentity(environ, context.signal);
+  if (stated === undefined) {
+    if (recorded !== undefined) return { environ, record: recorded };
     throw new NotBootstrappedError(
       `environment "${environment.name}" is not bootstrapped (no provider-state, no local record); run "envboot bootstrap ${environment.name}"`,
     );
   }
-  const record = newEnvironmentRecord({ name: environment.name, provider: environment.provider, uuid });
-  await writeEnvironmentRecord(environment.dir, record);
-  return { environ: await openEnviron({ ...params, uuid }), record };
+  if (recorded?.uuid === stated.uuid) return { environ, record: recorded };
+  if (recorded !== undefined) {
+    context.reporter.notice('warn', `this client's record of "${environment.name}" had UUID ${recorded.uuid}, but provider-state says ${stated.uuid}: the record now follows provider-state`);
+  }
+  const record = await recordFromState(environment, stated);
+  return { environ: await openEnviron({ ...params, uuid: stated.uuid }), record };
 }
 
-async function uuidFromState(params: { context: CommandContext; environment: ResolvedEnvironment }): Promise<string | undefined> {
-  const probe = await openEnviron({ ...params, uuid: unknownUuid });
+/** What provider-state says of the environment it belongs to. */
+export interface StateIdentity {
+  readonly uuid: string;
+  readonly bootstrappedAt?: string;
+}
+
+/** provider-state's environment UUID, or undefined when there is no provider-state. */
+export async function stateIdentity(environ: Environ, signal: AbortSignal): Promise<StateIdentity | undefined> {
   try {
-    const { state } = await loadState({ storage: probe.storage(), signal: params.context.signal });
+    const { state } = await loadState({ storage: environ.storage(), signal });
     const recorded = state.fields['environment'] as { uuid?: unknown } | undefined;
-    return typeof recorded?.uuid === 'string' ? recorded.uuid : undefined;
+    if (typeof recorded?.uuid !== 'string') return undefined;
+    const at = state.fields['bootstrapped-at'];
+    return { uuid: recorded.uuid, ...(typeof at === 'string' ? { bootstrappedAt: at } : {}) };
   } catch (error) {
     if (isNotBootstrapped(error)) return undefined;
     throw error;
   }
+}
+
+/** Writes this client's record again from provider-state. */
+export async function recordFromState(environment: ResolvedEnvironment, stated: StateIdentity): Promise<EnvironmentRecord> {
+  const record: EnvironmentRecord = {
+    ...newEnvironmentRecord({ name: environment.name, provider: environment.provider, uuid: stated.uuid }),
+    ...(stated.bootstrappedAt === undefined ? {} : { bootstrappedAt: stated.bootstrappedAt }),
+  };
+  await writeEnvironmentRecord(environment.dir, record);
+  return record;
 }

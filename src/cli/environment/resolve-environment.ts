@@ -42,14 +42,19 @@ export interface ResolveEnvironmentParams {
  */
 export async function resolveEnvironment(params: ResolveEnvironmentParams): Promise<ResolvedEnvironment> {
   const { context } = params;
-  const file = await loadEnvironmentsFile({
-    path: context.paths.configFile,
-    required: context.paths.configFileExplicit,
-    providers: context.providers,
-  });
-  const name = params.name ?? (await defaultEnvironment(context, file));
+  // Only this environment's definition is checked: a mistake in another one stops nothing here.
+  const load = (only: string | null): Promise<EnvironmentsFile> =>
+    loadEnvironmentsFile({
+      path: context.paths.configFile,
+      required: context.paths.configFileExplicit,
+      providers: context.providers,
+      only,
+      loadCloudConfig: params.purpose === 'bootstrap',
+    });
+  const name = params.name ?? (await defaultEnvironment(context, await load(null)));
   const problem = checkEnvironmentName(name);
   if (problem !== undefined) throw new ConfigError(`environment name "${name}" is invalid: ${problem.message}`);
+  const file = await load(name);
   const dir = context.paths.environmentDir(name);
   const definition = file.environments.get(name);
   const record = await readEnvironmentRecord(dir);

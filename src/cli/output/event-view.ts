@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { FlowEvent } from '../../provision/events.js';
 import type { WaitSshEvent } from '../../wait-ssh/wait-ssh-types.js';
 import { stepLabel } from './step-labels.js';
@@ -48,7 +49,7 @@ export function viewOf(event: FlowEvent): EventView | undefined {
     case 'configure':
       return event.event.type === 'configure.step'
         ? { kind: 'detail', key: stepKey('configure', event.machineId), text: `step ${event.event.index}/${event.event.total}: ${event.event.name}` }
-        : { kind: 'output', machineId: event.machineId, stream: event.event.stream, line: event.event.line };
+        : { kind: 'output', machineId: event.machineId, stream: event.event.stream, line: printable(event.event.line) };
     case 'cleanup.removed':
       return { kind: 'note', level: 'info', text: `removed ${event.resource}` };
     case 'cleanup.failed':
@@ -80,6 +81,16 @@ function waitSshView(machineId: string, event: WaitSshEvent): EventView | undefi
     case 'wait-ssh.connected':
       return { kind: 'detail', key, text: `verified ${event.address} after ${event.attempts} attempt(s)` };
   }
+}
+
+/**
+ * A line of a machine's output as the operator's terminal may show it: its escape
+ * sequences and control characters (cursor moves, carriage returns, a title change) would
+ * otherwise act on the operator's terminal and garble the live display.
+ */
+function printable(line: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  return stripVTControlCharacters(line).replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
 }
 
 function firstLine(text: string): string {

@@ -9,6 +9,8 @@ interface BadInput {
   readonly files?: Readonly<Record<string, string>>;
   /** What stderr must say: the problem, and where it is. */
   readonly says: readonly RegExp[];
+  /** What it must never say (a secret it was given). */
+  readonly neverSays?: RegExp;
 }
 
 const envFile = (text: string): Record<string, string> => ({ 'environments.yaml': text });
@@ -85,6 +87,16 @@ const corpus: readonly BadInput[] = [
     files: envFile('default-environment: prod\nenvironments:\n  demo:\n    provider: local\n'),
     says: [/default-environment/, /"prod"/],
   },
+  {
+    name: 'a --cloud-config file that is some other (secret) text, without echoing it',
+    args: ['bootstrap', 'demo', '--cloud-config', 'HOME/token.txt'],
+    files: { 'token.txt': 'ghp_s3cr3tT0kenValue0123456789abcdefghijklmnop\n' },
+    says: [/token\.txt is not a cloud-config/, /a string of \d+ characters \(not shown\)/],
+    neverSays: /s3cr3t/,
+  },
+  { name: 'a --log-file in a directory that does not exist', args: ['--log-file', 'HOME/no/such/dir/x.log', 'providers'], says: [/cannot write the log file .*x\.log: its directory does not exist/] },
+  { name: 'a --log-file that is a directory', args: ['--log-file', 'HOME', 'providers'], says: [/cannot write the log file .*: .*(directory|EISDIR)/i] },
+  { name: 'a --timeout too long for a timer', args: ['bootstrap', 'demo', '--timeout', '900h'], says: [/longest timeout, 24 days/] },
   { name: 'an explicit --config that does not exist', args: ['--config', 'HOME/nope.yaml', 'environments'], says: [/no such file: .*nope\.yaml; create it or drop --config/] },
   {
     name: '--provider that contradicts the definition',
@@ -103,10 +115,11 @@ describe('envboot refuses bad input with exit code 2, a message that says what t
     it(`refuses ${entry.name}`, async () => {
       const cli = await cliHome();
       for (const [file, text] of Object.entries(entry.files ?? {})) await cli.write(file, text);
-      const args = entry.args.map((arg) => arg.replace(/^HOME\//, `${cli.home}/`));
+      const args = entry.args.map((arg) => (arg === 'HOME' ? cli.home : arg.replace(/^HOME\//, `${cli.home}/`)));
       const run = await cli.run(args);
       assert.equal(run.code, 2, `exit code; stderr: ${run.stderr}`);
       for (const pattern of entry.says) assert.match(run.stderr, pattern);
+      if (entry.neverSays !== undefined) assert.doesNotMatch(run.stderr + run.stdout, entry.neverSays);
       assert.doesNotMatch(run.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace without --debug');
       assert.deepEqual(cli.environmentDirs(), [], 'an environment was recorded');
     });

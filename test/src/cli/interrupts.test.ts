@@ -14,7 +14,7 @@ describe('interrupts', () => {
   it('abort the operation first, the clean-up second, and quit at the third', () => {
     const process = fakeProcess();
     const counts: number[] = [];
-    const interrupts = watchInterrupts({ process, onInterrupt: (n) => counts.push(n) });
+    const interrupts = watchInterrupts({ process, cleansUp: true, onInterrupt: (n) => counts.push(n) });
     process.emit('SIGINT', 'SIGINT');
     assert.equal(interrupts.signal.aborted, true);
     assert.equal(interrupts.cleanupSignal.aborted, false);
@@ -28,9 +28,20 @@ describe('interrupts', () => {
     interrupts.dispose();
   });
 
+  it('quit at the second when there is nothing to clean up', () => {
+    const process = fakeProcess();
+    const interrupts = watchInterrupts({ process, cleansUp: false, onInterrupt: () => undefined });
+    process.emit('SIGINT', 'SIGINT');
+    assert.equal(interrupts.signal.aborted, true);
+    assert.deepEqual(process.exits, []);
+    process.emit('SIGINT', 'SIGINT');
+    assert.deepEqual(process.exits, [130]);
+    interrupts.dispose();
+  });
+
   it('leave the process as it was when disposed', () => {
     const process = fakeProcess();
-    const interrupts = watchInterrupts({ process, onInterrupt: () => undefined });
+    const interrupts = watchInterrupts({ process, cleansUp: true, onInterrupt: () => undefined });
     interrupts.dispose();
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) assert.equal(process.listenerCount(signal), 0);
   });

@@ -14,6 +14,8 @@ describe('option values', () => {
     assert.equal(durationOption('1h30m'), 5_400_000);
     assert.throws(() => durationOption('30'), /has no unit/);
     assert.throws(() => durationOption('0s'), /positive duration/);
+    assert.equal(durationOption('576h'), 576 * 3_600_000);
+    assert.throws(() => durationOption('600h'), /longest timeout, 24 days/);
   });
 
   it('collects repeated and comma-separated zones', () => {

@@ -100,6 +100,8 @@ describe('the error family', () => {
     assert.ok(isCredentialsError(wrapped));
     assert.equal(exitCodeFor(wrapped), ExitCode.Credentials);
     assert.equal(exitCodeFor(new Error('plain')), ExitCode.Failed);
+    assert.equal(exitCodeFor(new TimeoutError('deadline', { cause: new CancelledError('aborted') })), ExitCode.Failed, 'a timeout that cancelled');
+    assert.equal(exitCodeFor(new Error('context', { cause: new CancelledError('aborted') })), ExitCode.Interrupted);
   });
 
   it('the zone-independent marker wraps any error and keeps it as cause', () => {

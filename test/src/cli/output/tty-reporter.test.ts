@@ -68,3 +68,12 @@ describe('the live step display', () => {
     reporter.close();
   });
 });
+
+describe('a machine\'s output on the operator\'s terminal', () => {
+  it('loses its escape sequences and control characters', () => {
+    const { reporter, err } = terminal();
+    reporter.event({ type: 'configure', machineId: '0', event: { type: 'configure.output', stream: 'stdout', line: 'a\u001b]0;owned\u0007b\u001b[2Jc\rd' } });
+    assert.equal(err(), '  │ abcd\n');
+    reporter.close();
+  });
+});
