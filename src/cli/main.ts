@@ -16,7 +16,7 @@ const ok = 0;
 const badInput = 2;
 
 /** Runs `envboot` with `argv` (without node and the script) and returns the exit code. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const run: ProgramRun = { exitCode: ok };
   const program = buildProgram({ io, version, run });
   try {

@@ -31,3 +31,15 @@ export function collectList(value: string, previous: readonly string[] | undefin
   if (parts.some((part) => part === '')) throw new InvalidArgumentError(`"${value}" has an empty zone name; write --zone a --zone b or --zone a,b`);
   return [...(previous ?? []), ...parts];
 }
+
+/** The `--json` flag of the commands that have it. */
+export interface JsonOption {
+  readonly json?: boolean;
+}
+
+/** The named options that were given, without the absent ones (exactOptionalPropertyTypes). */
+export function pickGiven<T extends object, K extends keyof T>(options: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (options[key] !== undefined) picked[key] = options[key];
+  return picked;
+}

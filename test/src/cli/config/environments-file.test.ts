@@ -141,7 +141,7 @@ environments:
   it('reads a missing default file as no environments', async () => {
     const missing = path.join(dir, 'nowhere', 'environments.yaml');
     const file = await loadEnvironmentsFile({ path: missing, required: false, providers: localAndEc2 });
-    assert.deepEqual(file, { path: missing, exists: false, environments: new Map() });
+    assert.deepEqual(file, { path: missing, exists: false, environments: new Map(), names: [] });
   });
 
   it('refuses a missing explicit file', async () => {
@@ -311,5 +311,26 @@ describe('loadCloudConfigFile', () => {
     const missing = path.join(dir, 'no-cloud-config.yaml');
     assert.equal((await configErrorFrom(loadCloudConfigFile(missing))).message, `no such file: ${missing}`);
     assert.equal((await configErrorFrom(loadCloudConfigFile(dir))).message, `cannot read cloud-config file ${dir}: it is a directory, not a file`);
+  });
+});
+
+describe('loadEnvironmentsFile for one environment', () => {
+  it('checks only the environment asked for, and lists every name', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'environments.yaml');
+    await writeFile(file, 'environments:\n  good:\n    provider: local\n  broken:\n    provider: local\n    controller-cloud-config: ./missing.yaml\n    colour: red\n');
+    const only = await loadEnvironmentsFile({ path: file, required: true, providers: localAndEc2, only: 'good' });
+    assert.deepEqual([...only.environments.keys()], ['good']);
+    assert.deepEqual(only.names, ['good', 'broken']);
+    await assert.rejects(loadEnvironmentsFile({ path: file, required: true, providers: localAndEc2 }), /environments\.broken\.colour/);
+  });
+
+  it('leaves controller-cloud-config files unread when asked to (only bootstrap needs them)', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'environments.yaml');
+    await writeFile(file, 'environments:\n  prod:\n    provider: local\n    controller-cloud-config: ./missing.yaml\n');
+    const loaded = await loadEnvironmentsFile({ path: file, required: true, providers: localAndEc2, only: 'prod', loadCloudConfig: false });
+    assert.equal(loaded.environments.get('prod')?.controllerCloudConfig, undefined);
+    await assert.rejects(loadEnvironmentsFile({ path: file, required: true, providers: localAndEc2, only: 'prod' }), /missing\.yaml/);
   });
 });

@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { helpText } from './help-text.js';
+import { collectList, countOption, durationOption, pickGiven, type JsonOption } from './option-parsers.js';
+import type { Execute } from './program.js';
+
+/** The commands that create and remove: bootstrap, add-machine, remove-machine, destroy. */
+export function defineLifecycleCommands(program: Command, execute: Execute): void {
+  program
+    .command('bootstrap')
+    .summary('create an environment and its controller machine')
+    .description('Create an environment: start its controller (machine 0), verify it over SSH with its nonce and pinned host key, configure it.')
+    .argument('[env]', 'environment name (default: default-environment); a name no config defines is created on the local provider')
+    .option('--provider <name>', 'provider for an environment no config defines (default: local)')
+    .option('--constraints <constraints>', 'machine constraints, e.g. "cores=2 mem=4G root-disk=20G arch=amd64 instance-type=…"')
+    .option('--zone <zone>', 'start the controller in this zone only')
+    .option('--cloud-config <file>', "the controller's cloud-config (instead of controller-cloud-config)")
+    .option('--timeout <duration>', 'give up (and clean up) after this long, e.g. 15m', durationOption)
+    .option('--keep-broken', 'on failure, keep what was created, for debugging')
+    .option('--json', 'NDJSON progress events and a final result on stdout')
+    .addHelpText('after', helpText.bootstrap)
+    .action((env: string | undefined, options: BootstrapOptions, command: Command) =>
+      execute('bootstrap', command, options.json === true, async (context) => {
+        const { runBootstrap } = await import('./commands/bootstrap.js');
+        return runBootstrap(context, {
+          environment: env,
+          keepBroken: options.keepBroken === true,
+          ...pickGiven(options, ['provider', 'constraints', 'zone', 'cloudConfig']),
+          ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
+        });
+      }),
+    );
+
+  program
+    .command('add-machine')
+    .summary('add machines to an environment, spread over zones')
+    .argument('<env>', 'environment name')
+    .option('-n, --count <n>', 'how many machines (1-100)', countOption, 1)
+    .option('--constraints <constraints>', 'machine constraints, merged over the environment\'s')
+    .option('--zone <zone>', 'allowed zone (repeat, or a,b); default: all zones', collectList)
+    .option('--cloud-config <file>', 'cloud-config applied to each new machine')
+    .option('--json', 'NDJSON progress events and a final result on stdout')
+    .addHelpText('after', helpText.addMachine)
+    .action((env: string, options: AddMachineOptions, command: Command) =>
+      execute('add-machine', command, options.json === true, async (context) => {
+        const { runAddMachine } = await import('./commands/add-machine.js');
+        return runAddMachine(context, { environment: env, count: options.count, ...pickGiven(options, ['constraints', 'cloudConfig']), ...(options.zone === undefined ? {} : { zones: options.zone }) });
+      }),
+    );
+
+  program
+    .command('remove-machine')
+    .summary('stop machines and forget them')
+    .argument('<env>', 'environment name')
+    .argument('<id...>', 'machine ids (not 0, the controller)')
+    .option('--json', 'NDJSON progress events and a final result on stdout')
+    .addHelpText('after', helpText.removeMachine)
+    .action((env: string, ids: string[], options: JsonOption, command: Command) =>
+      execute('remove-machine', command, options.json === true, async (context) => {
+        const { runRemoveMachine } = await import('./commands/remove-machine.js');
+        return runRemoveMachine(context, { environment: env, machineIds: ids });
+      }),
+    );
+
+  program
+    .command('destroy')
+    .summary('destroy everything an environment owns')
+    .argument('<env>', 'environment name')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--json', 'NDJSON progress events and a final result on stdout')
+    .addHelpText('after', helpText.destroy)
+    .action((env: string, options: JsonOption & { yes?: boolean }, command: Command) =>
+      execute('destroy', command, options.json === true, async (context) => {
+        const { runDestroy } = await import('./commands/destroy.js');
+        return runDestroy(context, { environment: env, yes: options.yes === true });
+      }),
+    );
+}
+
+interface BootstrapOptions extends JsonOption {
+  readonly provider?: string;
+  readonly constraints?: string;
+  readonly zone?: string;
+  readonly cloudConfig?: string;
+  readonly timeout?: number;
+  readonly keepBroken?: boolean;
+}
+
+interface AddMachineOptions extends JsonOption {
+  readonly count: number;
+  readonly constraints?: string;
+  readonly zone?: string[];
+  readonly cloudConfig?: string;
+}
