@@ -30,6 +30,9 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+// A reader that went away (`envboot status | head -1`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 process.exitCode = await main(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

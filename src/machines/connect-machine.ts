@@ -1,5 +1,5 @@
 import pAny from 'p-any';
-import { ConfigError, InstanceFailedError, ErrorCode, findInChain, throwIfCancelled } from '../errors/index.js';
+import { asError, CancelledError, ConfigError, ErrorCode, findInChain, InstanceFailedError, throwIfCancelled } from '../errors/index.js';
 import { formatAddress, type Address, type Environ, type Instance } from '../provider/index.js';
 import { connectSsh, type SshConnection, type SshKeyPair } from '../ssh/index.js';
 import { loadState, machineRecords, type MachineRecord } from '../state/index.js';
@@ -31,11 +31,14 @@ const failurePreference = [ErrorCode.SshHostKeyMismatch, ErrorCode.SshAuthRefuse
  * Opens an SSH connection to one machine of a bootstrapped environment, as any later
  * command does (exec, ssh, status checks): the machine's record in provider-state gives
  * its instance and the host keys it was given, the provider its current addresses; every
- * usable address is tried at once and the first verified connection wins.
+ * usable address is tried at once and the first verified connection wins. The other
+ * attempts are cancelled the moment it does, so a silent address is not waited out; any
+ * that got through all the same are closed.
  *
- * Unknown or malformed machine ids are `CONFIG_INVALID`; a machine whose instance is gone
- * is `INSTANCE_FAILED`; otherwise the most telling connection error is thrown (host key
- * mismatch, then auth refused, then unreachable).
+ * Unknown or malformed machine ids are `CONFIG_INVALID`, the message listing the known
+ * ones; a machine whose instance is gone is `INSTANCE_FAILED`; otherwise the most telling
+ * connection error is thrown: host key mismatch, then auth refused, then cancelled (the
+ * caller aborted `signal`), then the error of the most preferred address.
  *
  * @example
  * const { connection } = await connectMachine({ environ, machineId: '0', clientKey, signal });
@@ -64,43 +67,60 @@ export async function connectMachine(params: ConnectMachineParams): Promise<Conn
 }
 
 function findMachine(id: string, records: readonly MachineRecord[], environment: string): MachineRecord {
-  if (!/^(0|[1-9][0-9]*)$/.test(id)) throw new ConfigError(`"${id}" is not a machine id; machine ids are whole numbers such as 0 (the controller) or 1`);
-  const found = records.find((r) => r.id === id);
-  if (found === undefined) {
-    const known = records.map((r) => r.id).join(', ') || 'none';
-    throw new ConfigError(`environment "${environment}" has no machine ${id}; its machines are: ${known} ("envboot status ${environment}" lists them)`);
+  const known = `${records.map((r) => r.id).join(', ') || 'none'} ("envboot status ${environment}" lists them)`;
+  if (!/^(0|[1-9][0-9]*)$/.test(id)) {
+    throw new ConfigError(`"${id}" is not a machine id (a whole number such as 0, the controller); environment "${environment}" has machines ${known}`);
   }
+  const found = records.find((r) => r.id === id);
+  if (found === undefined) throw new ConfigError(`environment "${environment}" has no machine ${id}; its machines are: ${known}`);
   return found;
+}
+
+interface Attempt {
+  readonly address: Address;
+  /** Cancels this attempt alone; the caller's signal cancels them all. */
+  readonly controller: AbortController;
+  readonly connecting: Promise<{ connection: SshConnection; address: Address }>;
 }
 
 async function raceAddresses(
   params: ConnectMachineParams & { machine: MachineRecord; addresses: readonly Address[] },
 ): Promise<{ connection: SshConnection; address: Address }> {
   throwIfCancelled(params.signal, `connecting to machine ${params.machine.id}`);
-  const attempts = params.addresses.map(async (address) => {
-    const connection = await connectSsh({
+  const attempts = params.addresses.map((address): Attempt => {
+    const controller = new AbortController();
+    const signal = params.signal === undefined ? controller.signal : AbortSignal.any([params.signal, controller.signal]);
+    const connecting = connectSsh({
       host: address.value,
       port: address.port ?? 22,
       user: params.environ.sshUser,
       privateKey: params.clientKey.privateKey,
       hostKeys: params.machine.hostKeys,
       connectTimeoutMs: params.connectTimeoutMs ?? 5000,
-      ...signalOf(params),
-    });
-    return { connection, address };
+      signal,
+    }).then((connection) => ({ connection, address }));
+    return { address, controller, connecting };
   });
   try {
-    const winner = await pAny(attempts);
-    // Close every other attempt that also got through.
-    for (const attempt of attempts) void attempt.then((other) => { if (other !== winner) other.connection.close(); }, () => undefined);
-    return winner;
-  } catch (error) {
-    const errors: readonly unknown[] = error instanceof AggregateError ? (error.errors as unknown[]) : [error];
-    const telling = failurePreference.map((code) => errors.find((e) => findInChain(e, code) !== undefined)).find((e) => e !== undefined);
-    const chosen: unknown = telling ?? errors[0];
-    if (chosen instanceof Error && params.addresses.length > 1) {
-      chosen.message = `${chosen.message} (tried ${params.addresses.map(formatAddress).join(', ')})`;
+    const winner = await pAny(attempts.map((attempt) => attempt.connecting));
+    // The others are cancelled at once (a silent address would hold the process for its whole timeout), or closed if they got through.
+    const reason = new CancelledError(`${formatAddress(winner.address)} answered first`);
+    for (const other of attempts.filter((attempt) => attempt.address !== winner.address)) {
+      other.controller.abort(reason);
+      void other.connecting.then(({ connection }) => { connection.close(); }, () => undefined);
     }
-    throw chosen;
+    return winner;
+  } catch {
+    // Every attempt failed: their errors, in address preference order.
+    const errors = await Promise.all(attempts.map((attempt) => attempt.connecting.then(() => undefined, (error: unknown) => error)));
+    throw mostTelling(errors, params.addresses);
   }
+}
+
+/** The error to report when every address failed; `errors` are in address preference order. */
+function mostTelling(errors: readonly unknown[], addresses: readonly Address[]): Error {
+  const telling = failurePreference.map((code) => errors.find((e) => findInChain(e, code) !== undefined)).find((e) => e !== undefined);
+  const chosen = asError(telling ?? errors[0]);
+  if (addresses.length > 1) chosen.message = `${chosen.message} (tried ${addresses.map(formatAddress).join(', ')})`;
+  return chosen;
 }

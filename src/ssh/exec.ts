@@ -1,3 +1,4 @@
+import { finished, type Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import { CancelledError, RemoteCommandError } from '../errors/index.js';
 import { shellQuote } from '../../cloudinit/index.js';
@@ -20,22 +21,46 @@ export interface ExecParams {
    * through); unpiped when the command ends, so the caller's stream is left as it was.
    */
   readonly input?: NodeJS.ReadableStream;
+  /** Called with each chunk of standard output; cannot hold the command back (see `stdout`). */
   readonly onStdout?: (chunk: Buffer) => void;
+  /** Called with each chunk of standard error; cannot hold the command back (see `stderr`). */
   readonly onStderr?: (chunk: Buffer) => void;
-  /** Also collect output in the result (default true); turn off for large streams. */
+  /**
+   * A stream the command's standard output is piped to, with backpressure: while the
+   * stream is full the channel stops reading, the SSH window closes and the command
+   * blocks, so however much it prints, a slow reader costs a few MiB of buffers at most.
+   * The stream is never ended (`process.stdout` stays usable), and is unpiped once the
+   * channel has closed: the last chunks may still be in its buffer when the promise
+   * resolves. When it fails or closes first (EPIPE: the reader went away), the command is
+   * ended as on abort and the result has `outputClosed`. May be combined with `onStdout`.
+   */
+  readonly stdout?: NodeJS.WritableStream;
+  /** Like `stdout`, for standard error; may be the same stream. */
+  readonly stderr?: NodeJS.WritableStream;
+  /**
+   * Also collect output in the result. Default true for output not piped to `stdout` or
+   * `stderr`, false for output that is; turn off for large streams.
+   */
   readonly collect?: boolean;
   /** Aborting sends TERM to the command, closes the channel and rejects with CANCELLED. */
   readonly signal?: AbortSignal;
 }
 
 export interface ExecResult {
-  /** The exit status; absent when the command was killed by `exitSignal`. */
+  /** The exit status; absent when the command was killed by `exitSignal`, or cut off by `outputClosed`. */
   readonly exitCode: number | undefined;
   readonly exitSignal: string | undefined;
   readonly stdout: Buffer;
   readonly stderr: Buffer;
+  /**
+   * Present when the `stdout` or `stderr` stream failed or closed while the command ran
+   * (the reader of a pipe went away): the command was then sent TERM and its channel
+   * closed, as a shell pipeline's writer gets SIGPIPE. Exit status and signal are then
+   * whatever the command reported before, usually neither; a CLI exits quietly with 141
+   * (128 + SIGPIPE), as a shell would.
+   */
+  readonly outputClosed?: true;
 }
-
 
 export function runExec(
   params: ExecParams,
@@ -55,44 +80,98 @@ export function runExec(
 function listen(params: ExecParams, channel: ClientChannel, resolve: (result: ExecResult) => void, reject: (error: unknown) => void): void {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const collect = params.collect !== false;
   let exitCode: number | undefined;
   let exitSignal: string | undefined;
-  let cancelled = false;
-  const onAbort = (): void => {
-    cancelled = true;
-    // Not every server honours signal requests; closing the channel ends it too.
+  let ended: 'cancelled' | 'output closed' | undefined;
+  // Not every server honours signal requests; closing the channel ends the command too.
+  const end = (why: typeof ended): void => {
+    if (ended !== undefined) return;
+    ended = why;
+    unpipe();
     channel.signal('TERM');
     channel.close();
   };
+  const unpipe = pipeOutputs(params, channel, () => { end('output closed'); });
+  const onAbort = (): void => { end('cancelled'); };
   params.signal?.addEventListener('abort', onAbort, { once: true });
-  channel.on('data', (chunk: Buffer) => {
-    if (collect) out.push(chunk);
-    params.onStdout?.(chunk);
-  });
-  channel.stderr.on('data', (chunk: Buffer) => {
-    if (collect) err.push(chunk);
-    params.onStderr?.(chunk);
-  });
+  collectOutput(channel, params.collect ?? params.stdout === undefined, out, params.onStdout);
+  collectOutput(channel.stderr, params.collect ?? params.stderr === undefined, err, params.onStderr);
   channel.on('exit', (code: number | null, signalName?: string) => {
     if (typeof code === 'number') exitCode = code;
     else exitSignal = signalName === undefined ? 'unknown' : signalName.startsWith('SIG') ? signalName : `SIG${signalName}`;
   });
-  channel.on('error', (error: Error) => {
-    params.signal?.removeEventListener('abort', onAbort);
-    reject(error);
-  });
-  channel.on('close', () => {
+  const detach = (): void => {
     params.signal?.removeEventListener('abort', onAbort);
     params.input?.unpipe(channel);
-    if (cancelled) reject(new CancelledError('command cancelled', { cause: params.signal?.reason }));
+    unpipe();
+  };
+  channel.on('error', (error: Error) => {
+    detach();
+    reject(error);
+  });
+  // The channel closes once its standard output has been read; standard error may still
+  // be waiting for a slow `stderr` stream, so wait for both.
+  let open = 2;
+  const onDone = (): void => {
+    open -= 1;
+    if (open > 0) return;
+    detach();
+    if (ended === 'cancelled') reject(new CancelledError('command cancelled', { cause: params.signal?.reason }));
+    else if (ended === 'output closed') resolve({ exitCode, exitSignal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), outputClosed: true });
     else if (exitCode === undefined && exitSignal === undefined) {
       reject(new RemoteCommandError('the command ended without an exit status (connection lost?); treat it as failed'));
     } else {
       resolve({ exitCode, exitSignal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
     }
-  });
+  };
+  channel.once('close', onDone);
+  finished(channel.stderr, { writable: false }, onDone);
   if (params.input !== undefined) params.input.pipe(channel);
   else if (params.stdin !== undefined) channel.end(params.stdin);
   else if (params.holdStdin !== true) channel.end();
+  // Aborted while the channel was being opened: the listener came too late to hear it.
+  if (params.signal?.aborted === true) onAbort();
+}
+
+/**
+ * Keeps a channel's output flowing to the chunk callback and into `into`; reading also
+ * drains a stream that is not piped anywhere, which the channel needs in order to close.
+ */
+function collectOutput(source: Readable, collect: boolean, into: Buffer[], onChunk: ((chunk: Buffer) => void) | undefined): void {
+  source.on('data', (chunk: Buffer) => {
+    if (collect) into.push(chunk);
+    onChunk?.(chunk);
+  });
+}
+
+/**
+ * Pipes the channel's output into the `stdout` and `stderr` streams, calling `onGone` when
+ * one of them fails or closes first. Returns the undo: unpipe and let the channel flow
+ * again (into the collectors only), so that it can drain and close. Idempotent.
+ */
+function pipeOutputs(params: ExecParams, channel: ClientChannel, onGone: () => void): () => void {
+  const pipes = [
+    { source: channel as Readable, destination: params.stdout },
+    { source: channel.stderr, destination: params.stderr },
+  ].flatMap(({ source, destination }) => (destination === undefined ? [] : [{ source, destination }]));
+  const gone = (): void => {
+    undo();
+    onGone();
+  };
+  const undo = (): void => {
+    for (const { source, destination } of pipes) {
+      destination.removeListener('error', gone);
+      destination.removeListener('close', gone);
+      source.unpipe(destination);
+      source.resume();
+    }
+  };
+  for (const { source, destination } of pipes) {
+    destination.on('error', gone);
+    destination.on('close', gone);
+    source.pipe(destination, { end: false });
+    // Writing into a destroyed stream neither fails nor holds back: it only loses the output.
+    if ((destination as { destroyed?: unknown }).destroyed === true) queueMicrotask(gone);
+  }
+  return undo;
 }

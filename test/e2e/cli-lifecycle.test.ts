@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { requireTool } from '../helpers/require-tool.js';
-import { cliHome, finalResult, jsonLines } from '../src/cli/cli-harness.js';
+import { cliHome, collect, finalResult, jsonLines, type CliHome } from '../src/cli/cli-harness.js';
 import { destroyLeftovers, leftovers, requireLocalMachines } from './cli-fixtures.js';
 
 interface MachineJson {
@@ -62,6 +62,17 @@ describe('the envboot command, end to end on the local provider', () => {
     assert.deepEqual([piped.code, piped.stdout], [0, 'THROUGH STDIN\n']);
     const argv = await cli.run(['exec', 'life', '0', '--', 'printf', '%s|', 'two words', '$HOME', "it's"]);
     assert.equal(argv.stdout, "two words|$HOME|it's|", 'several arguments arrive exactly as given');
+
+    const reader = cli.start(['exec', 'life', '0', '--', 'seq 1 100000000']);
+    const readerDone = collect(reader);
+    await new Promise((resolve) => reader.stdout?.once('data', resolve));
+    reader.stdout?.destroy();
+    const cutShort = await readerDone;
+    assert.equal(cutShort.code, 141, `a reader that went away ends exec like SIGPIPE ends a pipeline's writer: ${cutShort.stderr}`);
+    assert.doesNotMatch(cutShort.stderr, /EPIPE|\n\s+at /);
+    const running = await remoteCommandLines(cli, 'life');
+    assert.ok(running.some((line) => line.includes('cmdline')), 'the listing sees its own shell');
+    assert.ok(!running.some((line) => line.includes('seq 1 100000000')), 'the remote command was ended too');
 
     const viaSsh = await cli.run(['ssh', 'life', '0', '--', 'echo $((6 * 7)); exit 3']);
     assert.deepEqual([viaSsh.code, viaSsh.stdout], [3, '42\n'], viaSsh.stderr);
@@ -125,3 +136,9 @@ describe('the envboot command, end to end on the local provider', () => {
     assert.deepEqual(await leftovers(cli), { processes: [], files: [] });
   });
 });
+
+/** The command lines of the processes running on machine 0, read from its /proc through exec. */
+async function remoteCommandLines(cli: CliHome, environment: string): Promise<string[]> {
+  const listed = await cli.run(['exec', environment, '0', '--', 'for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline 2>/dev/null; echo; done']);
+  return listed.stdout.split('\n').filter((line) => line.trim() !== '');
+}

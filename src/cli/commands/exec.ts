@@ -24,13 +24,14 @@ export async function runExec(context: CommandContext, input: ExecInput): Promis
   try {
     const result = await connection.exec({
       command: commandLine(input.command),
-      collect: false,
-      onStdout: (chunk) => stdout.write(chunk),
-      onStderr: (chunk) => stderr.write(chunk),
+      // Piped, so a slow reader of envboot's output slows the remote command instead of filling memory.
+      stdout,
+      stderr,
       signal: context.signal,
       ...(passInput ? { input: stdin } : {}),
     });
-    const exitCode = result.exitCode ?? 128 + signalNumber(result.exitSignal);
+    // The reader went away (`| head -1`): end as a shell pipeline's writer does, quietly, with 128 + SIGPIPE.
+    const exitCode = result.outputClosed === true ? 128 + signalNumber('SIGPIPE') : (result.exitCode ?? 128 + signalNumber(result.exitSignal));
     return { outcome: { json: { exitCode }, text: '' }, exitCode };
   } finally {
     connection.close();
