@@ -17,6 +17,11 @@ describe('envboot command', () => {
     assert.equal(stdout.trim(), version);
   });
 
+  it('is an executable file, as npx and package managers run it', async () => {
+    const { stdout } = await run(cli, ['--version']);
+    assert.equal(stdout.trim(), version);
+  });
+
   it('prints help with no arguments', async () => {
     const { stdout } = await run(process.execPath, [cli]);
     assert.match(stdout, /^Usage: envboot/);
