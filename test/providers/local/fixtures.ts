@@ -157,3 +157,14 @@ export function madeEarlier<T>(t: TestContext, value: T | undefined, what: strin
   t.skip(message);
   return false;
 }
+
+/** Serves a machine's SSH server on a loopback port of its own; both are closed when the test ends. */
+export async function serveMachineSsh(t: TestContext, ssh: { accept(socket: net.Socket): void; close(): void }): Promise<number> {
+  const server = net.createServer((socket) => { ssh.accept(socket); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    ssh.close();
+    server.close();
+  });
+  return (server.address() as net.AddressInfo).port;
+}

@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -28,7 +27,7 @@ import { layoutFor, machineDir } from '../../../providers/local/layout.js';
 import { removeTree } from '../../../providers/local/remove-tree.js';
 import { isRunning, processesMentioning } from '../../helpers/processes.js';
 import { requireTool } from '../../helpers/require-tool.js';
-import { client, holderPid, machineUserData, openEnvironment, run, waitUntilBooted } from './fixtures.js';
+import { client, holderPid, machineUserData, openEnvironment, run, serveMachineSsh, waitUntilBooted } from './fixtures.js';
 
 async function scratchDir(t: TestContext, prefix: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
@@ -112,13 +111,7 @@ describe('local provider robustness', () => {
         return spawn('/bin/sh', ['-c', command], { detached: true });
       },
     });
-    const server = net.createServer((socket) => { ssh.accept(socket); });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => {
-      ssh.close();
-      server.close();
-    });
-    const { port } = server.address() as net.AddressInfo;
+    const port = await serveMachineSsh(t, ssh);
     const connection = await connectSsh({ host: '127.0.0.1', port, user: 'root', privateKey: client.privateKey, hostKeys: [hostKey.publicKey] });
     try {
       const refused = await connection.exec({ command: 'stopping now' });

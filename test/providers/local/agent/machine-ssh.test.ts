@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -15,7 +14,7 @@ import { isAlive } from '../../../../providers/local/process-identity.js';
 import { removeTree } from '../../../../providers/local/remove-tree.js';
 import { processesMentioning } from '../../../helpers/processes.js';
 import { requireTool } from '../../../helpers/require-tool.js';
-import { client } from '../fixtures.js';
+import { client, serveMachineSsh } from '../fixtures.js';
 import { connectRoot, openSession } from './ssh-session.js';
 
 /** A sandbox of its own, killed and removed when the test ends; undefined when the test was skipped. */
@@ -51,13 +50,7 @@ describe('MachineSsh', () => {
     if (holder === undefined) return;
     const hostKey = generateSshKeyPair({ comment: 'machine-ssh-test-host' });
     const ssh = new MachineSsh({ hostKey: hostKey.privateKey, authorizedKeys: [client.publicKey], run: (command, env) => execInMachine(holder, command, { env }) });
-    const server = net.createServer((socket) => { ssh.accept(socket); });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => {
-      ssh.close();
-      server.close();
-    });
-    const { port } = server.address() as net.AddressInfo;
+    const port = await serveMachineSsh(t, ssh);
     const connection = await connectRoot(t, { host: '127.0.0.1', port, privateKey: client.privateKey, hostPublicKey: hostKey.publicKey });
     // Durations no other process has, so that the processes can be found on the host.
     const [plain, background, foreground] = [303, 304, 305].map((n) => `sleep ${n}.${randomInt(100_000, 999_999)}`) as [string, string, string];
