@@ -3,7 +3,7 @@
  * one way), so these carry the same stable code strings instead; envboot's guards
  * (`isNotFound`, `isPreconditionFailed`, …) classify by code and accept them as they are.
  */
-export type StorageErrorCode = 'NOT_FOUND' | 'PRECONDITION_FAILED' | 'CONFIG_INVALID' | 'CANCELLED';
+export type StorageErrorCode = 'NOT_FOUND' | 'PRECONDITION_FAILED' | 'CONFIG_INVALID' | 'CANCELLED' | 'CREDENTIALS_INVALID';
 
 export class StorageError extends Error {
   readonly code: StorageErrorCode;
