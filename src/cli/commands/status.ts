@@ -14,8 +14,8 @@ import { refreshLocalRecords } from '../records/refresh-records.js';
  */
 export async function runStatus(context: CommandContext, input: { environment: string | undefined }): Promise<CommandResult> {
   const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
-  const { environ, record } = await openBootstrapped({ context, environment });
-  const collected = await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal });
+  const { environ, record, state } = await openBootstrapped({ context, environment });
+  const collected = await refreshLocalRecords({ environ, dir: environment.dir, state, signal: context.signal });
   const location = environ.storage().description;
   const json = {
     environment: { name: environment.name, uuid: record.uuid, provider: environ.provider },

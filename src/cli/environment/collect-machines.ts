@@ -16,11 +16,14 @@ export interface CollectedMachines {
   readonly unrecorded: readonly Instance[];
 }
 
-/** provider-state's machines joined with the provider's view of their instances, in one listing call each. */
-export async function collectMachines(params: { environ: Environ; signal?: AbortSignal }): Promise<CollectedMachines> {
+/**
+ * provider-state's machines joined with the provider's view of their instances, in one
+ * listing call each. `state` is provider-state when the caller has just read it.
+ */
+export async function collectMachines(params: { environ: Environ; state?: ProviderState | undefined; signal?: AbortSignal }): Promise<CollectedMachines> {
   const { environ, signal } = params;
   const options = signal === undefined ? {} : { signal };
-  const { state } = await loadState({ storage: environ.storage(), ...options });
+  const state = params.state ?? (await loadState({ storage: environ.storage(), ...options })).state;
   const records = machineRecords(state);
   const [instances, all] = await Promise.all([
     environ.instances({ ids: records.map((r) => r.instanceId), ...options }),

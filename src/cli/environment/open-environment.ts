@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { NotBootstrappedError, isNotBootstrapped } from '../../errors/index.js';
 import type { Environ } from '../../provider/index.js';
-import { loadState } from '../../state/index.js';
+import { loadState, type ProviderState } from '../../state/index.js';
 import type { CommandContext } from '../context.js';
 import { newEnvironmentRecord, writeEnvironmentRecord, type EnvironmentRecord } from '../records/environment-record.js';
 import type { ResolvedEnvironment } from './resolve-environment.js';
@@ -25,6 +25,8 @@ export async function openEnviron(params: { context: CommandContext; environment
 export interface OpenedEnvironment {
   readonly environ: Environ;
   readonly record: EnvironmentRecord;
+  /** provider-state as read to open it; absent when there is none (a crashed bootstrap's leftovers). */
+  readonly state?: ProviderState;
 }
 
 /**
@@ -45,18 +47,20 @@ export async function openBootstrapped(params: { context: CommandContext; enviro
       `environment "${environment.name}" is not bootstrapped (no provider-state, no local record); run "envboot bootstrap ${environment.name}"`,
     );
   }
-  if (recorded?.uuid === stated.uuid) return { environ, record: recorded };
+  if (recorded?.uuid === stated.uuid) return { environ, record: recorded, state: stated.state };
   if (recorded !== undefined) {
     context.reporter.notice('warn', `this client's record of "${environment.name}" had UUID ${recorded.uuid}, but provider-state says ${stated.uuid}: the record now follows provider-state`);
   }
   const record = await recordFromState(environment, stated);
-  return { environ: await openEnviron({ ...params, uuid: stated.uuid }), record };
+  return { environ: await openEnviron({ ...params, uuid: stated.uuid }), record, state: stated.state };
 }
 
 /** What provider-state says of the environment it belongs to. */
 export interface StateIdentity {
   readonly uuid: string;
   readonly bootstrappedAt?: string;
+  /** The whole document, so that the caller need not read it again. */
+  readonly state: ProviderState;
 }
 
 /** provider-state's environment UUID, or undefined when there is no provider-state. */
@@ -66,7 +70,7 @@ export async function stateIdentity(environ: Environ, signal: AbortSignal): Prom
     const recorded = state.fields['environment'] as { uuid?: unknown } | undefined;
     if (typeof recorded?.uuid !== 'string') return undefined;
     const at = state.fields['bootstrapped-at'];
-    return { uuid: recorded.uuid, ...(typeof at === 'string' ? { bootstrappedAt: at } : {}) };
+    return { uuid: recorded.uuid, state, ...(typeof at === 'string' ? { bootstrappedAt: at } : {}) };
   } catch (error) {
     if (isNotBootstrapped(error)) return undefined;
     throw error;

@@ -1,4 +1,5 @@
 import type { Environ } from '../../provider/index.js';
+import type { ProviderState } from '../../state/index.js';
 import { collectMachines, type CollectedMachines } from '../environment/collect-machines.js';
 import { writeKnownHosts } from './known-hosts.js';
 import { writeMachineCache } from './machine-cache.js';
@@ -7,7 +8,14 @@ import { writeMachineCache } from './machine-cache.js';
  * Rewrites this client's pinned host keys and machine cache from provider-state and the
  * provider, after anything that changed the machines (and on every status).
  */
-export async function refreshLocalRecords(params: { environ: Environ; dir: string; collected?: CollectedMachines; signal?: AbortSignal }): Promise<CollectedMachines> {
+export async function refreshLocalRecords(params: {
+  environ: Environ;
+  dir: string;
+  /** provider-state, when the caller has just read it. */
+  state?: ProviderState | undefined;
+  collected?: CollectedMachines;
+  signal?: AbortSignal;
+}): Promise<CollectedMachines> {
   const collected = params.collected ?? (await collectMachines(params));
   await writeKnownHosts({
     dir: params.dir,
