@@ -11,7 +11,7 @@ import {
   type ProvisionedMachine,
 } from '../provision/index.js';
 import { generateSshKeyPair, type SshKeyPair } from '../ssh/index.js';
-import { saveState } from '../state/index.js';
+import { saveState, type ProviderState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 import { undoBootstrap } from './undo-bootstrap.js';
 import { planPlacement } from './plan-placement.js';
@@ -86,23 +86,18 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
   if (plan.placement.instanceType !== undefined) {
     onEvent?.({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.placement.instanceType });
   }
-  await runPhase({
+  const claimed: ProviderState = {
+    stateInstances: [],
+    fields: {
+      environment: { name: environ.environment.name, uuid: environ.environment.uuid },
+      provider: environ.provider,
+      'bootstrapped-at': new Date().toISOString(),
+    },
+  };
+  const claimedVersion = await runPhase({
     ...step,
     phase: 'claim',
-    run: () =>
-      saveState({
-        storage: environ.storage(),
-        state: {
-          stateInstances: [],
-          fields: {
-            environment: { name: environ.environment.name, uuid: environ.environment.uuid },
-            provider: environ.provider,
-            'bootstrapped-at': new Date().toISOString(),
-          },
-        },
-        expect: 'create',
-        ...signalOf(params),
-      }),
+    run: () => saveState({ storage: environ.storage(), state: claimed, expect: 'create', ...signalOf(params) }),
   });
   try {
     await runPhase({ ...step, phase: 'prepare', run: () => environ.prepare(signalOf(params)) });
@@ -115,6 +110,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       constraints,
       clientKey,
       timings,
+      knownState: { state: claimed, version: claimedVersion },
       ...(plan.placement.instanceType === undefined ? {} : { instanceType: plan.placement.instanceType }),
       ...(plan.config === undefined ? {} : { config: plan.config }),
       ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/index.js';
-import { hasInstanceTypes, isZoned, type Constraints, type Environ } from '../provider/index.js';
+import { hasInstanceTypes, includeNamed, isZoned, type Constraints, type Environ } from '../provider/index.js';
 import { chooseInstanceType } from '../provision/index.js';
 import { signalOf } from '../util/optional.js';
 
@@ -28,7 +28,7 @@ export async function planPlacement(params: PlanPlacementParams): Promise<Placem
   let instanceType: string | undefined;
   let typeZones: readonly string[] | undefined;
   if (hasInstanceTypes(environ)) {
-    const chosen = chooseInstanceType({ catalogue: await environ.instanceTypes(signal), constraints });
+    const chosen = chooseInstanceType({ catalogue: await environ.instanceTypes({ ...signal, ...includeNamed(constraints) }), constraints });
     instanceType = chosen.name;
     typeZones = chosen.zones;
   } else if (constraints.instanceType !== undefined) {

@@ -57,6 +57,16 @@ its shared resources and storage, and forgets it. Asks first on a terminal; with
 Examples:
   $ envboot destroy demo
   $ envboot destroy demo --yes --json`,
+  cleanup: `
+Finds every resource envboot tagged in the account and region (instances, volumes,
+security groups) whose environment is gone: its provider-state, where the resource's tags
+say it lives, is missing or belongs to a newer environment. With --older-than, resources
+older than that go too, whatever their environment. Needs no environments.yaml. An
+environment whose provider-state cannot be read is kept and reported.
+
+Examples:
+  $ envboot cleanup --provider ec2 --region eu-west-1 --dry-run
+  $ envboot cleanup --provider ec2 --older-than 2h --yes`,
   environments: `
 Examples:
   $ envboot environments

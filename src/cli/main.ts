@@ -30,6 +30,10 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+// The AWS SDK warns, on Node 20, that its releases after January 2027 will need Node 22:
+// a note for envboot's maintainers (who pin the SDK), not something an operator can act on.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 // A reader that went away (`envboot status | head -1`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 

@@ -74,6 +74,37 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
         return runDestroy(context, { environment: env, yes: options.yes === true });
       }),
     );
+
+  program
+    .command('cleanup')
+    .summary("remove envboot's leftovers across environments (crashed bootstraps, lost records)")
+    .requiredOption('--provider <name>', 'the provider to clean up after, e.g. ec2')
+    .option('--region <region>', 'the region to search (default: the AWS SDK chain\'s)')
+    .option('--older-than <duration>', 'also remove resources older than this, e.g. 2h, whatever their environment', durationOption)
+    .option('--dry-run', 'list the leftovers, remove nothing')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--json', 'NDJSON progress events and a final result on stdout')
+    .addHelpText('after', helpText.cleanup)
+    .action((options: CleanupOptions, command: Command) =>
+      execute('cleanup', command, options.json === true, async (context) => {
+        const { runCleanup } = await import('./commands/cleanup.js');
+        return runCleanup(context, {
+          provider: options.provider,
+          ...(options.region === undefined ? {} : { region: options.region }),
+          ...(options.olderThan === undefined ? {} : { olderThanMs: options.olderThan }),
+          dryRun: options.dryRun === true,
+          yes: options.yes === true,
+        });
+      }),
+    );
+}
+
+interface CleanupOptions extends JsonOption {
+  readonly provider: string;
+  readonly region?: string;
+  readonly olderThan?: number;
+  readonly dryRun?: boolean;
+  readonly yes?: boolean;
 }
 
 interface BootstrapOptions extends JsonOption {

@@ -1,9 +1,10 @@
 import { ConfigError } from '../errors/index.js';
 import type { Provider, ProviderDescriptor, ValidateConfigResult } from '../provider/index.js';
+import { ec2Descriptor } from '../../providers/ec2/descriptor.js';
 import { localDescriptor } from '../../providers/local/descriptor.js';
 
 /** The providers built into the `envboot` command, as descriptors: nothing heavy loads until one is used. */
-export const builtinProviders: readonly ProviderDescriptor[] = [localDescriptor];
+export const builtinProviders: readonly ProviderDescriptor[] = [localDescriptor, ec2Descriptor];
 
 /** The provider every environment that no config defines is created on. */
 export const defaultProviderName = 'local';

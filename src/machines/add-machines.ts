@@ -1,6 +1,6 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
 import { asError, ConfigError, errorCodeOf, throwIfCancelled } from '../errors/index.js';
-import { hasInstanceTypes, type Constraints, type Environ } from '../provider/index.js';
+import { hasInstanceTypes, includeNamed, type Constraints, type Environ } from '../provider/index.js';
 import {
   checkCloudConfigFor,
   chooseInstanceType,
@@ -76,7 +76,7 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
       : checkCloudConfigFor({ config: params.config, environ, what: 'machine cloud-config' });
   await loadState({ storage: environ.storage(), ...signalOf(params) });
   const instanceType = hasInstanceTypes(environ)
-    ? chooseInstanceType({ catalogue: await environ.instanceTypes(signalOf(params)), constraints }).name
+    ? chooseInstanceType({ catalogue: await environ.instanceTypes({ ...signalOf(params), ...includeNamed(constraints) }), constraints }).name
     : undefined;
   const zones = await planMachineZones({ environ, allowed: params.zones ?? [], ...signalOf(params) });
   const ids = await reserveMachineIds({ storage: environ.storage(), count: params.count, ...signalOf(params) });

@@ -1,6 +1,6 @@
 import pAny from 'p-any';
 import { asError, CancelledError, ConfigError, ErrorCode, findInChain, InstanceFailedError, throwIfCancelled } from '../errors/index.js';
-import { formatAddress, type Address, type Environ, type Instance } from '../provider/index.js';
+import { formatAddress, jumpTargetOf, routeAddresses, sshRouteOf, type Address, type Environ, type Instance, type SshRoute } from '../provider/index.js';
 import { connectSsh, type SshConnection, type SshKeyPair } from '../ssh/index.js';
 import { loadState, machineRecords, type MachineRecord } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
@@ -56,13 +56,16 @@ export async function connectMachine(params: ConnectMachineParams): Promise<Conn
       { instanceId: machine.instanceId },
     );
   }
-  const addresses = instance.addresses.filter((a) => a.scope !== 'link-local').sort((a, b) => scopePreference[a.scope] - scopePreference[b.scope]);
+  const route = await sshRouteOf(environ, signalOf(params));
+  const addresses = route.scopes === undefined
+    ? routeAddresses(route, instance.addresses).sort((a, b) => scopePreference[a.scope] - scopePreference[b.scope])
+    : routeAddresses(route, instance.addresses);
   if (addresses.length === 0) {
     throw new InstanceFailedError(`machine ${machine.id} (instance ${instance.id}, ${instance.status}) has no address yet; wait for it to boot and retry`, {
       instanceId: instance.id,
     });
   }
-  const connection = await raceAddresses({ ...params, machine, addresses });
+  const connection = await raceAddresses({ ...params, machine, addresses, route });
   return { connection: connection.connection, machine, instance, address: connection.address };
 }
 
@@ -84,9 +87,10 @@ interface Attempt {
 }
 
 async function raceAddresses(
-  params: ConnectMachineParams & { machine: MachineRecord; addresses: readonly Address[] },
+  params: ConnectMachineParams & { machine: MachineRecord; addresses: readonly Address[]; route: SshRoute },
 ): Promise<{ connection: SshConnection; address: Address }> {
   throwIfCancelled(params.signal, `connecting to machine ${params.machine.id}`);
+  const jumpHost = jumpTargetOf(params.route, params.clientKey.privateKey);
   const attempts = params.addresses.map((address): Attempt => {
     const controller = new AbortController();
     const signal = params.signal === undefined ? controller.signal : AbortSignal.any([params.signal, controller.signal]);
@@ -97,6 +101,7 @@ async function raceAddresses(
       privateKey: params.clientKey.privateKey,
       hostKeys: params.machine.hostKeys,
       connectTimeoutMs: params.connectTimeoutMs ?? 5000,
+      ...(jumpHost === undefined ? {} : { jumpHost }),
       signal,
     }).then((connection) => ({ connection, address }));
     return { address, controller, connecting };

@@ -5,8 +5,10 @@ export { TagKey, environmentTags, isOwnedBy, machineTags, type EnvironmentIdenti
 export type * from './environ.js';
 export type * from './provider.js';
 export { isZoned, type AvailabilityZone, type ZonedEnviron } from './abilities/zones.js';
-export { hasInstanceTypes, type InstanceType, type InstanceTypeCatalogue } from './abilities/instance-types.js';
+export { hasInstanceTypes, includeNamed, type InstanceType, type InstanceTypeCatalogue, type InstanceTypesParams } from './abilities/instance-types.js';
 export { hasFirewall, type FirewalledEnviron, type IngressRule } from './abilities/firewall.js';
+export { canCleanUp, type CleanupProvider, type FindLeftoversParams, type FindLeftoversResult, type Leftover, type RemoveLeftoversParams, type RemoveLeftoversResult } from './abilities/cleanup.js';
+export { hasSshRoute, jumpTargetOf, routeAddresses, sshRouteOf, type JumpHost, type RoutedEnviron, type SshRoute } from './abilities/ssh-route.js';
 export { ProviderRegistry } from './registry.js';
 export type { ProviderDescriptor } from './provider-descriptor.js';
 export {

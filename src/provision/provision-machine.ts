@@ -2,8 +2,8 @@ import type { CloudConfig } from '../../cloudinit/index.js';
 import { configureMachine } from '../configure/index.js';
 import { throwIfCancelled } from '../errors/index.js';
 import type { Address, Constraints, Environ, Hardware, Instance } from '../provider/index.js';
-import { machineTags } from '../provider/index.js';
-import { recordMachine } from '../state/index.js';
+import { jumpTargetOf, machineTags, routeAddresses, sshRouteOf } from '../provider/index.js';
+import { recordMachine, type LoadedState } from '../state/index.js';
 import type { SshKeyPair } from '../ssh/index.js';
 import { signalOf } from '../util/optional.js';
 import { waitSSH, type WaitSshTunables } from '../wait-ssh/index.js';
@@ -39,6 +39,8 @@ export interface ProvisionMachineParams {
   readonly keepBroken?: boolean;
   readonly onEvent?: FlowEventSink;
   readonly timings: PhaseTiming[];
+  /** provider-state as the caller last wrote it (bootstrap's claim): recording the machine skips a read. */
+  readonly knownState?: LoadedState;
   readonly signal?: AbortSignal;
   /** Aborts the clean-up of a failed machine (the second Ctrl-C). */
   readonly cleanupSignal?: AbortSignal;
@@ -103,6 +105,7 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
           storage: environ.storage(),
           machine: { id: machineId, instanceId: started.instance.id, hostKeys, ...(zone === undefined ? {} : { zone }) },
           controller: params.controller,
+          ...(params.knownState === undefined ? {} : { known: params.knownState }),
           ...signalOf(params),
         }),
     });
@@ -110,15 +113,19 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
     const waited = await runPhase({
       ...phase,
       phase: 'wait-ssh',
-      run: () =>
-        waitSSH({
+      run: async () => {
+        const route = await sshRouteOf(environ, signalOf(params));
+        const jumpHost = jumpTargetOf(route, params.clientKey.privateKey);
+        return waitSSH({
           instance: {
             id,
             refresh: async ({ signal }) => {
               const [view] = await environ.instances({ ids: [id], ...signalOf({ signal }) });
-              return view ?? { status: 'terminated', addresses: [], statusMessage: 'the provider no longer lists it' };
+              if (view === undefined) return { status: 'terminated', addresses: [], statusMessage: 'the provider no longer lists it' };
+              return { ...view, addresses: routeAddresses(route, view.addresses) };
             },
           },
+          ...(jumpHost === undefined ? {} : { jumpHost }),
           user: environ.sshUser,
           privateKey: params.clientKey.privateKey,
           hostKeys,
@@ -127,7 +134,8 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
           ...(params.timeouts?.waitSshTunables === undefined ? {} : { tunables: params.timeouts.waitSshTunables }),
           onEvent: (event) => onEvent?.({ type: 'wait-ssh', machineId, event }),
           ...signalOf(params),
-        }),
+        });
+      },
     });
     try {
       const config = params.config;

@@ -5,3 +5,4 @@ export { SshConnection } from './ssh-connection.js';
 export { parseHostSpec, type HostSpec, type SshTarget } from './ssh-target.js';
 export { uploadFile, type UploadFileParams } from './upload.js';
 export { authorizedKeyMatches, parseAuthorizedKey } from './server-auth.js';
+export { knownHostKeys, userKnownHostsFiles } from './known-hosts-lookup.js';

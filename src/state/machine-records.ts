@@ -1,6 +1,6 @@
 import type { Storage } from '../../storage/index.js';
 import { signalOf } from '../util/optional.js';
-import { updateState } from './provider-state.js';
+import { updateState, type LoadedState } from './provider-state.js';
 import type { ProviderState } from './state-document.js';
 
 /**
@@ -75,6 +75,8 @@ export interface RecordMachineParams {
   readonly machine: MachineRecord;
   /** Also list the instance under `state-instances` (the controller). */
   readonly controller?: boolean;
+  /** provider-state as last read or written (see `updateState`). */
+  readonly known?: LoadedState;
   readonly signal?: AbortSignal;
 }
 
@@ -91,6 +93,7 @@ export function recordMachine(params: RecordMachineParams): Promise<ProviderStat
           : state.stateInstances;
       return { stateInstances, fields: { ...state.fields, [machinesKey]: machines } };
     },
+    ...(params.known === undefined ? {} : { known: params.known }),
     ...signalOf(params),
   });
 }

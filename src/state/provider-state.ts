@@ -87,6 +87,11 @@ export interface UpdateStateParams {
   readonly storage: Storage;
   /** Returns the new state; called again with fresh state whenever a write loses a race. */
   readonly update: (state: ProviderState) => ProviderState;
+  /**
+   * The state as this caller last read or wrote it, tried first without reading it again
+   * (one call fewer on object storage); a lost race falls back to re-reading.
+   */
+  readonly known?: LoadedState;
   readonly signal?: AbortSignal;
 }
 
@@ -96,9 +101,11 @@ export interface UpdateStateParams {
  */
 export async function updateState(params: UpdateStateParams): Promise<ProviderState> {
   throwIfCancelled(params.signal, 'updating provider-state');
+  let known = params.known;
   return pRetry(
     async () => {
-      const loaded = await loadState(params);
+      const loaded = known ?? (await loadState(params));
+      known = undefined;
       const next = params.update(loaded.state);
       await saveState({ storage: params.storage, state: next, expect: { version: loaded.version }, ...signalOf(params) });
       return next;

@@ -20,6 +20,12 @@ export interface SshTestHostParams {
   readonly host?: string;
   /** Port; 0 (default) picks a free one. */
   readonly port?: number;
+  /**
+   * A jump host's view of a fake network: where a forwarded connection to `host:port`
+   * really goes (a loopback address), or undefined to refuse it. Without it, only
+   * loopback destinations are forwarded.
+   */
+  readonly network?: (destination: { readonly host: string; readonly port: number }) => { host: string; port: number } | undefined;
 }
 
 /**
@@ -44,9 +50,11 @@ export class SshTestHost {
   readonly #clients = new Set<ssh2.Connection>();
   readonly #children = new Set<ChildProcess>();
   readonly #sockets = new Set<net.Socket>();
+  readonly #network: SshTestHostParams['network'];
 
-  private constructor(params: { server: ssh2.Server; hostname: string; port: number; root: string; hostPublicKey: string }) {
+  private constructor(params: { server: ssh2.Server; hostname: string; port: number; root: string; hostPublicKey: string; network: SshTestHostParams['network'] }) {
     this.#server = params.server;
+    this.#network = params.network;
     this.hostname = params.hostname;
     this.port = params.port;
     this.root = params.root;
@@ -72,7 +80,7 @@ export class SshTestHost {
       });
     });
     const port = (server.address() as net.AddressInfo).port;
-    const host = new SshTestHost({ server, hostname, port, root, hostPublicKey: hostKey.publicKey });
+    const host = new SshTestHost({ server, hostname, port, root, hostPublicKey: hostKey.publicKey, network: params.network });
     started.host = host;
     if (params.nonce !== undefined) await host.writeNonce(params.nonce);
     return host;
@@ -120,8 +128,9 @@ export class SshTestHost {
         });
       });
       client.on('tcpip', (acceptForward, reject, info: { destIP: string; destPort: number }) => {
-        if (net.isIP(info.destIP) === 0 || !/^(127\.|::1$)/.test(info.destIP)) { reject(); return; }
-        const socket = net.connect(info.destPort, info.destIP);
+        const destination = this.#route(info.destIP, info.destPort);
+        if (destination === undefined) { reject(); return; }
+        const socket = net.connect(destination.port, destination.host);
         this.#sockets.add(socket);
         socket.on('error', () => undefined);
         socket.on('close', () => this.#sockets.delete(socket));
@@ -133,6 +142,13 @@ export class SshTestHost {
         socket.once('error', () => { reject(); });
       });
     });
+  }
+
+  #route(host: string, port: number): { host: string; port: number } | undefined {
+    const routed = this.#network === undefined ? { host, port } : this.#network({ host, port });
+    // Never anywhere but loopback, whatever the network map says: tests must not reach out.
+    if (routed === undefined || net.isIP(routed.host) === 0 || !/^(127\.|::1$)/.test(routed.host)) return undefined;
+    return routed;
   }
 
   #run(channel: ssh2.ServerChannel, command: string): ChildProcess {

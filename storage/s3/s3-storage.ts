@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { listLimit, toBytes, validateKey, validatePrefix } from '../keys.js';
 import { settle } from '../settle.js';
-import { notFound, throwIfAborted } from '../storage-errors.js';
+import { notFound, StorageError, throwIfAborted } from '../storage-errors.js';
 import type {
   DeleteParams,
   GetParams,
@@ -24,7 +24,7 @@ import type {
   Storage,
   StoredObject,
 } from '../storage.js';
-import { isMissing, translateS3Error } from './s3-errors.js';
+import { isMissing, s3ErrorCode, translateS3Error } from './s3-errors.js';
 
 export interface S3StorageParams {
   /** A configured client: region, credentials (the SDK's standard chain), endpoint. */
@@ -32,6 +32,12 @@ export interface S3StorageParams {
   readonly bucket: string;
   /** Objects live under this prefix (`envboot/prod/`), so that one bucket can hold several environments. */
   readonly prefix?: string;
+  /**
+   * Create the bucket (as `ensureBucket` does) when a write finds it missing, so that the
+   * first write of a new environment makes it, at no cost to writes into a bucket that
+   * exists. Otherwise such a write fails with `NOT_FOUND` naming the bucket.
+   */
+  readonly createBucket?: boolean;
 }
 
 /** The object at the bucket's root that says envboot created the bucket, and may delete it once it holds nothing else. */
@@ -56,8 +62,10 @@ export class S3Storage implements Storage {
   readonly #client: S3Client;
   readonly #bucket: string;
   readonly #prefix: string;
+  readonly #createBucket: boolean;
 
   constructor(params: S3StorageParams) {
+    this.#createBucket = params.createBucket === true;
     const prefix = params.prefix ?? '';
     if (prefix !== '') validatePrefix(prefix.replace(/\/$/, ''));
     this.#client = params.client;
@@ -83,13 +91,21 @@ export class S3Storage implements Storage {
     const condition = params.condition;
     const conditional = condition === undefined ? {} : 'ifAbsent' in condition ? { IfNoneMatch: '*' } : { IfMatch: condition.ifVersion };
     const body = toBytes(params.body);
-    try {
-      const response = await this.#client.send(
+    const put = (): Promise<{ ETag?: string | undefined }> =>
+      this.#client.send(
         new PutObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + params.key, Body: body, ContentLength: body.byteLength, ...conditional }),
         signalled(params),
       );
+    try {
+      const response = await put().catch(async (error: unknown) => {
+        if (s3ErrorCode(error) !== 'NoSuchBucket') throw error;
+        if (!this.#createBucket) throw missingBucket(this.#bucket, params.key, error);
+        await this.#makeBucket(params.signal);
+        return put();
+      });
       return { version: response.ETag ?? '' };
     } catch (error) {
+      if (error instanceof StorageError) throw error;
       throw translateS3Error(error, { what: 'writing', where: this.#where(params.key), key: params.key, conditional: condition !== undefined });
     }
   }
@@ -164,16 +180,23 @@ export class S3Storage implements Storage {
     } catch (error) {
       if (!isMissing(error)) throw translateS3Error(error, { what: 'checking', where: `bucket ${this.#bucket}` });
     }
+    return this.#makeBucket(params.signal);
+  }
+
+  /** Creates the bucket and its marker; false when another envboot created it a moment ago. */
+  async #makeBucket(signal: AbortSignal | undefined): Promise<boolean> {
     try {
       const region = await this.#client.config.region();
       const location = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
-      await this.#client.send(new CreateBucketCommand({ Bucket: this.#bucket, ...location }), signalled(params));
-      await this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: createdMarker, Body: 'created by envboot\n' }), signalled(params));
+      await this.#client.send(new CreateBucketCommand({ Bucket: this.#bucket, ...location }), signalled({ signal }));
+      await this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: createdMarker, Body: 'created by envboot\n' }), signalled({ signal }));
       return true;
     } catch (error) {
-      const code = (error as { name?: string }).name;
-      // Another envboot created it a moment ago: as good as having made it ourselves.
-      if (code === 'BucketAlreadyOwnedByYou') return false;
+      // As good as having made it ourselves.
+      if (s3ErrorCode(error) === 'BucketAlreadyOwnedByYou') return false;
+      if (s3ErrorCode(error) === 'BucketAlreadyExists') {
+        throw new StorageError('CONFIG_INVALID', `bucket ${this.#bucket} belongs to another AWS account (bucket names are global); choose another bucket name`, { cause: error });
+      }
       throw translateS3Error(error, { what: 'creating', where: `bucket ${this.#bucket}` });
     }
   }
@@ -204,6 +227,10 @@ export class S3Storage implements Storage {
   #where(key: string): string {
     return `s3://${this.#bucket}/${this.#prefix}${key}`;
   }
+}
+
+function missingBucket(bucket: string, key: string, cause: unknown): StorageError {
+  return new StorageError('NOT_FOUND', `bucket ${bucket} does not exist; create it, or let envboot create it`, { key, cause });
 }
 
 function signalled(params: { readonly signal?: AbortSignal | undefined }): { abortSignal?: AbortSignal } {

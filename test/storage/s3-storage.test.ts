@@ -49,6 +49,29 @@ describe('s3 storage', () => {
     await test.removeAll();
   });
 
+  it('creates a missing bucket on the first write when asked to, at no cost to later writes', async () => {
+    const s3 = endpoint();
+    const bucket = `lazy-${randomUUID()}`;
+    const storage = new S3Storage({ client: fakeS3Client(s3.endpoint), bucket, prefix: 'env/', createBucket: true });
+    const before = s3.requests.length;
+    await storage.put({ key: 'provider-state', body: 'claimed', condition: { ifAbsent: true } });
+    await storage.put({ key: 'provider-state', body: 'again' });
+    const made = s3.requests.slice(before).map((r) => `${r.operation} ${r.status}`);
+    assert.deepEqual(made, ['PutObject 404', 'CreateBucket 200', 'PutObject 200', 'PutObject 200', 'PutObject 200']);
+    assert.deepEqual(s3.objectKeys(bucket).sort(), [createdMarker, 'env/provider-state']);
+    await storage.removeAll();
+    assert.equal(s3.bucketExists(bucket), false, 'a bucket it made is removed with the last environment');
+  });
+
+  it('reports a missing bucket as NOT_FOUND, naming it, when it may not create one', async () => {
+    const storage = new S3Storage({ client: fakeS3Client(endpoint().endpoint), bucket: `missing-${randomUUID()}` });
+    await assert.rejects(storage.put({ key: 'provider-state', body: 'x', condition: { ifAbsent: true } }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'NOT_FOUND');
+      assert.match(error.message, /bucket missing-.* does not exist/);
+      return true;
+    });
+  });
+
   it('never deletes a bucket it did not create', async () => {
     const s3 = endpoint();
     const bucket = `theirs-${randomUUID()}`;

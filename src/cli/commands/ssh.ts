@@ -5,7 +5,8 @@ import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
 import { reachMachine } from '../environment/reach-machine.js';
 import { clientKeyFile } from '../records/client-key.js';
-import { hostKeyAlias, knownHostsFile } from '../records/known-hosts.js';
+import { hostKeyAlias, jumpHostKeyAlias, knownHostsFile, writeJumpKnownHosts } from '../records/known-hosts.js';
+import { sshRouteOf, type JumpHost } from '../../provider/index.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
 import { signalNumber } from '../../util/signal-number.js';
 
@@ -30,7 +31,10 @@ export async function runSsh(context: CommandContext, input: SshInput): Promise<
   connection.close();
   // The known_hosts file ssh is pointed at, written from provider-state's host keys.
   await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal });
+  const { jumpHost } = await sshRouteOf(environ, { signal: context.signal });
+  const proxy = jumpHost === undefined ? [] : ['-o', `ProxyCommand=${await proxyCommand({ dir: environment.dir, environment: environment.name, jumpHost })}`];
   const args = [
+    ...proxy,
     ...['-i', clientKeyFile(environment.dir), '-o', 'IdentitiesOnly=yes'],
     ...['-o', `UserKnownHostsFile=${knownHostsFile(environment.dir)}`, '-o', 'GlobalKnownHostsFile=/dev/null'],
     ...['-o', 'StrictHostKeyChecking=yes', '-o', `HostKeyAlias=${hostKeyAlias(environment.name, input.machineId)}`],
@@ -48,6 +52,28 @@ export async function runSsh(context: CommandContext, input: SshInput): Promise<
   context.signal.removeEventListener('abort', stop);
   const exitCode = code ?? 128 + signalNumber(signal ?? undefined);
   return { outcome: { json: { exitCode }, text: '' }, exitCode };
+}
+
+/**
+ * OpenSSH's ProxyCommand for the jump host, pinned the same way as the machines (its own
+ * known_hosts, StrictHostKeyChecking); `-J` would not carry these options to the jump.
+ */
+async function proxyCommand(params: { dir: string; environment: string; jumpHost: JumpHost }): Promise<string> {
+  const { jumpHost } = params;
+  const knownHosts = await writeJumpKnownHosts({ dir: params.dir, environment: params.environment, hostKeys: jumpHost.hostKeys });
+  const words = [
+    'ssh', '-i', jumpHost.identityFile ?? clientKeyFile(params.dir), '-o', 'IdentitiesOnly=yes',
+    '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'StrictHostKeyChecking=yes',
+    '-o', `HostKeyAlias=${jumpHostKeyAlias(params.environment)}`, '-o', 'CheckHostIP=no', '-o', 'UpdateHostKeys=no',
+    '-p', String(jumpHost.port), '-W', '%h:%p', '--', `${jumpHost.user}@${jumpHost.host}`,
+  ];
+  // OpenSSH expands %-tokens in ProxyCommand: only `%h:%p` is meant as one.
+  return words.map((word) => (word === '%h:%p' ? word : shellWord(word.replace(/%/g, '%%')))).join(' ');
+}
+
+/** Quotes a word for the shell OpenSSH runs ProxyCommand with; `%h:%p` stays expandable. */
+function shellWord(word: string): string {
+  return /^[\w@%:,./=+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function sshMissing(error: unknown): Error {

@@ -36,3 +36,24 @@ export async function writeKnownHosts(params: { dir: string; environment: string
   await writeFileAtomically(file, lines.map((line) => `${line}\n`).join(''));
   return file;
 }
+
+/** The name the jump host's keys are filed under in the environment's own known_hosts. */
+export function jumpHostKeyAlias(environment: string): string {
+  return `envboot-${environment}-jump-host`;
+}
+
+/** The environment's known_hosts for its jump host (separate, so machine pins are rewritten freely). */
+export function jumpKnownHostsFile(dir: string): string {
+  return path.join(dir, 'jump_known_hosts');
+}
+
+/** Pins the jump host's keys for OpenSSH under `jumpHostKeyAlias`. Written atomically, 0600. */
+export async function writeJumpKnownHosts(params: { dir: string; environment: string; hostKeys: readonly string[] }): Promise<string> {
+  const lines = params.hostKeys.map((key) => {
+    const [type, blob] = key.trim().split(/\s+/);
+    return `${jumpHostKeyAlias(params.environment)} ${type ?? ''} ${blob ?? ''}\n`;
+  });
+  const file = jumpKnownHostsFile(params.dir);
+  await writeFileAtomically(file, lines.join(''));
+  return file;
+}

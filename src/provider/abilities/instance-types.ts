@@ -14,15 +14,30 @@ export interface InstanceType {
   readonly zones?: readonly string[];
 }
 
+export interface InstanceTypesParams {
+  /** Type names that must be in the answer if the cloud has them, usual or not. */
+  readonly include?: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
 /**
  * The instance-type catalogue ability: common code picks the cheapest type that
  * satisfies the constraints from it.
  */
 export interface InstanceTypeCatalogue extends Environ {
-  /** Every type the region offers. Read-only; cacheable for a run. */
-  instanceTypes(params: { readonly signal?: AbortSignal }): Promise<readonly InstanceType[]>;
+  /**
+   * The types to choose from: every type the region offers, or the provider's usual ones
+   * where listing all would be costly, plus those named in `include` when they exist (an
+   * operator's `instance-type=`). Read-only; cacheable for a run.
+   */
+  instanceTypes(params: InstanceTypesParams): Promise<readonly InstanceType[]>;
 }
 
 export function hasInstanceTypes(environ: Environ): environ is InstanceTypeCatalogue {
   return typeof (environ as Partial<InstanceTypeCatalogue>).instanceTypes === 'function';
+}
+
+/** `{ include: [name] }` when the constraints name an instance type, for `instanceTypes`. */
+export function includeNamed(constraints: { readonly instanceType?: string }): { include?: readonly string[] } {
+  return constraints.instanceType === undefined ? {} : { include: [constraints.instanceType] };
 }

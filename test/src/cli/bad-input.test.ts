@@ -32,7 +32,7 @@ const corpus: readonly BadInput[] = [
   { name: 'an environment name with a slash', args: ['bootstrap', '../escape'], says: [/environment name "\.\.\/escape" is invalid/] },
   { name: 'a constraint with a bad size', args: ['bootstrap', 'demo', '--constraints', 'mem=lots'], says: [/mem=lots/, /not a size/, /4G/] },
   { name: 'an unknown constraint', args: ['bootstrap', 'demo', '--constraints', 'cores=2 colour=red'], says: [/colour/, /unknown/] },
-  { name: 'an unknown provider', args: ['bootstrap', 'demo', '--provider', 'openstack'], says: [/unknown provider "openstack"; known providers: local/] },
+  { name: 'an unknown provider', args: ['bootstrap', 'demo', '--provider', 'openstack'], says: [/unknown provider "openstack"; known providers: ec2, local/] },
   { name: 'an unknown environment', args: ['status', 'nowhere'], says: [/unknown environment "nowhere"/, /envboot environments/] },
   { name: 'a bad machine id for an unknown environment', args: ['remove-machine', 'nowhere', 'x'], says: [/unknown environment "nowhere"/] },
   { name: 'exec without a command', args: ['exec', 'demo', '0'], says: [/missing required argument 'command'/] },

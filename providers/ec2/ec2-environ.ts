@@ -1,0 +1,268 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Logger } from 'winston';
+import { S3Storage } from '../../storage/s3/index.js';
+import type { Storage } from '../../storage/index.js';
+import {
+  ConfigError,
+  ZoneIndependentError,
+  throwIfCancelled,
+  type AllInstancesParams,
+  type AvailabilityZone,
+  type EnvironmentIdentity,
+  type Instance,
+  type InstancesParams,
+  type InstanceType,
+  type InstanceTypeCatalogue,
+  type InstanceTypesParams,
+  type PreflightParams,
+  type PreflightResult,
+  type PrepareParams,
+  type PrepareResult,
+  type RoutedEnviron,
+  type SshRoute,
+  type StartInstanceParams,
+  type StartInstanceResult,
+  type StopInstancesParams,
+  type TeardownParams,
+  type TeardownResult,
+  type ZonedEnviron,
+} from '../../src/index.js';
+import { ec2Capabilities } from './capabilities.js';
+import { Ec2TagKey, stateLocation } from './ec2-tags.js';
+import type { Ec2Config } from './config.js';
+import type { Ec2Api } from './ec2-api.js';
+import { findImage, type ChosenImage } from './image.js';
+import { fetchCatalogue } from './instance-catalogue.js';
+import { toInstance } from './instance-view.js';
+import { resolveJumpRoute } from './jump-route.js';
+import { resolveNetwork, type Ec2Network } from './network.js';
+import { describeOwnedInstances } from './owned-instances.js';
+import { Memo } from './memo.js';
+import { runInstance } from './run-instance.js';
+import { ensureSecurityGroup } from './security-group.js';
+import { tearDownEc2 } from './teardown.js';
+import { terminateOwned } from './terminate.js';
+import { fetchZones } from './zones.js';
+
+/** Waiting knobs; tests shrink them, the defaults suit AWS. */
+export interface Ec2Timing {
+  /** Polls while waiting for instances to terminate. */
+  readonly terminatePollMs: { readonly first: number; readonly max: number };
+  /** Retrying a security group EC2 still calls in use. */
+  readonly dependencyRetry: { readonly firstMs: number; readonly maxMs: number; readonly totalMs: number };
+}
+
+export const defaultEc2Timing: Ec2Timing = {
+  terminatePollMs: { first: 2_000, max: 10_000 },
+  dependencyRetry: { firstMs: 2_000, maxMs: 15_000, totalMs: 180_000 },
+};
+
+export interface Ec2EnvironParams {
+  readonly environment: EnvironmentIdentity;
+  readonly config: Ec2Config & { readonly bucket: string };
+  /** The region the clients were made for (resolved from the SDK's chain when not configured). */
+  readonly region: string;
+  readonly api: Ec2Api;
+  readonly s3: S3Client;
+  readonly timing?: Ec2Timing;
+  readonly logger?: Logger | undefined;
+}
+
+/** How long a machine this process started is trusted to exist before EC2's listings show it. */
+const listingLagMs = 5 * 60_000;
+
+/**
+ * One environment on EC2. Instances, the security group and root volumes carry the
+ * environment's tags from creation; provider-state lives in S3. Read-only answers (zones,
+ * instance types, images, the network) are fetched once per Environ.
+ */
+export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEnviron {
+  readonly provider = 'ec2';
+  readonly sshUser = 'ubuntu';
+  readonly capabilities = ec2Capabilities;
+  readonly environment: EnvironmentIdentity;
+  readonly #config: Ec2EnvironParams['config'];
+  readonly #region: string;
+  readonly #api: Ec2Api;
+  readonly #storage: S3Storage;
+  /** Where provider-state lives, on every resource, for `envboot cleanup`. */
+  readonly #extraTags: Readonly<Record<string, string>>;
+  readonly #timing: Ec2Timing;
+  readonly #zones = new Memo<AvailabilityZone[]>();
+  readonly #catalogue = new Memo<InstanceType[]>();
+  readonly #network = new Memo<Ec2Network>();
+  readonly #route = new Memo<SshRoute>();
+  readonly #prepared = new Memo<PrepareResult>();
+  readonly #images = new Map<string, Memo<ChosenImage>>();
+  /** Machines this Environ started, answered for until EC2's listings catch up. */
+  readonly #started = new Map<string, { instance: Instance; at: number }>();
+
+  constructor(params: Ec2EnvironParams) {
+    this.environment = params.environment;
+    this.#config = params.config;
+    this.#region = params.region;
+    this.#api = params.api;
+    this.#timing = params.timing ?? defaultEc2Timing;
+    const prefix = storagePrefix(params.config.prefix, params.environment);
+    this.#storage = new S3Storage({ client: params.s3, bucket: params.config.bucket, prefix, createBucket: true });
+    this.#extraTags = { [Ec2TagKey.ProviderState]: stateLocation(params.config.bucket, prefix) };
+  }
+
+  storage(): Storage {
+    return this.#storage;
+  }
+
+  async preflight(params: PreflightParams): Promise<PreflightResult> {
+    throwIfCancelled(params.signal, 'ec2 preflight');
+    await this.availabilityZones(params);
+    await this.sshRoute();
+    // A configured image that does not exist is bad config: say so before anything is created.
+    if (this.#config.image !== undefined) await this.#image({ arch: undefined, signal: params.signal });
+    const warnings: string[] = [];
+    if (this.#config.sshCidrOpenToAll) {
+      warnings.push('SSH (port 22) is open to the whole internet (ssh-cidr 0.0.0.0/0); set ssh-cidr to your own address range to narrow it');
+    }
+    return { warnings };
+  }
+
+  /** Once per Environ: machines started later in the same run use the group this found or made. */
+  prepare(params: PrepareParams): Promise<PrepareResult> {
+    return this.#prepared.get(() => this.#prepare(params));
+  }
+
+  async #prepare(params: PrepareParams): Promise<PrepareResult> {
+    const network = await this.#resolveNetwork(params.signal);
+    const group = await ensureSecurityGroup({
+      api: this.#api,
+      environment: this.environment,
+      vpcId: network.vpcId,
+      sshCidrs: this.#config.sshCidrs,
+      extraTags: { ...this.#extraTags, [Ec2TagKey.CreatedAt]: new Date().toISOString() },
+      signal: params.signal,
+    });
+    return { resources: { 'security-group': group.groupId, ...(network.vpcId === undefined ? {} : { vpc: network.vpcId }) }, created: group.created };
+  }
+
+  async startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
+    throwIfCancelled(params.signal, `starting machine ${params.machineId}`);
+    const catalogue = await this.instanceTypes({ ...signalOf(params), ...(params.instanceType === undefined ? {} : { include: [params.instanceType] }) });
+    const typeName = params.instanceType ?? params.constraints.instanceType ?? cheapestDefault(catalogue);
+    const type = catalogue.find((candidate) => candidate.name === typeName);
+    const network = await this.#resolveNetwork(params.signal);
+    const subnetId = params.zone === undefined ? undefined : network.subnetByZone.get(params.zone);
+    if (params.zone !== undefined && network.subnetByZone.size > 0 && subnetId === undefined) {
+      throw new ConfigError(`zone ${params.zone} has no subnet in the configured network; add one to "subnets" or choose another zone`);
+    }
+    const image = params.image === undefined
+      ? await this.#image({ arch: type?.arch ?? params.constraints.arch ?? 'amd64', signal: params.signal })
+      : await findImage({ api: this.#api, arch: type?.arch ?? 'amd64', configured: params.image, signal: params.signal });
+    const prepared = await this.prepare(signalOf(params));
+    const instance = await runInstance({
+      api: this.#api,
+      start: { ...params, tags: { ...params.tags, ...this.#extraTags } },
+      image,
+      instanceType: typeName,
+      securityGroupId: prepared.resources['security-group'] ?? '',
+      subnetId,
+    });
+    this.#started.set(instance.id, { instance, at: Date.now() });
+    const hardware = type === undefined ? instance.hardware : { ...instance.hardware, cores: type.cores, memoryMiB: type.memoryMiB, arch: type.arch };
+    return { instance, ...(hardware === undefined ? {} : { hardware }) };
+  }
+
+  async stopInstances(params: StopInstancesParams): Promise<void> {
+    await terminateOwned({
+      api: this.#api,
+      environment: this.environment,
+      ids: params.ids,
+      waitUntilGone: params.waitUntilGone === true,
+      pollMs: this.#timing.terminatePollMs,
+      signal: params.signal,
+    });
+  }
+
+  async instances(params: InstancesParams): Promise<readonly (Instance | undefined)[]> {
+    if (params.ids.length === 0) return [];
+    const owned = await describeOwnedInstances({ api: this.#api, environment: this.environment, what: 'refreshing the machines', signal: params.signal });
+    const byId = new Map(owned.map((instance) => [instance.InstanceId ?? '', toInstance(instance)]));
+    return params.ids.map((id) => byId.get(id) ?? this.#justStarted(id));
+  }
+
+  async allInstances(params: AllInstancesParams): Promise<readonly Instance[]> {
+    const owned = await describeOwnedInstances({ api: this.#api, environment: this.environment, liveOnly: true, what: 'listing the machines', signal: params.signal });
+    return owned.map(toInstance);
+  }
+
+  async teardown(params: TeardownParams): Promise<TeardownResult> {
+    return tearDownEc2({ api: this.#api, environment: this.environment, dependencyRetry: this.#timing.dependencyRetry, signal: params.signal });
+  }
+
+  availabilityZones(params: { readonly signal?: AbortSignal }): Promise<readonly AvailabilityZone[]> {
+    return this.#zones.get(async () => {
+      const zones = await fetchZones(this.#api, params.signal);
+      const network = await this.#resolveNetwork(params.signal);
+      // With a configured network, a zone without a subnet cannot take machines.
+      return network.subnetByZone.size === 0 ? zones : zones.map((zone) => ({ ...zone, available: zone.available && network.subnetByZone.has(zone.name) }));
+    });
+  }
+
+  async instanceZones(params: { readonly ids: readonly string[]; readonly signal?: AbortSignal }): Promise<readonly (string | undefined)[]> {
+    return (await this.instances(params)).map((instance) => instance?.zone);
+  }
+
+  async deriveZones(params: { readonly signal?: AbortSignal }): Promise<readonly string[]> {
+    const network = await this.#resolveNetwork(params.signal);
+    return [...network.subnetByZone.keys()].sort();
+  }
+
+  async instanceTypes(params: InstanceTypesParams): Promise<readonly InstanceType[]> {
+    const catalogue = await this.#catalogue.get(() => fetchCatalogue({ api: this.#api, region: this.#region, signal: params.signal }));
+    const missing = (params.include ?? []).filter((name) => !catalogue.some((type) => type.name === name));
+    if (missing.length === 0) return catalogue;
+    const extra = await fetchCatalogue({ api: this.#api, region: this.#region, include: missing, signal: params.signal }).catch((error: unknown) => {
+      // An unknown type name: the catalogue without it, so that the chooser names the problem.
+      if (error instanceof ZoneIndependentError || (error as { code?: string }).code === 'CONFIG_INVALID') return [];
+      throw error;
+    });
+    return [...catalogue, ...extra.filter((type) => missing.includes(type.name))];
+  }
+
+  /** Local work only (files, known_hosts), resolved once. */
+  sshRoute(): Promise<SshRoute> {
+    return this.#route.get(() => resolveJumpRoute(this.#config));
+  }
+
+  /** The configured image (whatever `arch`), or the newest Ubuntu LTS of `arch`: one lookup per Environ each. */
+  #image(params: { arch: string | undefined; signal: AbortSignal | undefined }): Promise<ChosenImage> {
+    const configured = this.#config.image;
+    const key = configured ?? params.arch ?? 'amd64';
+    let memo = this.#images.get(key);
+    if (memo === undefined) {
+      memo = new Memo<ChosenImage>();
+      this.#images.set(key, memo);
+    }
+    return memo.get(() => findImage({ api: this.#api, arch: params.arch ?? 'amd64', configured, signal: params.signal }));
+  }
+
+  #resolveNetwork(signal: AbortSignal | undefined): Promise<Ec2Network> {
+    return this.#network.get(() => resolveNetwork({ api: this.#api, config: this.#config, signal }));
+  }
+
+  #justStarted(id: string): Instance | undefined {
+    const started = this.#started.get(id);
+    return started !== undefined && Date.now() - started.at < listingLagMs ? started.instance : undefined;
+  }
+}
+
+/** Where the environment's objects live in the bucket: under its prefix, in a folder per environment. */
+function storagePrefix(prefix: string, environment: EnvironmentIdentity): string {
+  return `${prefix}${environment.name}/`;
+}
+
+function cheapestDefault(catalogue: readonly InstanceType[]): string {
+  return [...catalogue].sort((a, b) => (a.pricePerHour ?? Infinity) - (b.pricePerHour ?? Infinity))[0]?.name ?? 't3.micro';
+}
+
+function signalOf(params: { readonly signal?: AbortSignal | undefined }): { signal?: AbortSignal } {
+  return params.signal === undefined ? {} : { signal: params.signal };
+}

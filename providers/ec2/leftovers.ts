@@ -1,0 +1,133 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Storage } from '../../storage/s3/index.js';
+import { asError, isNotBootstrapped, loadState, TagKey, type FindLeftoversResult, type Leftover } from '../../src/index.js';
+import type { Ec2Api } from './ec2-api.js';
+import { Ec2TagKey, parseStateLocation } from './ec2-tags.js';
+import { liveStates } from './owned-instances.js';
+
+interface Candidate {
+  readonly kind: 'instance' | 'volume' | 'security-group';
+  readonly id: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly createdAt?: Date | undefined;
+}
+
+export interface FindEc2LeftoversParams {
+  readonly api: Ec2Api;
+  readonly s3: S3Client;
+  readonly olderThanMs?: number | undefined;
+  readonly now?: Date;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Every envboot-tagged instance (not terminated), volume and security group of the
+ * region, judged per environment: a leftover when the provider-state its tag points to
+ * is gone or now belongs to another environment, or when it is older than the cutoff.
+ * An environment whose state cannot be read, or whose resources say nothing of where it
+ * lives, is reported as undecided and left alone (unless the cutoff applies).
+ */
+export async function findEc2Leftovers(params: FindEc2LeftoversParams): Promise<FindLeftoversResult> {
+  const candidates = [...(await taggedInstances(params)), ...(await taggedVolumes(params)), ...(await taggedGroups(params))];
+  const byEnvironment = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const uuid = candidate.tags[TagKey.EnvironmentUuid] ?? '';
+    byEnvironment.set(uuid, [...(byEnvironment.get(uuid) ?? []), candidate]);
+  }
+  const now = (params.now ?? new Date()).getTime();
+  const leftovers: Leftover[] = [];
+  const undecided: { environment: string; reason: string }[] = [];
+  for (const [uuid, resources] of byEnvironment) {
+    const name = resources.map((r) => r.tags[TagKey.EnvironmentName]).find((n) => n !== undefined);
+    const verdict = await judgeEnvironment(params, uuid, resources);
+    for (const resource of resources) {
+      const old = params.olderThanMs !== undefined && resource.createdAt !== undefined && now - resource.createdAt.getTime() > params.olderThanMs;
+      const reason = verdict.gone ?? (old ? `older than the cutoff (made ${resource.createdAt.toISOString()})` : undefined);
+      if (reason === undefined) continue;
+      leftovers.push({
+        kind: resource.kind,
+        id: resource.id,
+        environment: { uuid, ...(name === undefined ? {} : { name }) },
+        ...(resource.createdAt === undefined ? {} : { createdAt: resource.createdAt }),
+        reason,
+      });
+    }
+    if (verdict.undecided !== undefined && !leftovers.some((l) => l.environment.uuid === uuid)) {
+      undecided.push({ environment: `${name ?? '?'} (${uuid})`, reason: verdict.undecided });
+    }
+  }
+  return { leftovers, undecided };
+}
+
+async function judgeEnvironment(params: FindEc2LeftoversParams, uuid: string, resources: readonly Candidate[]): Promise<{ gone?: string; undecided?: string }> {
+  const tagged = resources.map((r) => r.tags[Ec2TagKey.ProviderState]).find((value) => value !== undefined);
+  const location = parseStateLocation(tagged);
+  if (location === undefined) return { undecided: 'its resources do not say where its provider-state lives' };
+  const where = `s3://${location.bucket}/${location.prefix}`;
+  try {
+    const storage = new S3Storage({ client: params.s3, bucket: location.bucket, prefix: location.prefix });
+    const { state } = await loadState({ storage, ...(params.signal === undefined ? {} : { signal: params.signal }) });
+    const owner = (state.fields['environment'] as { uuid?: unknown } | undefined)?.uuid;
+    if (owner === uuid) return {};
+    return { gone: `provider-state at ${where} now belongs to environment ${typeof owner === 'string' ? owner : '?'}` };
+  } catch (error) {
+    if (isNotBootstrapped(error)) return { gone: `no provider-state at ${where}` };
+    return { undecided: `cannot read its provider-state at ${where}: ${asError(error).message}` };
+  }
+}
+
+function tagsOf(tags: readonly { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])));
+}
+
+const taggedFilter = { Name: 'tag-key', Values: [TagKey.EnvironmentUuid] };
+
+async function taggedInstances(params: FindEc2LeftoversParams): Promise<Candidate[]> {
+  const found: Candidate[] = [];
+  let token: string | undefined;
+  do {
+    const page = await params.api.describeInstances(
+      { Filters: [taggedFilter, { Name: 'instance-state-name', Values: liveStates }], MaxResults: 1000, ...(token === undefined ? {} : { NextToken: token }) },
+      { what: 'listing envboot instances', signal: params.signal },
+    );
+    for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      found.push({ kind: 'instance', id: instance.InstanceId ?? '', tags: tagsOf(instance.Tags), createdAt: instance.LaunchTime });
+    }
+    token = page.NextToken;
+  } while (token !== undefined && token !== '');
+  return found;
+}
+
+async function taggedVolumes(params: FindEc2LeftoversParams): Promise<Candidate[]> {
+  const found: Candidate[] = [];
+  let token: string | undefined;
+  do {
+    const page = await params.api.describeVolumes(
+      { Filters: [taggedFilter], MaxResults: 500, ...(token === undefined ? {} : { NextToken: token }) },
+      { what: 'listing envboot volumes', signal: params.signal },
+    );
+    for (const volume of page.Volumes ?? []) {
+      found.push({ kind: 'volume', id: volume.VolumeId ?? '', tags: tagsOf(volume.Tags), createdAt: volume.CreateTime });
+    }
+    token = page.NextToken;
+  } while (token !== undefined && token !== '');
+  return found;
+}
+
+async function taggedGroups(params: FindEc2LeftoversParams): Promise<Candidate[]> {
+  const found: Candidate[] = [];
+  let token: string | undefined;
+  do {
+    const page = await params.api.describeSecurityGroups(
+      { Filters: [taggedFilter], MaxResults: 1000, ...(token === undefined ? {} : { NextToken: token }) },
+      { what: 'listing envboot security groups', signal: params.signal },
+    );
+    for (const group of page.SecurityGroups ?? []) {
+      const tags = tagsOf(group.Tags);
+      const made = tags[Ec2TagKey.CreatedAt];
+      found.push({ kind: 'security-group', id: group.GroupId ?? '', tags, ...(made === undefined ? {} : { createdAt: new Date(made) }) });
+    }
+    token = page.NextToken;
+  } while (token !== undefined && token !== '');
+  return found;
+}

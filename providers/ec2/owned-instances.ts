@@ -1,0 +1,39 @@
+import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2';
+import { TagKey, type EnvironmentIdentity } from '../../src/index.js';
+import type { Ec2Api } from './ec2-api.js';
+
+/** Instance states other than `terminated`: what still exists, or is going. */
+export const liveStates = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+
+/**
+ * Every instance carrying the environment's ownership tag, terminated ones included
+ * unless `liveOnly`: one DescribeInstances call per 1,000 instances, whatever the number
+ * of ids a caller is interested in. A filter rather than instance ids, because EC2 fails
+ * the whole call when one id is unknown, and ids of other environments must not be seen.
+ */
+export async function describeOwnedInstances(params: {
+  readonly api: Ec2Api;
+  readonly environment: EnvironmentIdentity;
+  readonly liveOnly?: boolean;
+  readonly what: string;
+  readonly signal?: AbortSignal | undefined;
+}): Promise<Ec2Instance[]> {
+  const found: Ec2Instance[] = [];
+  let token: string | undefined;
+  do {
+    const page = await params.api.describeInstances(
+      {
+        Filters: [
+          { Name: `tag:${TagKey.EnvironmentUuid}`, Values: [params.environment.uuid] },
+          ...(params.liveOnly === true ? [{ Name: 'instance-state-name', Values: liveStates }] : []),
+        ],
+        MaxResults: 1000,
+        ...(token === undefined ? {} : { NextToken: token }),
+      },
+      { what: params.what, signal: params.signal },
+    );
+    for (const reservation of page.Reservations ?? []) found.push(...(reservation.Instances ?? []));
+    token = page.NextToken;
+  } while (token !== undefined && token !== '');
+  return found;
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { RunInstancesCommandInput, Tag, _InstanceType } from '@aws-sdk/client-ec2';
+import type { Instance, StartInstanceParams } from '../../src/index.js';
+import type { Ec2Api } from './ec2-api.js';
+import type { ChosenImage } from './image.js';
+import { toInstance } from './instance-view.js';
+
+/** Ubuntu's images are 8 GiB snapshots: a smaller root volume is refused. */
+const minimumRootGiB = 8;
+
+export interface RunInstanceParams {
+  readonly api: Ec2Api;
+  readonly start: StartInstanceParams;
+  readonly image: ChosenImage;
+  readonly instanceType: string;
+  readonly securityGroupId: string;
+  /** The zone's subnet; absent: the default VPC's default subnet of the zone. */
+  readonly subnetId?: string | undefined;
+}
+
+/**
+ * Starts one machine with one RunInstances call: tagged at creation (the instance and its
+ * root volume), IMDSv2 required, root volume sized from the constraints and deleted with
+ * the instance, user-data as given (already gzip-compressed and within 16 KiB). The
+ * ClientToken makes a retry after a lost answer return the same machine.
+ */
+export async function runInstance(params: RunInstanceParams): Promise<Instance> {
+  const { start } = params;
+  const tags: Tag[] = Object.entries(start.tags).map(([Key, Value]) => ({ Key, Value }));
+  const rootGiB = Math.max(minimumRootGiB, Math.ceil((start.constraints.rootDiskMiB ?? 0) / 1024));
+  const input: RunInstancesCommandInput & { ClientToken: string } = {
+    ClientToken: randomUUID(),
+    ImageId: params.image.id,
+    InstanceType: params.instanceType as _InstanceType,
+    MinCount: 1,
+    MaxCount: 1,
+    UserData: Buffer.from(start.userData).toString('base64'),
+    SecurityGroupIds: [params.securityGroupId],
+    ...(params.subnetId === undefined ? {} : { SubnetId: params.subnetId }),
+    ...(start.zone === undefined ? {} : { Placement: { AvailabilityZone: start.zone } }),
+    MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+    BlockDeviceMappings: [{ DeviceName: params.image.rootDeviceName, Ebs: { VolumeSize: rootGiB, VolumeType: 'gp3', DeleteOnTermination: true } }],
+    TagSpecifications: [
+      { ResourceType: 'instance', Tags: tags },
+      { ResourceType: 'volume', Tags: tags },
+    ],
+  };
+  const where = start.zone === undefined ? '' : ` in ${start.zone}`;
+  const answer = await params.api.runInstances(input, {
+    what: `starting machine ${start.machineId}${where}`,
+    instanceType: params.instanceType,
+    ...(start.zone === undefined ? {} : { zone: start.zone }),
+    signal: start.signal,
+  });
+  const [started] = answer.Instances ?? [];
+  if (started?.InstanceId === undefined) throw new Error(`EC2 accepted machine ${start.machineId}${where} but named no instance; run "envboot status" to look for it`);
+  return toInstance(started);
+}

@@ -1,0 +1,58 @@
+import type { Provider } from '../provider.js';
+
+/** One resource envboot made that `envboot cleanup` judged a leftover. */
+export interface Leftover {
+  /** What it is, in the provider's terms: `instance`, `volume`, `security-group`, … */
+  readonly kind: string;
+  readonly id: string;
+  /** The owning environment's UUID and, when tagged, its name. */
+  readonly environment: { readonly uuid: string; readonly name?: string };
+  /** When it was made, where the cloud or a tag says. */
+  readonly createdAt?: Date;
+  /** Why it is a leftover, in the operator's words (`no provider-state at s3://…`). */
+  readonly reason: string;
+}
+
+export interface FindLeftoversParams {
+  /** The scope of the search, e.g. `{ region: 'eu-west-1' }`; provider-specific keys. */
+  readonly scope: Readonly<Record<string, string>>;
+  /** Resources older than this count as leftovers whatever their environment's state. */
+  readonly olderThanMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface FindLeftoversResult {
+  readonly leftovers: readonly Leftover[];
+  /** Environments whose resources were kept because their state could not be judged, each with why. */
+  readonly undecided: readonly { readonly environment: string; readonly reason: string }[];
+}
+
+export interface RemoveLeftoversParams {
+  readonly scope: Readonly<Record<string, string>>;
+  readonly leftovers: readonly Leftover[];
+  readonly signal?: AbortSignal;
+}
+
+export interface RemoveLeftoversResult {
+  readonly removed: readonly string[];
+  readonly failures: readonly { readonly resource: string; readonly error: Error }[];
+}
+
+/**
+ * The cleanup ability of a provider: finding, across a whole account or region, every
+ * resource envboot tagged whose environment no longer exists (its provider-state is gone,
+ * or belongs to a newer environment of the same name) or that is older than a cutoff,
+ * and removing them. Used after crashes and lost records, and by CI accounts. A resource
+ * whose environment cannot be judged (its state unreadable) is never a leftover.
+ */
+export interface CleanupProvider<Config = unknown> extends Provider<Config> {
+  /** Read-only. */
+  findLeftovers(params: FindLeftoversParams): Promise<FindLeftoversResult>;
+  /** Best-effort and idempotent: gone is success; every failure is listed. */
+  removeLeftovers(params: RemoveLeftoversParams): Promise<RemoveLeftoversResult>;
+}
+
+export function canCleanUp(provider: Provider): provider is CleanupProvider {
+  const candidate = provider as Partial<CleanupProvider>;
+  return typeof candidate.findLeftovers === 'function' && typeof candidate.removeLeftovers === 'function';
+}

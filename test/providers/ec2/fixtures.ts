@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { after } from 'node:test';
+import { defaultEc2Config, Ec2Api, Ec2Environ, type Ec2Config, type Ec2Timing } from '../../../providers/ec2/index.js';
+import { generateSshKeyPair } from '../../../src/ssh/index.js';
+import { FakeMachine, SshTestHost } from '../../../src/testing/index.js';
+import { startFakeEc2, type FakeEc2, type StartFakeEc2Options } from '../../fakes/ec2-endpoint.js';
+import { startFakeS3, type FakeS3 } from '../../fakes/s3-endpoint.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { fakeS3Client } from '../../storage/fixtures/open-s3-storage.js';
+
+/** Retries and polls in milliseconds: the fakes answer at once, and no test waits on a real timer's length. */
+export const fastRetry = { retries: 8, minDelayMs: 1, maxDelayMs: 5 };
+export const fastTiming: Ec2Timing = {
+  terminatePollMs: { first: 5, max: 20 },
+  dependencyRetry: { firstMs: 5, maxMs: 20, totalMs: 2_000 },
+};
+export const fastWait = { waitSshTunables: { refreshMinMs: 5, refreshMaxMs: 20, connectTimeoutMs: 2_000 } };
+
+/** A launched instance's machine: a real SSH server that booted from the instance's user-data. */
+interface LaunchedMachine {
+  readonly machine: FakeMachine;
+  readonly addresses: readonly string[];
+}
+
+/**
+ * A fake AWS for one test file: the EC2 Query endpoint and the S3 endpoint on loopback,
+ * every launched instance booted as an embedded SSH host from its real user-data, and a
+ * jump host that forwards the instances' (fake, never contacted) 10.0.x.x and 203.0.113.x
+ * addresses to those hosts, so that SSH goes where it would on AWS: through the jump host.
+ * Everything is stopped when the file's tests end.
+ */
+export interface FakeAws {
+  readonly ec2: FakeEc2;
+  readonly s3: FakeS3;
+  readonly jump: SshTestHost;
+  readonly jumpKeyFile: string;
+  readonly machines: ReadonlyMap<string, LaunchedMachine>;
+  /** An environ of a new environment (or of `environment`), configured for the fakes. */
+  environ(params?: { environment?: { name: string; uuid: string }; config?: Partial<Ec2Config> }): Ec2Environ;
+  /** The config keys an environments.yaml entry needs for these fakes. */
+  options(bucket: string): Record<string, unknown>;
+}
+
+export async function startFakeAws(options: StartFakeEc2Options = {}): Promise<FakeAws> {
+  const machines = new Map<string, LaunchedMachine>();
+  const ec2 = await startFakeEc2({
+    ...options,
+    onLaunch: (instance) => {
+      const machine = new FakeMachine({ id: instance.id, tags: instance.tags, zone: instance.zone, hardware: undefined });
+      machines.set(instance.id, { machine, addresses: [instance.privateIp, ...(instance.publicIp === undefined ? [] : [instance.publicIp])] });
+      machine.boot({ userData: instance.userData, defaultUser: 'ubuntu', bootDelayMs: 0, failBoot: false, deadCloudLocalAddress: false });
+    },
+    onTerminate: async (id) => {
+      await machines.get(id)?.machine.stop();
+    },
+  });
+  const s3 = await startFakeS3({ region: ec2.region });
+  const jumpKey = generateSshKeyPair({ comment: 'envboot-test-jump' });
+  const jumpKeyFile = path.join(await tempDir('envboot-ec2-'), 'jump-key');
+  await writeFile(jumpKeyFile, jumpKey.privateKey, { mode: 0o600 });
+  const jump = await SshTestHost.start({
+    authorizedKeys: [jumpKey.publicKey],
+    network: ({ host, port }) => {
+      if (port !== 22) return undefined;
+      const found = [...machines.values()].find((launched) => launched.addresses.includes(host))?.machine.host;
+      return found === undefined ? undefined : { host: found.hostname, port: found.port };
+    },
+  });
+  after(async () => {
+    await ec2.close();
+    await Promise.all([...machines.values()].map((launched) => launched.machine.stop()));
+    await jump.stop();
+    await s3.close();
+  });
+  const jumpHost = { user: 'jump', host: jump.hostname, port: jump.port, hostKey: jump.hostPublicKey, identityFile: jumpKeyFile };
+  return {
+    ec2,
+    s3,
+    jump,
+    jumpKeyFile,
+    machines,
+    environ: (params = {}) =>
+      new Ec2Environ({
+        environment: params.environment ?? { name: `env-${randomUUID().slice(0, 8)}`, uuid: randomUUID() },
+        config: { ...defaultEc2Config, bucket: 'envboot-test-state', region: ec2.region, jumpHost, ...params.config },
+        region: ec2.region,
+        api: new Ec2Api({ client: fakeEc2Client(ec2), retry: fastRetry }),
+        s3: fakeS3Client(s3.endpoint),
+        timing: fastTiming,
+      }),
+    options: (bucket) => ({
+      region: ec2.region,
+      bucket,
+      'ssh-cidr': '192.0.2.0/24',
+      'jump-host': { host: `jump@${jump.hostname}:${jump.port}`, 'host-key': jump.hostPublicKey, 'identity-file': jumpKeyFile },
+    }),
+  };
+}
+
+/** A client of the fake EC2 endpoint only: explicit endpoint and credentials, one attempt per call as the provider sends them. */
+export function fakeEc2Client(ec2: FakeEc2): EC2Client {
+  return new EC2Client({ endpoint: ec2.endpoint, region: ec2.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+}
+
+/** EC2 actions in the log since `from`, DescribeInstances (polling) left out. */
+export function callsBeyondPolling(ec2: FakeEc2, from: number): string[] {
+  return ec2.requests.slice(from).map((r) => r.action).filter((action) => action !== 'DescribeInstances');
+}
