@@ -3,6 +3,7 @@
  * side by side. Pass names to run only some: `npm run bench -- zones`.
  */
 import { benchCli } from './cli.bench.js';
+import { benchEc2 } from './ec2.bench.js';
 import { benchLocal } from './local.bench.js';
 import { benchUserData } from './user-data.bench.js';
 import { benchWaitSsh } from './waitssh.bench.js';
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   waitssh: () => benchWaitSsh(),
   local: () => benchLocal(),
   cli: benchCli,
+  ec2: benchEc2,
 };
 
 const wanted = process.argv.slice(2);

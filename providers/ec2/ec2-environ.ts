@@ -1,10 +1,10 @@
+import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'winston';
 import { S3Storage } from '../../storage/s3/index.js';
 import type { Storage } from '../../storage/index.js';
 import {
   ConfigError,
-  ZoneIndependentError,
   throwIfCancelled,
   type AllInstancesParams,
   type AvailabilityZone,
@@ -32,15 +32,16 @@ import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
 import { findImage, type ChosenImage } from './image.js';
-import { fetchCatalogue } from './instance-catalogue.js';
 import { toInstance } from './instance-view.js';
 import { resolveJumpRoute } from './jump-route.js';
 import { resolveNetwork, type Ec2Network } from './network.js';
 import { describeOwnedInstances } from './owned-instances.js';
 import { Memo } from './memo.js';
+import { SharedListing } from './shared-listing.js';
 import { runInstance } from './run-instance.js';
 import { ensureSecurityGroup } from './security-group.js';
 import { tearDownEc2 } from './teardown.js';
+import { TypeCatalogue } from './type-catalogue.js';
 import { terminateOwned } from './terminate.js';
 import { fetchZones } from './zones.js';
 
@@ -50,11 +51,14 @@ export interface Ec2Timing {
   readonly terminatePollMs: { readonly first: number; readonly max: number };
   /** Retrying a security group EC2 still calls in use. */
   readonly dependencyRetry: { readonly firstMs: number; readonly maxMs: number; readonly totalMs: number };
+  /** How long one listing of the environment's instances answers every machine's refresh. */
+  readonly listingMaxAgeMs: number;
 }
 
 export const defaultEc2Timing: Ec2Timing = {
   terminatePollMs: { first: 2_000, max: 10_000 },
   dependencyRetry: { firstMs: 2_000, maxMs: 15_000, totalMs: 180_000 },
+  listingMaxAgeMs: 1_000,
 };
 
 export interface Ec2EnvironParams {
@@ -82,27 +86,28 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   readonly capabilities = ec2Capabilities;
   readonly environment: EnvironmentIdentity;
   readonly #config: Ec2EnvironParams['config'];
-  readonly #region: string;
   readonly #api: Ec2Api;
   readonly #storage: S3Storage;
   /** Where provider-state lives, on every resource, for `envboot cleanup`. */
   readonly #extraTags: Readonly<Record<string, string>>;
   readonly #timing: Ec2Timing;
   readonly #zones = new Memo<AvailabilityZone[]>();
-  readonly #catalogue = new Memo<InstanceType[]>();
   readonly #network = new Memo<Ec2Network>();
   readonly #route = new Memo<SshRoute>();
   readonly #prepared = new Memo<PrepareResult>();
   readonly #images = new Map<string, Memo<ChosenImage>>();
+  readonly #listing: SharedListing<Ec2Instance[]>;
+  readonly #types: TypeCatalogue;
   /** Machines this Environ started, answered for until EC2's listings catch up. */
   readonly #started = new Map<string, { instance: Instance; at: number }>();
 
   constructor(params: Ec2EnvironParams) {
     this.environment = params.environment;
     this.#config = params.config;
-    this.#region = params.region;
     this.#api = params.api;
     this.#timing = params.timing ?? defaultEc2Timing;
+    this.#listing = new SharedListing({ maxAgeMs: this.#timing.listingMaxAgeMs });
+    this.#types = new TypeCatalogue({ api: params.api, region: params.region });
     const prefix = storagePrefix(params.config.prefix, params.environment);
     this.#storage = new S3Storage({ client: params.s3, bucket: params.config.bucket, prefix, createBucket: true });
     this.#extraTags = { [Ec2TagKey.ProviderState]: stateLocation(params.config.bucket, prefix) };
@@ -171,6 +176,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   }
 
   async stopInstances(params: StopInstancesParams): Promise<void> {
+    this.#listing.invalidate();
     await terminateOwned({
       api: this.#api,
       environment: this.environment,
@@ -183,7 +189,8 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
 
   async instances(params: InstancesParams): Promise<readonly (Instance | undefined)[]> {
     if (params.ids.length === 0) return [];
-    const owned = await describeOwnedInstances({ api: this.#api, environment: this.environment, what: 'refreshing the machines', signal: params.signal });
+    // Every machine's waitSSH refreshes on its own: one shared listing answers them all.
+    const owned = await this.#listing.get(() => describeOwnedInstances({ api: this.#api, environment: this.environment, what: 'refreshing the machines' }), params.signal);
     const byId = new Map(owned.map((instance) => [instance.InstanceId ?? '', toInstance(instance)]));
     return params.ids.map((id) => byId.get(id) ?? this.#justStarted(id));
   }
@@ -215,16 +222,8 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     return [...network.subnetByZone.keys()].sort();
   }
 
-  async instanceTypes(params: InstanceTypesParams): Promise<readonly InstanceType[]> {
-    const catalogue = await this.#catalogue.get(() => fetchCatalogue({ api: this.#api, region: this.#region, signal: params.signal }));
-    const missing = (params.include ?? []).filter((name) => !catalogue.some((type) => type.name === name));
-    if (missing.length === 0) return catalogue;
-    const extra = await fetchCatalogue({ api: this.#api, region: this.#region, include: missing, signal: params.signal }).catch((error: unknown) => {
-      // An unknown type name: the catalogue without it, so that the chooser names the problem.
-      if (error instanceof ZoneIndependentError || (error as { code?: string }).code === 'CONFIG_INVALID') return [];
-      throw error;
-    });
-    return [...catalogue, ...extra.filter((type) => missing.includes(type.name))];
+  instanceTypes(params: InstanceTypesParams): Promise<readonly InstanceType[]> {
+    return this.#types.types(params);
   }
 
   /** Local work only (files, known_hosts), resolved once. */

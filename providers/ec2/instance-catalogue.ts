@@ -17,9 +17,11 @@ export async function fetchCatalogue(params: {
   readonly api: Ec2Api;
   readonly region: string;
   readonly include?: readonly string[];
+  /** Only the included types, not the usual ones. */
+  readonly only?: boolean;
   readonly signal?: AbortSignal | undefined;
 }): Promise<InstanceType[]> {
-  const wanted = [...new Set([...pricedInstanceTypes, ...(params.include ?? [])])];
+  const wanted = [...new Set([...(params.only === true ? [] : pricedInstanceTypes), ...(params.include ?? [])])];
   const context = { what: 'listing instance types', signal: params.signal };
   // Offerings first: a filter tolerates names the region lacks, where DescribeInstanceTypes would fail the whole call.
   const zones = await offeringZones(params.api, wanted, context);

@@ -40,10 +40,14 @@ export async function findEc2Leftovers(params: FindEc2LeftoversParams): Promise<
   for (const [uuid, resources] of byEnvironment) {
     const name = resources.map((r) => r.tags[TagKey.EnvironmentName]).find((n) => n !== undefined);
     const verdict = await judgeEnvironment(params, uuid, resources);
+    let kept = 0;
     for (const resource of resources) {
       const old = params.olderThanMs !== undefined && resource.createdAt !== undefined && now - resource.createdAt.getTime() > params.olderThanMs;
       const reason = verdict.gone ?? (old ? `older than the cutoff (made ${resource.createdAt.toISOString()})` : undefined);
-      if (reason === undefined) continue;
+      if (reason === undefined) {
+        kept += 1;
+        continue;
+      }
       leftovers.push({
         kind: resource.kind,
         id: resource.id,
@@ -52,7 +56,7 @@ export async function findEc2Leftovers(params: FindEc2LeftoversParams): Promise<
         reason,
       });
     }
-    if (verdict.undecided !== undefined && !leftovers.some((l) => l.environment.uuid === uuid)) {
+    if (verdict.undecided !== undefined && kept > 0) {
       undecided.push({ environment: `${name ?? '?'} (${uuid})`, reason: verdict.undecided });
     }
   }
@@ -124,8 +128,9 @@ async function taggedGroups(params: FindEc2LeftoversParams): Promise<Candidate[]
     );
     for (const group of page.SecurityGroups ?? []) {
       const tags = tagsOf(group.Tags);
-      const made = tags[Ec2TagKey.CreatedAt];
-      found.push({ kind: 'security-group', id: group.GroupId ?? '', tags, ...(made === undefined ? {} : { createdAt: new Date(made) }) });
+      // A tag anyone can edit: a value that is no date gives no age, rather than an Invalid Date.
+      const made = new Date(tags[Ec2TagKey.CreatedAt] ?? Number.NaN);
+      found.push({ kind: 'security-group', id: group.GroupId ?? '', tags, ...(Number.isNaN(made.getTime()) ? {} : { createdAt: made }) });
     }
     token = page.NextToken;
   } while (token !== undefined && token !== '');

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { bootstrap, type BootstrapResult } from '../../bootstrap/index.js';
 import { AlreadyBootstrappedError, TimeoutError, isAlreadyBootstrapped, isCancelled } from '../../errors/index.js';
+import type { Environ } from '../../provider/index.js';
 import type { FlowEvent } from '../../provision/events.js';
 import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
@@ -12,7 +12,8 @@ import { describeAddresses, describeHardware, machineJson } from '../output/desc
 import { ensureClientKey } from '../records/client-key.js';
 import { withEnvironmentLock } from '../records/environment-lock.js';
 import { createEnvironmentRecord, forgetEnvironment, newEnvironmentRecord, writeEnvironmentRecord } from '../records/environment-record.js';
-import { refreshLocalRecords } from '../records/refresh-records.js';
+import { writeKnownHosts } from '../records/known-hosts.js';
+import { writeMachineCache } from '../records/machine-cache.js';
 import { cleanupSummary } from './cleanup-summary.js';
 
 export interface BootstrapInput {
@@ -42,7 +43,6 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
   });
   const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: true });
   return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'bootstrap' }, async () => {
-    await refuseIfBootstrapped(context, environment);
     const { record, created } = await createEnvironmentRecord(environment.dir, environment.record ?? newEnvironmentRecord(environment));
     const clientKey = await ensureClientKey({ dir: environment.dir, environment: environment.name });
     const environ = await openEnviron({ context, environment, uuid: record.uuid });
@@ -64,10 +64,12 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
       cleanupSummary({ context, environment: environment.name, events: run.cleanup, keptBroken: input.keepBroken });
       // The record of an environment that no longer exists anywhere is forgotten: bad input leaves no trace.
       if (created && (!run.claimed() || !(run.leftovers() || isAlreadyBootstrapped(error)))) await forgetEnvironment(environment.dir);
+      if (isAlreadyBootstrapped(error)) await followExistingState(context, environment, environ);
       throw run.explain(error, environment.name);
     }
     await writeEnvironmentRecord(environment.dir, { ...record, bootstrappedAt: new Date().toISOString() });
-    await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal }).catch((error: unknown) => {
+    // From what bootstrap returned: reading provider-state back would cost a round trip to object storage.
+    await recordController(environment, result).catch((error: unknown) => {
       context.reporter.notice('warn', `could not update the local records in ${environment.dir}: ${String(error)}`);
     });
     return { outcome: bootstrapOutcome(environment.name, environ.provider, result) };
@@ -75,16 +77,29 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
 }
 
 /**
- * provider-state, not this client's record, says whether the environment exists: when
- * it does, the record is brought in line with it (a lost or stale record would otherwise
- * get a new UUID, and lose track of the running machines) and nothing is started.
+ * The claim found provider-state: the environment exists, and provider-state, not this
+ * client's record, says which one. The record is brought in line with it (a lost or stale
+ * record would otherwise keep a UUID that finds none of the running machines).
  */
-async function refuseIfBootstrapped(context: CommandContext, environment: ResolvedEnvironment): Promise<void> {
-  const probe = await openEnviron({ context, environment, uuid: environment.record?.uuid ?? randomUUID() });
-  const stated = await stateIdentity(probe, context.signal);
-  if (stated === undefined) return;
-  if (environment.record?.uuid !== stated.uuid) await recordFromState(environment, stated);
-  throw alreadyBootstrapped(environment.name, undefined);
+async function followExistingState(context: CommandContext, environment: ResolvedEnvironment, environ: Environ): Promise<void> {
+  const stated = await stateIdentity(environ, context.signal).catch(() => undefined);
+  if (stated !== undefined && environment.record?.uuid !== stated.uuid) await recordFromState(environment, stated);
+}
+
+/** Pins the controller's host keys and caches it, as `refreshLocalRecords` would after reading provider-state. */
+async function recordController(environment: ResolvedEnvironment, result: BootstrapResult): Promise<void> {
+  const { controller } = result;
+  await writeKnownHosts({ dir: environment.dir, environment: environment.name, machines: [{ id: controller.id, hostKeys: controller.hostKeys }] });
+  await writeMachineCache(environment.dir, [
+    {
+      id: controller.id,
+      instanceId: controller.instance.id,
+      addresses: controller.addresses,
+      status: 'running',
+      ...(controller.zone === undefined ? {} : { zone: controller.zone }),
+      ...(controller.hardware === undefined ? {} : { hardware: controller.hardware }),
+    },
+  ]);
 }
 
 /** The bootstrap's signal (interrupts and --timeout), its event sink, and what the events told about the clean-up. */

@@ -43,7 +43,8 @@ export interface RemoveLeftoversResult {
  * resource envboot tagged whose environment no longer exists (its provider-state is gone,
  * or belongs to a newer environment of the same name) or that is older than a cutoff,
  * and removing them. Used after crashes and lost records, and by CI accounts. A resource
- * whose environment cannot be judged (its state unreadable) is never a leftover.
+ * whose environment cannot be judged (its state unreadable) is a leftover only by age,
+ * when a cutoff is given; otherwise it is kept and its environment reported as undecided.
  */
 export interface CleanupProvider<Config = unknown> extends Provider<Config> {
   /** Read-only. */

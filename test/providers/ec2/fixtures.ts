@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { after } from 'node:test';
@@ -8,7 +9,6 @@ import { generateSshKeyPair } from '../../../src/ssh/index.js';
 import { FakeMachine, SshTestHost } from '../../../src/testing/index.js';
 import { startFakeEc2, type FakeEc2, type StartFakeEc2Options } from '../../fakes/ec2-endpoint.js';
 import { startFakeS3, type FakeS3 } from '../../fakes/s3-endpoint.js';
-import { tempDir } from '../../helpers/temp-dir.js';
 import { fakeS3Client } from '../../storage/fixtures/open-s3-storage.js';
 
 /** Retries and polls in milliseconds: the fakes answer at once, and no test waits on a real timer's length. */
@@ -16,6 +16,7 @@ export const fastRetry = { retries: 8, minDelayMs: 1, maxDelayMs: 5 };
 export const fastTiming: Ec2Timing = {
   terminatePollMs: { first: 5, max: 20 },
   dependencyRetry: { firstMs: 5, maxMs: 20, totalMs: 2_000 },
+  listingMaxAgeMs: 25,
 };
 export const fastWait = { waitSshTunables: { refreshMinMs: 5, refreshMaxMs: 20, connectTimeoutMs: 2_000 } };
 
@@ -44,7 +45,15 @@ export interface FakeAws {
   options(bucket: string): Record<string, unknown>;
 }
 
+/** `openFakeAws`, stopped when the calling test file's tests end. */
 export async function startFakeAws(options: StartFakeEc2Options = {}): Promise<FakeAws> {
+  const aws = await openFakeAws(options);
+  after(() => aws.close());
+  return aws;
+}
+
+/** The fakes, for callers outside node:test (benchmarks): `close` stops everything and removes the key file. */
+export async function openFakeAws(options: StartFakeEc2Options = {}): Promise<FakeAws & { close(): Promise<void> }> {
   const machines = new Map<string, LaunchedMachine>();
   const ec2 = await startFakeEc2({
     ...options,
@@ -59,7 +68,8 @@ export async function startFakeAws(options: StartFakeEc2Options = {}): Promise<F
   });
   const s3 = await startFakeS3({ region: ec2.region });
   const jumpKey = generateSshKeyPair({ comment: 'envboot-test-jump' });
-  const jumpKeyFile = path.join(await tempDir('envboot-ec2-'), 'jump-key');
+  const keyDir = await mkdtemp(path.join(tmpdir(), 'envboot-ec2-'));
+  const jumpKeyFile = path.join(keyDir, 'jump-key');
   await writeFile(jumpKeyFile, jumpKey.privateKey, { mode: 0o600 });
   const jump = await SshTestHost.start({
     authorizedKeys: [jumpKey.publicKey],
@@ -69,14 +79,16 @@ export async function startFakeAws(options: StartFakeEc2Options = {}): Promise<F
       return found === undefined ? undefined : { host: found.hostname, port: found.port };
     },
   });
-  after(async () => {
+  const close = async (): Promise<void> => {
     await ec2.close();
     await Promise.all([...machines.values()].map((launched) => launched.machine.stop()));
     await jump.stop();
     await s3.close();
-  });
+    await rm(keyDir, { recursive: true, force: true });
+  };
   const jumpHost = { user: 'jump', host: jump.hostname, port: jump.port, hostKey: jump.hostPublicKey, identityFile: jumpKeyFile };
   return {
+    close,
     ec2,
     s3,
     jump,

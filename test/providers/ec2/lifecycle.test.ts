@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ec2ProviderCalls } from '../../../providers/ec2/index.js';
 import { addMachines, bootstrap, destroy, generateSshKeyPair, TagKey } from '../../../src/index.js';
-import { callsBeyondPolling, fastWait, startFakeAws, type FakeAws } from './fixtures.js';
+import { callsBeyondPolling, fastTiming, fastWait, startFakeAws, type FakeAws } from './fixtures.js';
 
 const aws: FakeAws = await startFakeAws();
 
@@ -54,5 +54,20 @@ describe('ec2 provider: bootstrap, add-machine and destroy against the fake endp
     assert.ok(ours.every((i) => i.state === 'terminated'));
     assert.equal(aws.ec2.securityGroups().some((g) => g.tags[TagKey.EnvironmentUuid] === environ.environment.uuid), false);
     assert.equal(aws.s3.bucketExists('envboot-test-state'), false, 'the bucket envboot made is removed with the last environment');
+  });
+
+  it('refreshes every pending machine of a run with one DescribeInstances per poll, whatever their number', async () => {
+    const environ = aws.environ();
+    const clientKey = generateSshKeyPair({ comment: 'test' });
+    await bootstrap({ environ, clientKey, timeouts: fastWait });
+    const from = aws.ec2.requests.length;
+    const started = performance.now();
+    const added = await addMachines({ environ, count: 8, clientKey, timeouts: fastWait });
+    const elapsed = performance.now() - started;
+    assert.deepEqual(added.failures, []);
+    const polls = aws.ec2.requests.slice(from).filter((r) => r.action === 'DescribeInstances').length;
+    // 8 machines refresh every 5-20 ms each; one listing answers them all for its 25 ms (fastTiming.listingMaxAgeMs).
+    assert.ok(polls <= Math.ceil(elapsed / fastTiming.listingMaxAgeMs) + 1, `${polls} listings in ${elapsed.toFixed(0)} ms`);
+    assert.deepEqual((await destroy({ environ })).failures, []);
   });
 });
