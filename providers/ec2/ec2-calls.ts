@@ -9,7 +9,6 @@ export const ec2ProviderCalls = {
     'DescribeInstanceTypes',
     'DescribeInstanceTypeOfferings',
     'DescribeImages',
-    'DescribeVpcs',
     'DescribeSubnets',
     'DescribeSecurityGroups',
     'CreateSecurityGroup',
