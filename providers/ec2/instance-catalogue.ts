@@ -1,6 +1,7 @@
 import type { InstanceTypeInfo, _InstanceType } from '@aws-sdk/client-ec2';
 import type { InstanceType } from '../../src/index.js';
 import type { Ec2Api } from './ec2-api.js';
+import { after, allPages } from './paginate.js';
 import { onDemandPrice, pricedInstanceTypes } from './price-table.js';
 
 /** DescribeInstanceTypes takes at most 100 names per call. */
@@ -28,15 +29,11 @@ export async function fetchCatalogue(params: {
   const names = wanted.filter((name) => zones.has(name));
   const infos: InstanceTypeInfo[] = [];
   for (let start = 0; start < names.length; start += namesPerCall) {
-    let token: string | undefined;
-    do {
-      const page = await params.api.describeInstanceTypes(
-        { InstanceTypes: names.slice(start, start + namesPerCall) as _InstanceType[], ...(token === undefined ? {} : { NextToken: token }) },
-        context,
-      );
-      infos.push(...(page.InstanceTypes ?? []));
-      token = page.NextToken;
-    } while (token !== undefined && token !== '');
+    const batch = names.slice(start, start + namesPerCall) as _InstanceType[];
+    infos.push(...(await allPages({
+      page: (token) => params.api.describeInstanceTypes({ InstanceTypes: batch, ...after(token) }, context),
+      items: (page) => page.InstanceTypes ?? [],
+    })));
   }
   return infos.flatMap((info) => {
     const type = toInstanceType(info, params.region, zones);
@@ -45,24 +42,19 @@ export async function fetchCatalogue(params: {
 }
 
 async function offeringZones(api: Ec2Api, names: readonly string[], context: { what: string; signal?: AbortSignal | undefined }): Promise<Map<string, string[]>> {
+  const offerings = await allPages({
+    page: (token) =>
+      api.describeInstanceTypeOfferings(
+        { LocationType: 'availability-zone', Filters: [{ Name: 'instance-type', Values: [...names] }], MaxResults: 1000, ...after(token) },
+        context,
+      ),
+    items: (page) => page.InstanceTypeOfferings ?? [],
+  });
   const zones = new Map<string, string[]>();
-  let token: string | undefined;
-  do {
-    const page = await api.describeInstanceTypeOfferings(
-      {
-        LocationType: 'availability-zone',
-        Filters: [{ Name: 'instance-type', Values: [...names] }],
-        MaxResults: 1000,
-        ...(token === undefined ? {} : { NextToken: token }),
-      },
-      context,
-    );
-    for (const offering of page.InstanceTypeOfferings ?? []) {
-      if (offering.InstanceType === undefined || offering.Location === undefined) continue;
-      zones.set(offering.InstanceType, [...(zones.get(offering.InstanceType) ?? []), offering.Location]);
-    }
-    token = page.NextToken;
-  } while (token !== undefined && token !== '');
+  for (const offering of offerings) {
+    if (offering.InstanceType === undefined || offering.Location === undefined) continue;
+    zones.set(offering.InstanceType, [...(zones.get(offering.InstanceType) ?? []), offering.Location]);
+  }
   return zones;
 }
 

@@ -4,6 +4,7 @@ import { asError, isNotBootstrapped, loadState, TagKey, type FindLeftoversResult
 import type { Ec2Api } from './ec2-api.js';
 import { Ec2TagKey, parseStateLocation } from './ec2-tags.js';
 import { liveStates } from './owned-instances.js';
+import { after, allPages } from './paginate.js';
 
 interface Candidate {
   readonly kind: 'instance' | 'volume' | 'security-group';
@@ -87,52 +88,35 @@ function tagsOf(tags: readonly { Key?: string | undefined; Value?: string | unde
 const taggedFilter = { Name: 'tag-key', Values: [TagKey.EnvironmentUuid] };
 
 async function taggedInstances(params: FindEc2LeftoversParams): Promise<Candidate[]> {
-  const found: Candidate[] = [];
-  let token: string | undefined;
-  do {
-    const page = await params.api.describeInstances(
-      { Filters: [taggedFilter, { Name: 'instance-state-name', Values: liveStates }], MaxResults: 1000, ...(token === undefined ? {} : { NextToken: token }) },
-      { what: 'listing envboot instances', signal: params.signal },
-    );
-    for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-      found.push({ kind: 'instance', id: instance.InstanceId ?? '', tags: tagsOf(instance.Tags), createdAt: instance.LaunchTime });
-    }
-    token = page.NextToken;
-  } while (token !== undefined && token !== '');
-  return found;
+  const instances = await allPages({
+    page: (token) =>
+      params.api.describeInstances(
+        { Filters: [taggedFilter, { Name: 'instance-state-name', Values: liveStates }], MaxResults: 1000, ...after(token) },
+        { what: 'listing envboot instances', signal: params.signal },
+      ),
+    items: (page) => (page.Reservations ?? []).flatMap((r) => r.Instances ?? []),
+  });
+  return instances.map((instance) => ({ kind: 'instance', id: instance.InstanceId ?? '', tags: tagsOf(instance.Tags), createdAt: instance.LaunchTime }));
 }
 
 async function taggedVolumes(params: FindEc2LeftoversParams): Promise<Candidate[]> {
-  const found: Candidate[] = [];
-  let token: string | undefined;
-  do {
-    const page = await params.api.describeVolumes(
-      { Filters: [taggedFilter], MaxResults: 500, ...(token === undefined ? {} : { NextToken: token }) },
-      { what: 'listing envboot volumes', signal: params.signal },
-    );
-    for (const volume of page.Volumes ?? []) {
-      found.push({ kind: 'volume', id: volume.VolumeId ?? '', tags: tagsOf(volume.Tags), createdAt: volume.CreateTime });
-    }
-    token = page.NextToken;
-  } while (token !== undefined && token !== '');
-  return found;
+  const volumes = await allPages({
+    page: (token) => params.api.describeVolumes({ Filters: [taggedFilter], MaxResults: 500, ...after(token) }, { what: 'listing envboot volumes', signal: params.signal }),
+    items: (page) => page.Volumes ?? [],
+  });
+  return volumes.map((volume) => ({ kind: 'volume', id: volume.VolumeId ?? '', tags: tagsOf(volume.Tags), createdAt: volume.CreateTime }));
 }
 
 async function taggedGroups(params: FindEc2LeftoversParams): Promise<Candidate[]> {
-  const found: Candidate[] = [];
-  let token: string | undefined;
-  do {
-    const page = await params.api.describeSecurityGroups(
-      { Filters: [taggedFilter], MaxResults: 1000, ...(token === undefined ? {} : { NextToken: token }) },
-      { what: 'listing envboot security groups', signal: params.signal },
-    );
-    for (const group of page.SecurityGroups ?? []) {
-      const tags = tagsOf(group.Tags);
-      // A tag anyone can edit: a value that is no date gives no age, rather than an Invalid Date.
-      const made = new Date(tags[Ec2TagKey.CreatedAt] ?? Number.NaN);
-      found.push({ kind: 'security-group', id: group.GroupId ?? '', tags, ...(Number.isNaN(made.getTime()) ? {} : { createdAt: made }) });
-    }
-    token = page.NextToken;
-  } while (token !== undefined && token !== '');
-  return found;
+  const groups = await allPages({
+    page: (token) =>
+      params.api.describeSecurityGroups({ Filters: [taggedFilter], MaxResults: 1000, ...after(token) }, { what: 'listing envboot security groups', signal: params.signal }),
+    items: (page) => page.SecurityGroups ?? [],
+  });
+  return groups.map((group): Candidate => {
+    const tags = tagsOf(group.Tags);
+    // A tag anyone can edit: a value that is no date gives no age, rather than an Invalid Date.
+    const made = new Date(tags[Ec2TagKey.CreatedAt] ?? Number.NaN);
+    return { kind: 'security-group', id: group.GroupId ?? '', tags, ...(Number.isNaN(made.getTime()) ? {} : { createdAt: made }) };
+  });
 }

@@ -1,6 +1,7 @@
 import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import { TagKey, type EnvironmentIdentity } from '../../src/index.js';
 import type { Ec2Api } from './ec2-api.js';
+import { after, allPages } from './paginate.js';
 
 /** Instance states other than `terminated`: what still exists, or is going. */
 export const liveStates = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
@@ -18,22 +19,19 @@ export async function describeOwnedInstances(params: {
   readonly what: string;
   readonly signal?: AbortSignal | undefined;
 }): Promise<Ec2Instance[]> {
-  const found: Ec2Instance[] = [];
-  let token: string | undefined;
-  do {
-    const page = await params.api.describeInstances(
-      {
-        Filters: [
-          { Name: `tag:${TagKey.EnvironmentUuid}`, Values: [params.environment.uuid] },
-          ...(params.liveOnly === true ? [{ Name: 'instance-state-name', Values: liveStates }] : []),
-        ],
-        MaxResults: 1000,
-        ...(token === undefined ? {} : { NextToken: token }),
-      },
-      { what: params.what, signal: params.signal },
-    );
-    for (const reservation of page.Reservations ?? []) found.push(...(reservation.Instances ?? []));
-    token = page.NextToken;
-  } while (token !== undefined && token !== '');
-  return found;
+  return allPages({
+    page: (token) =>
+      params.api.describeInstances(
+        {
+          Filters: [
+            { Name: `tag:${TagKey.EnvironmentUuid}`, Values: [params.environment.uuid] },
+            ...(params.liveOnly === true ? [{ Name: 'instance-state-name', Values: liveStates }] : []),
+          ],
+          MaxResults: 1000,
+          ...after(token),
+        },
+        { what: params.what, signal: params.signal },
+      ),
+    items: (page) => (page.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []),
+  });
 }

@@ -4,16 +4,7 @@
  * dashes, control characters, non-ASCII, very long lines) and raw bytes that are not
  * UTF-8. Seeded so that a failure can be replayed.
  */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../helpers/seeded-random.js';
 
 const nasty = ["'", '"', '`', '$', '\\', '\n', '%', '-', ' ', '\t', '\r', '*', '?', '[', ']', '{', '}', '(', ')', ';', '&', '|', '<', '>', '!', '#', '~', '=', '\u0001', '\u001b', 'é', '中', '😀', '$(id)', '`id`', '${HOME}', '%s%n', "'\\''", 'ENVBOOT_EOF', '\\0'];
 

@@ -5,7 +5,7 @@ import { type FakeEc2Faults, noFaults } from './ec2/faults.js';
 import type { FakeEc2HookError, FakeEc2Hooks, FakeEc2LaunchedInstance } from './ec2/hooks.js';
 import { moveTo } from './ec2/lifecycle.js';
 import { type AddFakeEc2SubnetParams, addSubnet } from './ec2/network.js';
-import { seededRandom } from './ec2/prng.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import type { FakeEc2Request } from './ec2/request-log.js';
 import type {
   FakeEc2Instance,

@@ -2,7 +2,7 @@ import { type InstanceTypeRecord, defaultInstanceTypes, instanceTypeRecord } fro
 import { type FakeEc2Hooks, HookRunner } from './hooks.js';
 import { type ImageRecord, defaultImages, imageRecord } from './images.js';
 import { type FakeEc2ZoneOption, addDefaultNetwork, zoneRecords } from './network.js';
-import { seededRandom } from './prng.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import type {
   FakeEc2Image,
   FakeEc2Instance,
