@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { processesMentioning } from '../helpers/processes.js';
@@ -29,6 +30,14 @@ describe('envboot keeps its local records in line with provider-state', () => {
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already bootstrapped/);
     assert.equal(await recordedUuid(dir), uuid, 'the record came back from provider-state, not with a new UUID');
+
+    // A client without the key: the claim finds the environment, and no useless new key is left behind.
+    await rename(path.join(dir, 'client-key'), path.join(dir, 'client-key.saved'));
+    const keyless = await cli.run(['bootstrap', 'demo']);
+    assert.equal(keyless.code, 1);
+    assert.match(keyless.stderr, /already bootstrapped/);
+    assert.equal(existsSync(path.join(dir, 'client-key')), false);
+    await rename(path.join(dir, 'client-key.saved'), path.join(dir, 'client-key'));
 
     await writeFile(path.join(dir, 'environment.json'), JSON.stringify({ name: 'demo', uuid: randomUUID(), provider: 'local', createdAt: new Date().toISOString() }));
     const status = await cli.run(['status', 'demo']);

@@ -9,7 +9,7 @@ import { openEnviron, recordFromState, stateIdentity } from '../environment/open
 import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve-environment.js';
 import { machineInputs } from '../environment/machine-inputs.js';
 import { describeAddresses, describeHardware, machineJson } from '../output/describe-machine.js';
-import { ensureClientKey } from '../records/client-key.js';
+import { ensureClientKey, forgetClientKey, readClientKey } from '../records/client-key.js';
 import { withEnvironmentLock } from '../records/environment-lock.js';
 import { createEnvironmentRecord, forgetEnvironment, newEnvironmentRecord, writeEnvironmentRecord } from '../records/environment-record.js';
 import { writeKnownHosts } from '../records/known-hosts.js';
@@ -44,6 +44,7 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
   const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: true });
   return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'bootstrap' }, async () => {
     const { record, created } = await createEnvironmentRecord(environment.dir, environment.record ?? newEnvironmentRecord(environment));
+    const hadKey = (await readClientKey(environment.dir)) !== undefined;
     const clientKey = await ensureClientKey({ dir: environment.dir, environment: environment.name });
     const environ = await openEnviron({ context, environment, uuid: record.uuid });
     const run = bootstrapRun(context, input);
@@ -64,7 +65,11 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
       cleanupSummary({ context, environment: environment.name, events: run.cleanup, keptBroken: input.keepBroken });
       // The record of an environment that no longer exists anywhere is forgotten: bad input leaves no trace.
       if (created && (!run.claimed() || !(run.leftovers() || isAlreadyBootstrapped(error)))) await forgetEnvironment(environment.dir);
-      if (isAlreadyBootstrapped(error)) await followExistingState(context, environment, environ);
+      if (isAlreadyBootstrapped(error)) {
+        // A key made for this run opens none of the existing environment's machines: keeping it would hide that this client has none.
+        if (!hadKey) await forgetClientKey(environment.dir);
+        await followExistingState(context, environment, environ);
+      }
       throw run.explain(error, environment.name);
     }
     await writeEnvironmentRecord(environment.dir, { ...record, bootstrappedAt: new Date().toISOString() });

@@ -65,3 +65,10 @@ function publicKeyOf(privateKey: string, file: string): string {
   }
   return `${parsed.type} ${parsed.getPublicSSH().toString('base64')} ${parsed.comment}`.trim();
 }
+
+/** Removes the client key pair (both halves); missing files are fine. */
+export async function forgetClientKey(dir: string): Promise<void> {
+  const file = clientKeyFile(dir);
+  await rm(file, { force: true });
+  await rm(`${file}.pub`, { force: true });
+}
