@@ -15,6 +15,8 @@ export function runCommand(command: string, args: readonly string[], options: { 
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
+    // A command that exits without reading its input (one refused up front) closes the pipe: not the test's failure.
+    child.stdin.on('error', () => undefined);
     child.on('close', (status) => {
       resolve({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
