@@ -5,6 +5,7 @@ import { S3Storage } from '../../storage/s3/index.js';
 import type { Storage } from '../../storage/index.js';
 import {
   ConfigError,
+  ZoneIndependentError,
   throwIfCancelled,
   type AllInstancesParams,
   type AvailabilityZone,
@@ -131,8 +132,14 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   }
 
   /** Once per Environ: machines started later in the same run use the group this found or made. */
-  prepare(params: PrepareParams): Promise<PrepareResult> {
-    return this.#prepared.get(() => this.#prepare(params));
+  async prepare(params: PrepareParams): Promise<PrepareResult> {
+    const call = { didTheWork: false };
+    const result = await this.#prepared.get(() => {
+      call.didTheWork = true;
+      return this.#prepare(params);
+    });
+    // Only the call that did the work created anything.
+    return call.didTheWork ? result : { ...result, created: false };
   }
 
   async #prepare(params: PrepareParams): Promise<PrepareResult> {
@@ -150,6 +157,9 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
 
   async startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
     throwIfCancelled(params.signal, `starting machine ${params.machineId}`);
+    if (params.placement !== undefined) {
+      throw new ZoneIndependentError(new ConfigError(`the ec2 provider takes no placement ("${params.placement}"); use constraints and zones`));
+    }
     const catalogue = await this.instanceTypes({ ...signalOf(params), ...(params.instanceType === undefined ? {} : { include: [params.instanceType] }) });
     const typeName = params.instanceType ?? params.constraints.instanceType ?? cheapestDefault(catalogue);
     const type = catalogue.find((candidate) => candidate.name === typeName);

@@ -148,6 +148,9 @@ export class LocalEnviron implements ZonedEnviron {
 
   /** Everything refusable is refused here, before the agent (or anything) exists. */
   #checkStart(params: StartInstanceParams): void {
+    if (params.placement !== undefined) {
+      throw new ZoneIndependentError(new ConfigError(`the local provider takes no placement ("${params.placement}"): it makes its machines itself`));
+    }
     const what = `user-data for machine ${params.machineId}`;
     if (params.userData.byteLength > localCapabilities.maxUserDataBytes) {
       throw new ConfigError(`${what} is ${params.userData.byteLength} bytes, over the local provider's limit of ${localCapabilities.maxUserDataBytes}; gzip it or move files out of it`);

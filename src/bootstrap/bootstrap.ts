@@ -21,6 +21,8 @@ export interface BootstrapParams {
   readonly constraints?: Constraints;
   /** Start the controller in this zone only (no fail-over to others). */
   readonly zone?: string;
+  /** The provider's placement directive for the controller (the manual provider's host). */
+  readonly placement?: string;
   /** The environment's client key; generated (and returned) when absent. */
   readonly clientKey?: SshKeyPair;
   /** The controller cloud-config, applied over SSH once the machine is verified. */
@@ -111,6 +113,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       clientKey,
       timings,
       knownState: { state: claimed, version: claimedVersion },
+      ...(params.placement === undefined ? {} : { placement: params.placement }),
       ...(plan.placement.instanceType === undefined ? {} : { instanceType: plan.placement.instanceType }),
       ...(plan.config === undefined ? {} : { config: plan.config }),
       ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),

@@ -16,6 +16,10 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
     .option('--cloud-config <file>', "the controller's cloud-config (instead of controller-cloud-config)")
     .option('--timeout <duration>', 'give up (and clean up) after this long, e.g. 15m', durationOption)
     .option('--keep-broken', 'on failure, keep what was created, for debugging')
+    .option('--host <user@host[:port]>', 'manual provider: the existing host to make the controller')
+    .option('--identity <file>', 'manual provider: the private key that logs in to the host')
+    .option('--host-key <key>', 'manual provider: the host\'s public key ("ssh-ed25519 AAAA…"), pinned')
+    .option('--accept-new-host-key', 'manual provider: trust and pin the key the host presents, when nothing else knows it')
     .option('--json', 'NDJSON progress events and a final result on stdout')
     .addHelpText('after', helpText.bootstrap)
     .action((env: string | undefined, options: BootstrapOptions, command: Command) =>
@@ -24,7 +28,8 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
         return runBootstrap(context, {
           environment: env,
           keepBroken: options.keepBroken === true,
-          ...pickGiven(options, ['provider', 'constraints', 'zone', 'cloudConfig']),
+          ...pickGiven(options, ['provider', 'constraints', 'zone', 'cloudConfig', 'identity', 'hostKey', 'acceptNewHostKey']),
+          ...(options.host === undefined ? {} : { hosts: [options.host] }),
           ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
         });
       }),
@@ -38,12 +43,23 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
     .option('--constraints <constraints>', 'machine constraints, merged over the environment\'s')
     .option('--zone <zone>', 'allowed zone (repeat, or a,b); default: all zones', collectList)
     .option('--cloud-config <file>', 'cloud-config applied to each new machine')
+    .option('--host <user@host[:port]>', 'manual provider: an existing host to enrol (repeat for several; one machine each)', collectList)
+    .option('--identity <file>', 'manual provider: the private key that logs in to the hosts')
+    .option('--host-key <key>', 'manual provider: the host\'s public key, pinned (with one --host)')
+    .option('--accept-new-host-key', 'manual provider: trust and pin the key each host presents, when nothing else knows it')
     .option('--json', 'NDJSON progress events and a final result on stdout')
     .addHelpText('after', helpText.addMachine)
     .action((env: string, options: AddMachineOptions, command: Command) =>
       execute('add-machine', command, options.json === true, async (context) => {
         const { runAddMachine } = await import('./commands/add-machine.js');
-        return runAddMachine(context, { environment: env, count: options.count, ...pickGiven(options, ['constraints', 'cloudConfig']), ...(options.zone === undefined ? {} : { zones: options.zone }) });
+        return runAddMachine(context, {
+          environment: env,
+          count: options.count,
+          countGiven: command.getOptionValueSource('count') === 'cli',
+          ...pickGiven(options, ['constraints', 'cloudConfig', 'identity', 'hostKey', 'acceptNewHostKey']),
+          ...(options.zone === undefined ? {} : { zones: options.zone }),
+          ...(options.host === undefined ? {} : { hosts: options.host }),
+        });
       }),
     );
 
@@ -107,7 +123,14 @@ interface CleanupOptions extends JsonOption {
   readonly yes?: boolean;
 }
 
-interface BootstrapOptions extends JsonOption {
+interface HostAccessOptions {
+  readonly identity?: string;
+  readonly hostKey?: string;
+  readonly acceptNewHostKey?: boolean;
+}
+
+interface BootstrapOptions extends JsonOption, HostAccessOptions {
+  readonly host?: string;
   readonly provider?: string;
   readonly constraints?: string;
   readonly zone?: string;
@@ -116,7 +139,8 @@ interface BootstrapOptions extends JsonOption {
   readonly keepBroken?: boolean;
 }
 
-interface AddMachineOptions extends JsonOption {
+interface AddMachineOptions extends JsonOption, HostAccessOptions {
+  readonly host?: string[];
   readonly count: number;
   readonly constraints?: string;
   readonly zone?: string[];

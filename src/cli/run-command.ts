@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'winston';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ConfigError, exitCodeFor, messageOf } from '../errors/index.js';
@@ -51,11 +52,12 @@ export async function runCommand(params: RunCommandParams): Promise<number> {
   let logger: Logger | undefined;
   try {
     logger = await createDebugLogger(globals);
+    const paths = resolvePaths({ env: io.env, ...(globals.config === undefined ? {} : { configFile: globals.config }) });
     const context: CommandContext = {
       io,
       globals,
-      paths: resolvePaths({ env: io.env, ...(globals.config === undefined ? {} : { configFile: globals.config }) }),
-      providers: new ProviderCatalogue(),
+      paths,
+      providers: new ProviderCatalogue(undefined, { baseDir: path.dirname(paths.configFile) }),
       reporter,
       signal: interrupts.signal,
       cleanupSignal: interrupts.cleanupSignal,

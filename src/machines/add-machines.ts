@@ -20,6 +20,11 @@ export interface AddMachinesParams {
   readonly environ: Environ;
   /** How many machines; 1 to 1,000. */
   readonly count: number;
+  /**
+   * One placement directive per machine (the manual provider's hosts); when given, its
+   * length must equal `count`.
+   */
+  readonly placements?: readonly string[];
   readonly constraints?: Constraints;
   /** Zones the machines may go to; all available zones when absent or empty. */
   readonly zones?: readonly string[];
@@ -69,6 +74,9 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
   if (!Number.isInteger(params.count) || params.count < 1 || params.count > 1000) {
     throw new ConfigError(`cannot add ${String(params.count)} machines: the count must be a whole number from 1 to 1000`);
   }
+  if (params.placements !== undefined && params.placements.length !== params.count) {
+    throw new ConfigError(`cannot add ${String(params.count)} machines with ${String(params.placements.length)} placements: give one placement per machine`);
+  }
   const constraints = params.constraints ?? {};
   const config =
     params.config === undefined
@@ -81,8 +89,9 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
   const zones = await planMachineZones({ environ, allowed: params.zones ?? [], ...signalOf(params) });
   const ids = await reserveMachineIds({ storage: environ.storage(), count: params.count, ...signalOf(params) });
   const timings: PhaseTiming[] = [];
-  const settled = await mapConcurrent(ids, params.concurrency ?? 10, (machineId) => {
+  const settled = await mapConcurrent(ids, params.concurrency ?? 10, (machineId, index) => {
     throwIfCancelled(params.signal, `adding machine ${machineId}`);
+    const placement = params.placements?.[index];
     if (instanceType !== undefined) params.onEvent?.({ type: 'instance-type.chosen', machineId, instanceType });
     return provisionMachine({
       environ,
@@ -93,6 +102,7 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
       clientKey: params.clientKey,
       timings,
       ...(instanceType === undefined ? {} : { instanceType }),
+      ...(placement === undefined ? {} : { placement }),
       ...(config === undefined ? {} : { config }),
       ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
       ...(params.keepBroken === undefined ? {} : { keepBroken: params.keepBroken }),

@@ -97,7 +97,7 @@ async function raceAddresses(
     const connecting = connectSsh({
       host: address.value,
       port: address.port ?? 22,
-      user: params.environ.sshUser,
+      user: params.machine.user ?? params.environ.sshUser,
       privateKey: params.clientKey.privateKey,
       hostKeys: params.machine.hostKeys,
       connectTimeoutMs: params.connectTimeoutMs ?? 5000,

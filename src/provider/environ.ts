@@ -133,6 +133,12 @@ export interface StartInstanceParams {
   readonly image?: string;
   /** The instance type, when chosen from the catalogue. */
   readonly instanceType?: string;
+  /**
+   * A provider-specific placement directive, as Juju's `--to`: for the manual provider the
+   * host to enrol (`ubuntu@203.0.113.7:22`). Providers that take none refuse one with
+   * `CONFIG_INVALID`.
+   */
+  readonly placement?: string;
   /** Rendered user-data, already within the provider's declared size limit. */
   readonly userData: Uint8Array;
   /** Tags to apply at creation: ownership, machine id, name. */
@@ -144,6 +150,11 @@ export interface StartInstanceResult {
   readonly instance: Instance;
   /** The hardware the instance was given, when known before boot. */
   readonly hardware?: Hardware;
+  /**
+   * The machine's own host keys (OpenSSH lines), for machines that keep the keys they
+   * already had (manual hosts) rather than the ones in their user-data: SSH pins these.
+   */
+  readonly hostKeys?: readonly string[];
 }
 
 export interface StopInstancesParams {

@@ -15,6 +15,8 @@ export interface Instance {
   readonly tags: Readonly<Record<string, string>>;
   /** A provider-specific message about the status, e.g. why an instance failed. */
   readonly statusMessage?: string;
+  /** The user to log in as on this machine, when it is not the Environ's `sshUser` (manual hosts). */
+  readonly sshUser?: string;
 }
 
 /**

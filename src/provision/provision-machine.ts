@@ -39,6 +39,8 @@ export interface ProvisionMachineParams {
   readonly keepBroken?: boolean;
   readonly onEvent?: FlowEventSink;
   readonly timings: PhaseTiming[];
+  /** The provider's placement directive for this machine (the manual provider's host). */
+  readonly placement?: string;
   /** provider-state as the caller last wrote it (bootstrap's claim): recording the machine skips a read. */
   readonly knownState?: LoadedState;
   readonly signal?: AbortSignal;
@@ -90,20 +92,23 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
           userData: secrets.userData,
           tags: machineTags(environ.environment, machineId),
           ...(params.instanceType === undefined ? {} : { instanceType: params.instanceType }),
+          ...(params.placement === undefined ? {} : { placement: params.placement }),
           ...(onEvent === undefined ? {} : { onEvent }),
           ...signalOf(params),
         }),
     });
     instanceId = started.instance.id;
     const zone = started.instance.zone;
-    const hostKeys = [secrets.hostKey.publicKey];
+    // A machine that keeps its own host keys (a manual host) reports them; others have the ones in their user-data.
+    const hostKeys = started.hostKeys ?? [secrets.hostKey.publicKey];
+    const user = started.instance.sshUser;
     await runPhase({
       ...phase,
       phase: 'record-state',
       run: () =>
         recordMachine({
           storage: environ.storage(),
-          machine: { id: machineId, instanceId: started.instance.id, hostKeys, ...(zone === undefined ? {} : { zone }) },
+          machine: { id: machineId, instanceId: started.instance.id, hostKeys, ...(zone === undefined ? {} : { zone }), ...(user === undefined ? {} : { user }) },
           controller: params.controller,
           ...(params.knownState === undefined ? {} : { known: params.knownState }),
           ...signalOf(params),
@@ -126,7 +131,7 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
             },
           },
           ...(jumpHost === undefined ? {} : { jumpHost }),
-          user: environ.sshUser,
+          user: user ?? environ.sshUser,
           privateKey: params.clientKey.privateKey,
           hostKeys,
           nonce: secrets.nonce,

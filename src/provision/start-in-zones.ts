@@ -24,6 +24,8 @@ export interface StartInZonesParams {
   readonly instanceType?: string;
   readonly userData: Uint8Array;
   readonly tags: Readonly<Record<string, string>>;
+  /** The provider's placement directive (`StartInstanceParams.placement`). */
+  readonly placement?: string;
   readonly onEvent?: FlowEventSink;
   /** Rate-limit waits per zone before moving on. Default 5. */
   readonly rateLimitRetries?: number;
@@ -70,6 +72,7 @@ async function startWithRateLimitWaits(params: StartInZonesParams, zone: string 
         tags: params.tags,
         ...(zone === undefined ? {} : { zone }),
         ...(params.instanceType === undefined ? {} : { instanceType: params.instanceType }),
+        ...(params.placement === undefined ? {} : { placement: params.placement }),
         ...signalOf(params),
       });
       const placed = result.instance.zone ?? zone;

@@ -6,3 +6,4 @@ export { parseHostSpec, type HostSpec, type SshTarget } from './ssh-target.js';
 export { uploadFile, type UploadFileParams } from './upload.js';
 export { authorizedKeyMatches, parseAuthorizedKey } from './server-auth.js';
 export { knownHostKeys, userKnownHostsFiles } from './known-hosts-lookup.js';
+export { scanHostKey } from './scan-host-key.js';

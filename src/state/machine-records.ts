@@ -15,6 +15,8 @@ export interface MachineRecord {
   readonly zone?: string;
   /** The machine's host public keys (OpenSSH lines): what SSH to it must pin. */
   readonly hostKeys: readonly string[];
+  /** The user to log in as, when it is not the Environ's `sshUser`. */
+  readonly user?: string;
 }
 
 const machinesKey = 'machines';
@@ -26,7 +28,7 @@ export function machineRecords(state: ProviderState): MachineRecord[] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
   const records: MachineRecord[] = [];
   for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
-    const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown } | null;
+    const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown; user?: unknown } | null;
     if (entry === null || typeof entry !== 'object' || typeof entry['instance-id'] !== 'string') continue;
     const hostKeys = Array.isArray(entry['host-keys']) ? entry['host-keys'].filter((k) => typeof k === 'string') : [];
     records.push({
@@ -34,6 +36,7 @@ export function machineRecords(state: ProviderState): MachineRecord[] {
       instanceId: entry['instance-id'],
       hostKeys,
       ...(typeof entry.zone === 'string' ? { zone: entry.zone } : {}),
+      ...(typeof entry.user === 'string' ? { user: entry.user } : {}),
     });
   }
   return records.sort((a, b) => Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : 1));
@@ -133,5 +136,6 @@ function toYaml(machine: MachineRecord): Record<string, unknown> {
     'instance-id': machine.instanceId,
     ...(machine.zone === undefined ? {} : { zone: machine.zone }),
     'host-keys': [...machine.hostKeys],
+    ...(machine.user === undefined ? {} : { user: machine.user }),
   };
 }

@@ -26,3 +26,9 @@ export {
   type FakeProviderConfig,
   type FakeProviderContract,
 } from './fake-provider/index.js';
+export {
+  assertCleanEnvironment,
+  describeProviderConformance,
+  type ProviderConformanceParams,
+  type ProviderFixture,
+} from './provider-conformance.js';

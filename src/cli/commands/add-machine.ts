@@ -1,4 +1,4 @@
-import { exitCodeFor } from '../../errors/index.js';
+import { ConfigError, exitCodeFor } from '../../errors/index.js';
 import { addMachines, type AddMachinesResult } from '../../machines/index.js';
 import type { FlowEvent } from '../../provision/events.js';
 import { formatDuration } from '../../util/duration.js';
@@ -7,14 +7,17 @@ import { eventSink, type CommandContext } from '../context.js';
 import { machineInputs } from '../environment/machine-inputs.js';
 import { openBootstrapped } from '../environment/open-environment.js';
 import { requireClientKey } from '../environment/require-client-key.js';
+import { applyHostAccess, type HostAccessFlags } from '../environment/host-access.js';
 import { resolveEnvironment } from '../environment/resolve-environment.js';
 import { describeAddresses, formatTable, machineJson } from '../output/describe-machine.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
 import { cleanupSummary } from './cleanup-summary.js';
 
-export interface AddMachineInput {
+export interface AddMachineInput extends HostAccessFlags {
   readonly environment: string;
   readonly count: number;
+  /** Whether `-n` was given (with `--host`, the hosts decide the count). */
+  readonly countGiven?: boolean;
   readonly constraints?: string;
   readonly zones?: readonly string[];
   readonly cloudConfig?: string;
@@ -26,7 +29,15 @@ export interface AddMachineInput {
  * listed, the failures are listed with their reasons, and the exit code is 1.
  */
 export async function runAddMachine(context: CommandContext, input: AddMachineInput): Promise<CommandResult> {
-  const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
+  const resolved = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
+  const { environment, placements } = applyHostAccess(resolved, input);
+  if (environment.provider === 'manual' && placements.length === 0) {
+    throw new ConfigError('the manual provider enrols existing hosts: name each with --host user@host[:port]');
+  }
+  if (placements.length > 0 && input.countGiven === true && input.count !== placements.length) {
+    throw new ConfigError(`-n ${String(input.count)} does not match the ${String(placements.length)} --host given: each host is one machine; drop -n`);
+  }
+  const count = placements.length > 0 ? placements.length : input.count;
   const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: false });
   const { environ } = await openBootstrapped({ context, environment });
   const clientKey = await requireClientKey(environment);
@@ -34,7 +45,8 @@ export async function runAddMachine(context: CommandContext, input: AddMachineIn
   const sink = eventSink(context);
   const result = await addMachines({
     environ,
-    count: input.count,
+    count,
+    ...(placements.length === 0 ? {} : { placements }),
     constraints: inputs.constraints,
     clientKey,
     onEvent: (event) => {

@@ -1,11 +1,12 @@
 import { bootstrap, type BootstrapResult } from '../../bootstrap/index.js';
-import { AlreadyBootstrappedError, TimeoutError, isAlreadyBootstrapped, isCancelled } from '../../errors/index.js';
+import { AlreadyBootstrappedError, ConfigError, TimeoutError, isAlreadyBootstrapped, isCancelled } from '../../errors/index.js';
 import type { Environ } from '../../provider/index.js';
 import type { FlowEvent } from '../../provision/events.js';
 import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import { eventSink, type CommandContext } from '../context.js';
 import { openEnviron, recordFromState, stateIdentity } from '../environment/open-environment.js';
+import { applyHostAccess, type HostAccessFlags } from '../environment/host-access.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve-environment.js';
 import { machineInputs } from '../environment/machine-inputs.js';
 import { describeAddresses, describeHardware, machineJson } from '../output/describe-machine.js';
@@ -16,7 +17,7 @@ import { writeKnownHosts } from '../records/known-hosts.js';
 import { writeMachineCache } from '../records/machine-cache.js';
 import { cleanupSummary } from './cleanup-summary.js';
 
-export interface BootstrapInput {
+export interface BootstrapInput extends HostAccessFlags {
   readonly environment: string | undefined;
   readonly provider?: string;
   readonly constraints?: string;
@@ -35,12 +36,19 @@ export interface BootstrapInput {
  * nothing behind.
  */
 export async function runBootstrap(context: CommandContext, input: BootstrapInput): Promise<CommandResult> {
-  const environment = await resolveEnvironment({
+  const resolved = await resolveEnvironment({
     context,
     name: input.environment,
     purpose: 'bootstrap',
     ...(input.provider === undefined ? {} : { provider: input.provider }),
   });
+  const { environment, placements } = applyHostAccess(resolved, input);
+  if (environment.provider === 'manual' && placements.length === 0) {
+    throw new ConfigError(`the manual provider bootstraps onto an existing host: name it with --host user@host[:port]`);
+  }
+  const [placement] = placements;
+  // A provider that cannot be loaded, or options it refuses, are bad input: found before anything is recorded.
+  await context.providers.open(environment.provider, environment.options);
   const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: true });
   return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'bootstrap' }, async () => {
     const { record, created } = await createEnvironmentRecord(environment.dir, environment.record ?? newEnvironmentRecord(environment));
@@ -59,6 +67,7 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
         signal: run.signal,
         cleanupSignal: context.cleanupSignal,
         ...(input.zone === undefined ? {} : { zone: input.zone }),
+        ...(placement === undefined ? {} : { placement }),
         ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),
       });
     } catch (error) {

@@ -28,6 +28,8 @@ export interface SshInput {
  */
 export async function runSsh(context: CommandContext, input: SshInput): Promise<CommandResult> {
   const { environment, environ, connection, address } = await reachMachine(context, input);
+  // The machine's own user (manual hosts each have theirs), as envboot's client just logged in.
+  const user = connection.user;
   connection.close();
   // The known_hosts file ssh is pointed at, written from provider-state's host keys.
   await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal });
@@ -39,7 +41,7 @@ export async function runSsh(context: CommandContext, input: SshInput): Promise<
     ...['-o', `UserKnownHostsFile=${knownHostsFile(environment.dir)}`, '-o', 'GlobalKnownHostsFile=/dev/null'],
     ...['-o', 'StrictHostKeyChecking=yes', '-o', `HostKeyAlias=${hostKeyAlias(environment.name, input.machineId)}`],
     ...['-o', 'CheckHostIP=no', '-o', 'UpdateHostKeys=no'],
-    ...['-p', String(address.port ?? 22), `${environ.sshUser}@${address.value}`],
+    ...['-p', String(address.port ?? 22), `${user}@${address.value}`],
     // `--` keeps a command that starts with a dash from being read as ssh's own option.
     ...(input.command.length === 0 ? [] : ['--', ...input.command]),
   ];

@@ -12,10 +12,10 @@ const unknownUuid = '00000000-0000-0000-0000-000000000000';
 /** Opens the environment's Environ with a known UUID (the provider is loaded here, not before). */
 export async function openEnviron(params: { context: CommandContext; environment: ResolvedEnvironment; uuid: string }): Promise<Environ> {
   const { context, environment } = params;
-  const provider = await context.providers.load(environment.provider);
+  const { provider, config } = await context.providers.open(environment.provider, environment.options);
   return provider.open({
     environment: { name: environment.name, uuid: params.uuid },
-    config: environment.options,
+    config,
     dataDir: path.join(environment.dir, 'provider'),
     signal: context.signal,
     ...(context.logger === undefined ? {} : { logger: context.logger }),

@@ -27,9 +27,9 @@ after(async () => {
   await host.stop();
 });
 
-/** Uploaded scripts in the machine's /tmp, and running copies of the test's long command. */
+/** Uploaded scripts in the machine's /tmp, and running copies of this file's long command (a duration no other test uses: test files run side by side). */
 async function leftovers(): Promise<{ scripts: number; sleeps: number }> {
-  const result = await connection.exec({ command: 'ls /tmp | grep -c envboot-configure; pgrep -fc "^sleep 30$"' });
+  const result = await connection.exec({ command: 'ls /tmp | grep -c envboot-configure; pgrep -fc "^sleep 30.017$"' });
   const [scripts, sleeps] = result.stdout.toString().trim().split('\n').map(Number);
   return { scripts: scripts ?? -1, sleeps: sleeps ?? -1 };
 }
@@ -90,7 +90,7 @@ describe('configureMachine', () => {
     const pending = configureMachine({
       connection,
       rootPrefix: host.root,
-      config: { runcmd: ['echo started', 'sleep 30', 'touch "$ENVBOOT_ROOT/after-cancel"'] },
+      config: { runcmd: ['echo started', 'sleep 30.017', 'touch "$ENVBOOT_ROOT/after-cancel"'] },
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'configure.output' && e.line === 'started') controller.abort();
@@ -104,7 +104,7 @@ describe('configureMachine', () => {
   it('stops the remote script at its deadline', async () => {
     const baseline = await leftovers();
     await assert.rejects(
-      configureMachine({ connection, rootPrefix: host.root, config: { runcmd: ['sleep 30'] }, timeoutMs: 500 }),
+      configureMachine({ connection, rootPrefix: host.root, config: { runcmd: ['sleep 30.017'] }, timeoutMs: 500 }),
       (error: unknown) => isTimeout(error) && /took longer than 1 s and was stopped/.test((error as Error).message),
     );
     await assertCleanedUp(baseline);

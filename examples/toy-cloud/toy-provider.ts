@@ -1,0 +1,148 @@
+// A complete envboot provider over a toy cloud, for provider authors to copy from: the
+// cloud's machines are real SSH servers on loopback (envboot/testing's SshTestHost) in
+// this process. envboot's common code gives it bootstrap, waitSSH, zones, provider-state
+// and destroy; this file only translates the contract to the cloud. Runs envboot's
+// provider conformance suite in CI (test/examples/toy-cloud.test.ts).
+import { randomUUID } from 'node:crypto';
+import { parseUserData } from '../../cloudinit/index.js';
+import { MemoryStorage, type Storage } from '../../storage/index.js';
+import {
+  CancelledError, CapacityError, ConfigError, ZoneIndependentError, isOwnedBy, throwIfCancelled,
+  type AvailabilityZone, type Environ, type EnvironmentIdentity, type Instance, type Provider,
+  type ProviderCapabilities, type StartInstanceParams, type StartInstanceResult, type ZonedEnviron,
+} from '../../src/index.js';
+import { SshTestHost } from '../../src/testing/index.js';
+
+/** What the toy cloud keeps of a machine. */
+interface ToyMachine {
+  readonly id: string;
+  readonly zone: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly host: SshTestHost;
+}
+
+/** The provider's config: which zones the toy cloud has, and which are out of capacity. */
+export interface ToyConfig {
+  readonly zones: readonly string[];
+  readonly fullZones: readonly string[];
+}
+
+const capabilities: ProviderCapabilities = {
+  zones: true, firewall: false, instanceTypes: false, packageInstallation: false, tags: true, maxUserDataBytes: 16_384, userDataGzip: true,
+};
+
+/** One environment on the toy cloud. `machines` is the cloud's state, shared by every environ of the provider. */
+class ToyEnviron implements ZonedEnviron {
+  readonly provider = 'toy';
+  readonly sshUser = 'root';
+  readonly capabilities = capabilities;
+
+  constructor(
+    readonly environment: EnvironmentIdentity,
+    private readonly config: ToyConfig,
+    private readonly machines: Map<string, ToyMachine>,
+    private readonly state: Storage,
+  ) {}
+
+  storage(): Storage { return this.state; }
+  preflight(p: Signalled): Promise<{ warnings: string[] }> { return answer(p, { warnings: [] }); }
+  prepare(p: Signalled): Promise<{ resources: Record<string, string>; created: boolean }> { return answer(p, { resources: {}, created: false }); }
+
+  async startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
+    throwIfCancelled(params.signal, 'starting a toy machine');
+    const zone = params.zone ?? this.config.zones[0] ?? 'toy-a';
+    // The cloud's refusals, mapped once onto envboot's errors: bad input stops every zone, capacity moves on.
+    if (params.placement !== undefined || !this.config.zones.includes(zone)) {
+      throw new ZoneIndependentError(new ConfigError(`the toy cloud has no zone "${zone}" and takes no placement; zones: ${this.config.zones.join(', ')}`));
+    }
+    if (this.config.fullZones.includes(zone)) throw new CapacityError(`toy zone ${zone} is full`, { scope: { kind: 'all' }, zone });
+    const userData = parseUserData(params.userData);
+    const keys = userData.ssh_keys;
+    const host = await SshTestHost.start({
+      authorizedKeys: userData.ssh_authorized_keys ?? [],
+      ...(keys?.ed25519_private === undefined || keys.ed25519_public === undefined ? {} : { hostKey: { privateKey: keys.ed25519_private, publicKey: keys.ed25519_public } }),
+    });
+    // "cloud-init": the nonce file is the last thing the user-data writes.
+    const nonce = userData.write_files?.find((file) => file.path === '/var/lib/envboot/nonce')?.content;
+    if (nonce !== undefined) await host.writeNonce(Buffer.from(nonce).toString('utf8').trim());
+    const machine = { id: `toy-${randomUUID().slice(0, 8)}`, zone, tags: { ...params.tags }, host };
+    this.machines.set(machine.id, machine);
+    return { instance: view(machine) };
+  }
+
+  async stopInstances(params: { ids: readonly string[] } & Signalled): Promise<void> {
+    throwIfCancelled(params.signal, 'stopping toy machines');
+    for (const id of params.ids) {
+      const machine = this.machines.get(id);
+      // Gone, or not this environment's: never touched, and not an error.
+      if (machine === undefined || !isOwnedBy(machine.tags, this.environment)) continue;
+      this.machines.delete(id);
+      await machine.host.stop();
+    }
+  }
+
+  instances(params: { ids: readonly string[] } & Signalled): Promise<(Instance | undefined)[]> {
+    return answer(params, params.ids.map((id) => this.owned().find((machine) => machine.id === id)).map((m) => (m === undefined ? undefined : view(m))));
+  }
+
+  allInstances(p: Signalled): Promise<Instance[]> { return answer(p, this.owned().map(view)); }
+  teardown(p: Signalled): Promise<{ removed: string[]; failures: [] }> { return answer(p, { removed: [], failures: [] }); }
+
+  availabilityZones(): Promise<AvailabilityZone[]> {
+    return Promise.resolve(this.config.zones.map((name) => ({ name, available: true })));
+  }
+
+  async instanceZones(params: { ids: readonly string[] }): Promise<(string | undefined)[]> {
+    return (await this.instances(params)).map((instance) => instance?.zone);
+  }
+
+  deriveZones(): Promise<string[]> { return Promise.resolve([]); }
+
+  private owned(): ToyMachine[] {
+    return [...this.machines.values()].filter((machine) => isOwnedBy(machine.tags, this.environment));
+  }
+}
+
+type Signalled = { readonly signal?: AbortSignal | undefined };
+
+/** Every call honours its signal: an aborted one is `CANCELLED`, as the contract asks. */
+const answer = <T>(params: Signalled, value: T): Promise<T> =>
+  params.signal?.aborted === true ? Promise.reject(new CancelledError('toy cloud call cancelled', { cause: params.signal.reason })) : Promise.resolve(value);
+
+function view(machine: ToyMachine): Instance {
+  return {
+    id: machine.id, status: 'running', zone: machine.zone, tags: { ...machine.tags },
+    addresses: [{ value: machine.host.hostname, port: machine.host.port, scope: 'public' }],
+  };
+}
+
+function validateToyConfig(raw: unknown): { ok: true; config: ToyConfig } | { ok: false; problems: { path: string; message: string }[] } {
+  const input = (raw ?? {}) as { zones?: unknown; 'full-zones'?: unknown };
+  const list = (value: unknown, fallback: string[]): string[] | undefined =>
+    value === undefined ? fallback : Array.isArray(value) && value.every((z) => typeof z === 'string') ? (value) : undefined;
+  const zones = list(input.zones, ['toy-a', 'toy-b']);
+  const fullZones = list(input['full-zones'], []);
+  if (zones === undefined || zones.length === 0) return { ok: false, problems: [{ path: 'zones', message: 'must be a non-empty list of zone names' }] };
+  if (fullZones === undefined) return { ok: false, problems: [{ path: 'full-zones', message: 'must be a list of zone names' }] };
+  return { ok: true, config: { zones, fullZones } };
+}
+
+/** A toy provider with its own toy cloud (machines and provider-state live in this process). */
+export function createToyProvider(): Provider<ToyConfig> & { close(): Promise<void> } {
+  const machines = new Map<string, ToyMachine>();
+  const states = new Map<string, Storage>();
+  return {
+    name: 'toy',
+    description: 'a toy cloud of loopback SSH servers in this process (an example provider)',
+    capabilities,
+    validateConfig: ({ config }) => validateToyConfig(config),
+    open: ({ environment, config }): Promise<Environ> => {
+      const state = states.get(environment.name) ?? new MemoryStorage();
+      states.set(environment.name, state);
+      return Promise.resolve(new ToyEnviron(environment, config, machines, state));
+    },
+    close: async () => { await Promise.all([...machines.values()].map((machine) => machine.host.stop())); machines.clear(); },
+  };
+}
+
+export const provider = createToyProvider();

@@ -1,0 +1,154 @@
+import path from 'node:path';
+import { parseUserData, type CloudConfig } from '../../cloudinit/index.js';
+import { FilesystemStorage, type Storage } from '../../storage/index.js';
+import {
+  ConfigError,
+  ZoneIndependentError,
+  configureMachine,
+  connectSsh,
+  isHostKeyMismatch,
+  parseHostSpec,
+  throwIfCancelled,
+  type AllInstancesParams,
+  type Environ,
+  type EnvironmentIdentity,
+  type Instance,
+  type InstancesParams,
+  type PreflightParams,
+  type PreflightResult,
+  type PrepareResult,
+  type StartInstanceParams,
+  type StartInstanceResult,
+  type StopInstancesParams,
+  type TeardownResult,
+} from '../../src/index.js';
+import { manualCapabilities } from './capabilities.js';
+import type { ManualConfig } from './config.js';
+import { enrol, forget, listEnrolments, type Enrolment } from './enrolments.js';
+import { hostKeysFor, instanceIdOf, readIdentity, type HostAddress } from './host-access.js';
+import { markerFile, probeHost } from './probe-host.js';
+import { releaseHost } from './release-host.js';
+
+/**
+ * One environment of the `manual` provider: existing hosts, enrolled over SSH one by one
+ * (`placement` names the host: `user@host[:port]`). Nothing is created on a cloud and
+ * nothing is shut down: "starting" a machine enrols a host, "stopping" it releases it.
+ * The marker file `/var/lib/envboot/environment` holding the environment's UUID is the
+ * ownership rule on the host; the enrolled hosts are listed in the environment's storage.
+ */
+export class ManualEnviron implements Environ {
+  readonly provider = 'manual';
+  readonly sshUser = 'root';
+  readonly capabilities = manualCapabilities;
+  readonly environment: EnvironmentIdentity;
+  readonly #config: ManualConfig;
+  readonly #storage: FilesystemStorage;
+
+  constructor(params: { environment: EnvironmentIdentity; config: ManualConfig; dataDir: string }) {
+    this.environment = params.environment;
+    this.#config = params.config;
+    this.#storage = new FilesystemStorage({ root: path.join(params.dataDir, 'storage') });
+  }
+
+  storage(): Storage {
+    return this.#storage;
+  }
+
+  async preflight(params: PreflightParams): Promise<PreflightResult> {
+    throwIfCancelled(params.signal, 'manual provider preflight');
+    await readIdentity(this.#config);
+    return { warnings: [] };
+  }
+
+  prepare(): Promise<PrepareResult> {
+    return Promise.resolve({ resources: {}, created: false });
+  }
+
+  async startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
+    throwIfCancelled(params.signal, `enrolling machine ${params.machineId}`);
+    if (params.placement === undefined) {
+      throw new ZoneIndependentError(new ConfigError('the manual provider enrols existing hosts: name one with --host user@host[:port]'));
+    }
+    const address: HostAddress = parseHostSpec(params.placement);
+    const signal = params.signal === undefined ? {} : { signal: params.signal };
+    const identity = await readIdentity(this.#config);
+    const pinned = await hostKeysFor({ address, config: this.#config, signal: params.signal });
+    const connection = await connectSsh({ ...address, privateKey: identity, hostKeys: pinned.keys, ...signal }).catch((error: unknown) => {
+      if (!isHostKeyMismatch(error)) throw error;
+      throw new ZoneIndependentError(new ConfigError(`${address.host}:${address.port} presented a host key other than the one pinned by ${pinned.source}: refused; if the host was reinstalled, check its new fingerprint and update ${pinned.source}`, { cause: error }));
+    });
+    try {
+      const facts = await probeHost(connection, params.signal);
+      if (facts.owner !== undefined && facts.owner !== this.environment.uuid) {
+        throw new ZoneIndependentError(new ConfigError(`${address.host} already belongs to environment ${facts.owner} (${markerFile}); destroy that environment first, or remove the file if it is gone`));
+      }
+      const config = enrolConfig(params.userData, this.environment.uuid);
+      const enrolment: Enrolment = {
+        instanceId: instanceIdOf(address),
+        ...address,
+        hostKeys: pinned.keys,
+        ...(config.ssh_authorized_keys?.[0] === undefined ? {} : { authorizedKey: config.ssh_authorized_keys[0] }),
+        hardware: facts.hardware,
+        ...(this.#config.identityFile === undefined ? {} : { identityFile: this.#config.identityFile }),
+        enrolledAt: new Date().toISOString(),
+      };
+      // Listed before the host is touched, so that destroy finds it whatever happens next.
+      await enrol(this.#storage, enrolment, params.signal);
+      await configureMachine({ connection, config, ...signal });
+      return { instance: { ...toInstance(enrolment), tags: { ...params.tags } }, hardware: facts.hardware, hostKeys: pinned.keys };
+    } finally {
+      connection.close();
+    }
+  }
+
+  async stopInstances(params: StopInstancesParams): Promise<void> {
+    const enrolled = await listEnrolments(this.#storage, params.signal);
+    const leaving = enrolled.filter((enrolment) => params.ids.includes(enrolment.instanceId));
+    if (leaving.length === 0) return;
+    for (const enrolment of leaving) {
+      const file = this.#config.identityFile ?? enrolment.identityFile;
+      const identity = await readIdentity(file === undefined ? {} : { identityFile: file });
+      await releaseHost({ enrolment, identity, teardownCommands: this.#config.teardownCommands, signal: params.signal });
+      await forget(this.#storage, [enrolment.instanceId], params.signal);
+    }
+  }
+
+  async instances(params: InstancesParams): Promise<readonly (Instance | undefined)[]> {
+    const enrolled = await listEnrolments(this.#storage, params.signal);
+    return params.ids.map((id) => {
+      const found = enrolled.find((enrolment) => enrolment.instanceId === id);
+      return found === undefined ? undefined : toInstance(found);
+    });
+  }
+
+  async allInstances(params: AllInstancesParams): Promise<readonly Instance[]> {
+    return (await listEnrolments(this.#storage, params.signal)).map(toInstance);
+  }
+
+  teardown(): Promise<TeardownResult> {
+    // Hosts are released one by one in stopInstances; nothing else was made.
+    return Promise.resolve({ removed: [], failures: [] });
+  }
+}
+
+/**
+ * The user-data as a script can apply it to a host that already runs: the client key and
+ * the nonce (written last), but not the generated host keys (the host keeps its own, which
+ * are what is pinned), plus the marker that makes the host this environment's.
+ */
+function enrolConfig(userData: Uint8Array, uuid: string): CloudConfig {
+  const rest: CloudConfig = { ...parseUserData(userData) };
+  delete (rest as { ssh_keys?: unknown }).ssh_keys;
+  return { ...rest, write_files: [{ path: markerFile, content: `${uuid}\n`, permissions: '0644' }, ...(rest.write_files ?? [])] };
+}
+
+function toInstance(enrolment: Enrolment): Instance {
+  return {
+    id: enrolment.instanceId,
+    status: 'running',
+    addresses: [{ value: enrolment.host, port: enrolment.port, scope: 'public' }],
+    tags: {},
+    sshUser: enrolment.user,
+    ...(enrolment.hardware === undefined ? {} : { hardware: enrolment.hardware }),
+  };
+}

@@ -1,0 +1,70 @@
+import { describe } from 'node:test';
+import { checkBootProbe } from './provider-conformance/boot-probe.js';
+import { checkRunner } from './provider-conformance/check-runner.js';
+import {
+  checkCapabilities,
+  checkFreshEnvironment,
+  checkPreflight,
+  checkPrepareIdempotent,
+  checkTeardown,
+  checkUnknownIds,
+} from './provider-conformance/contract-checks.js';
+import { checkStartedInstanceListed, checkStopUntilGone, checkZonesHonoured } from './provider-conformance/machine-checks.js';
+import type { ProviderConformanceParams } from './provider-conformance/params.js';
+import { checkCoreCallsCancelled, checkRefusalIsEnvbootError, checkStartCancelled } from './provider-conformance/refusal-checks.js';
+
+export { assertCleanEnvironment } from './provider-conformance/clean-environment.js';
+export type { ProviderConformanceParams, ProviderFixture } from './provider-conformance/params.js';
+
+/**
+ * The checks every provider must pass, as `node:test` suites, modelled on Arvados'
+ * `cloudtest`: capabilities, preflight, prepare, tagged starts found by the very next
+ * listing, a real boot proved over SSH (host key and nonce, through the provider's SSH
+ * route), zones, stop until gone, unknown ids, envboot's error family, cancellation, and
+ * teardown. Run it from the provider's own tests, against a test account or a fake.
+ *
+ * Each check opens a fresh environment with `open` and fails at once, deleting nothing,
+ * when that environment already has instances (`assertCleanEnvironment`). Machines a
+ * check starts are stopped when it ends, pass or fail; then the kit stops whatever the
+ * environment still lists, tears it down, removes its storage and calls the fixture's
+ * `cleanup`. A final `after` hook does the same for any check that could not.
+ *
+ * @example
+ * const aws = await startFakeAws();
+ * describeProviderConformance({
+ *   name: 'ec2',
+ *   open: () => Promise.resolve({ environ: aws.environ() }),
+ *   waitSsh: { timeoutMs: 30_000, tunables: { refreshMinMs: 5, refreshMaxMs: 20 } },
+ *   goneTimeoutMs: 5_000,
+ * });
+ *
+ * @example
+ * // A provider that cannot run on every host: skip (outside CI) from `open`.
+ * describeProviderConformance({
+ *   name: 'local',
+ *   open: async (t) => {
+ *     const dataDir = await mkdtemp(path.join(tmpdir(), 'conformance-'));
+ *     const environ = await openLocal(t, { dataDir }); // calls t.skip and returns undefined where it cannot run
+ *     if (environ === undefined) return undefined;
+ *     return { environ, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+ *   },
+ * });
+ */
+export function describeProviderConformance(params: ProviderConformanceParams): void {
+  describe(`provider conformance: ${params.name}`, () => {
+    const check = checkRunner(params);
+    check('declares capabilities that match its abilities, and a storage that round-trips an object', checkCapabilities);
+    check('lists no instances in a fresh environment (the kit refuses to run where it finds some)', checkFreshEnvironment);
+    check('passes preflight twice without creating anything', checkPreflight);
+    check('prepares idempotently: a second prepare finds the same resources and creates nothing', checkPrepareIdempotent);
+    check('tags a started instance from creation and lists it in the very next listing', checkStartedInstanceListed);
+    check('boots a machine that proves its host key and nonce over SSH, and refuses a client pinning another host key', checkBootProbe);
+    check('starts an instance in the zone asked for and reports that zone', checkZonesHonoured);
+    check('stops an instance until no listing shows it, and stops it again without error', checkStopUntilGone);
+    check('answers unknown instance ids with undefined, and stops them without error', checkUnknownIds);
+    check("refuses a start in a zone that does not exist with one of envboot's errors, starting nothing", checkRefusalIsEnvbootError);
+    check('rejects a start with an aborted signal with CANCELLED, starting nothing', checkStartCancelled);
+    check('rejects every other core call with an aborted signal with CANCELLED', checkCoreCallsCancelled);
+    check('tears down without failures once its instances are gone, and again', checkTeardown);
+  });
+}

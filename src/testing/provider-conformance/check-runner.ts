@@ -1,0 +1,70 @@
+import { after, it } from 'node:test';
+import { messageOf } from '../../errors/index.js';
+import { generateSshKeyPair } from '../../ssh/index.js';
+import { assertCleanEnvironment, sweepEnvironment } from './clean-environment.js';
+import type { CheckBody, ProviderConformanceParams, ProviderFixture } from './params.js';
+
+/** One opened fixture: released once, by its check or by the suite's final sweep. */
+class Lease {
+  /** True once `assertCleanEnvironment` passed: only then may the kit stop what is listed. */
+  clean = false;
+  readonly #fixture: ProviderFixture;
+  #released: Promise<Error[]> | undefined;
+
+  constructor(fixture: ProviderFixture) {
+    this.#fixture = fixture;
+  }
+
+  release(): Promise<Error[]> {
+    this.#released ??= this.#release();
+    return this.#released;
+  }
+
+  async #release(): Promise<Error[]> {
+    const problems = this.clean ? await sweepEnvironment(this.#fixture.environ) : [];
+    try {
+      await this.#fixture.cleanup?.();
+    } catch (error) {
+      problems.push(new Error(`the fixture's cleanup: ${messageOf(error)}`, { cause: error }));
+    }
+    return problems;
+  }
+}
+
+/**
+ * Registers checks as `it`s: each opens a fixture, refuses a dirty environment, runs, and
+ * then (pass or fail) sweeps the environment and cleans the fixture up. Also registers an
+ * `after` hook that releases any fixture a check could not (a check that timed out).
+ * Call inside the suite's `describe`.
+ */
+export function checkRunner(params: ProviderConformanceParams): (title: string, body: CheckBody) => void {
+  const clientKey = generateSshKeyPair({ comment: 'envboot-conformance' });
+  const leases = new Set<Lease>();
+  after(async () => {
+    const problems = (await Promise.all([...leases].map((lease) => lease.release()))).flat();
+    if (problems.length > 0) throw new AggregateError(problems, `final sweep: ${problems.map((p) => p.message).join('; ')}`);
+  });
+  return (title, body) => {
+    it(title, async (t) => {
+      const fixture = await params.open(t);
+      if (fixture === undefined) return;
+      const lease = new Lease(fixture);
+      leases.add(lease);
+      let failure: { error: unknown } | undefined;
+      try {
+        await assertCleanEnvironment(fixture.environ);
+        lease.clean = true;
+        await body({ environ: fixture.environ, params, clientKey, t });
+      } catch (error) {
+        failure = { error };
+      }
+      const problems = await lease.release();
+      leases.delete(lease);
+      if (failure !== undefined) {
+        for (const problem of problems) t.diagnostic(`cleaning up after the failed check: ${problem.message}`);
+        throw failure.error;
+      }
+      if (problems.length > 0) throw new AggregateError(problems, `cleaning up after the check: ${problems.map((p) => p.message).join('; ')}`);
+    });
+  };
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { createToyProvider } from '../../examples/toy-cloud/toy-provider.js';
+import { addMachines, bootstrap, destroy, generateSshKeyPair } from '../../src/index.js';
+import { describeProviderConformance } from '../../src/testing/index.js';
+
+const toy = createToyProvider();
+after(() => toy.close());
+
+async function openToy(config: unknown = {}) {
+  const checked = toy.validateConfig({ config });
+  if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+  return toy.open({ environment: { name: `toy-${randomUUID().slice(0, 6)}`, uuid: randomUUID() }, config: checked.config, dataDir: '/nonexistent' });
+}
+
+const fast = { refreshMinMs: 5, refreshMaxMs: 20 };
+
+describeProviderConformance({
+  name: 'the example toy-cloud provider',
+  open: async () => ({ environ: await openToy() }),
+  waitSsh: { timeoutMs: 20_000, tunables: fast },
+  goneTimeoutMs: 2_000,
+});
+
+describe('the example toy-cloud provider gets the common flows for free', () => {
+  it('bootstraps with zone fail-over, adds machines across zones, and destroys everything', async () => {
+    const environ = await openToy({ zones: ['toy-a', 'toy-b', 'toy-c'], 'full-zones': ['toy-a'] });
+    const clientKey = generateSshKeyPair({ comment: 'toy' });
+    const booted = await bootstrap({ environ, clientKey, timeouts: { waitSshTunables: fast } });
+    assert.equal(booted.controller.zone, 'toy-b', 'the full zone was skipped');
+    const added = await addMachines({ environ, count: 2, clientKey, timeouts: { waitSshTunables: fast } });
+    assert.deepEqual(added.failures, []);
+    assert.ok(added.machines.every((m) => m.zone !== 'toy-a'), 'no machine went to the full zone');
+    assert.ok(added.machines.some((m) => m.zone === 'toy-c'), 'machines are spread to the least-populated zone');
+    const result = await destroy({ environ });
+    assert.deepEqual(result.failures, []);
+    assert.deepEqual(await environ.allInstances({}), []);
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { generateSshKeyPair, machineTags, machineUserData, type Environ } from '../../../src/index.js';
+import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
+import { assertCleanEnvironment, describeProviderConformance } from '../../../src/testing/provider-conformance.js';
+
+const fake = createFakeProvider();
+after(() => fake.close());
+
+const fastWait = { timeoutMs: 20_000, tunables: { refreshMinMs: 5, refreshMaxMs: 20, connectTimeoutMs: 2_000 } };
+
+function freshEnviron(): FakeEnviron {
+  return fake.openEnviron({ name: 'conformance', uuid: randomUUID() });
+}
+
+/** The fake's core contract only: how a provider without zones or an instance-type catalogue looks. */
+function coreOnly(environ: FakeEnviron): Environ {
+  return {
+    provider: environ.provider,
+    environment: environ.environment,
+    sshUser: environ.sshUser,
+    capabilities: { ...environ.capabilities, zones: false, instanceTypes: false },
+    storage: () => environ.storage(),
+    preflight: (params) => environ.preflight(params),
+    prepare: (params) => environ.prepare(params),
+    startInstance: (params) => environ.startInstance(params),
+    stopInstances: (params) => environ.stopInstances(params),
+    instances: (params) => environ.instances(params),
+    allInstances: (params) => environ.allInstances(params),
+    teardown: (params) => environ.teardown(params),
+  };
+}
+
+describeProviderConformance({
+  name: 'fake',
+  open: () => Promise.resolve({ environ: freshEnviron() }),
+  waitSsh: fastWait,
+  goneTimeoutMs: 5_000,
+});
+
+describeProviderConformance({
+  name: 'fake, core contract only (no zones, no instance types)',
+  open: () => Promise.resolve({ environ: coreOnly(freshEnviron()) }),
+  waitSsh: fastWait,
+  goneTimeoutMs: 5_000,
+});
+
+describe('provider conformance kit', () => {
+  it('refuses an environment that already has instances, naming them, and leaves them running', async () => {
+    const environ = freshEnviron();
+    const client = generateSshKeyPair({ comment: 'dirty-environment-test' });
+    const { userData } = machineUserData({ clientPublicKey: client.publicKey, machineId: '7', capabilities: environ.capabilities });
+    const { instance } = await environ.startInstance({ machineId: '7', constraints: {}, userData, tags: machineTags(environ.environment, '7') });
+    try {
+      await assert.rejects(assertCleanEnvironment(environ), (error: Error) => {
+        assert.match(error.message, new RegExp(`environment conformance \\(${environ.environment.uuid}\\) on fake already has 1 instance\\(s\\): ${instance.id} \\(`));
+        assert.match(error.message, /refuses to run on an environment that has instances and deletes none of them/);
+        return true;
+      });
+      assert.deepEqual((await environ.allInstances({})).map((i) => i.id), [instance.id], 'the kit stopped an instance it did not start');
+    } finally {
+      await environ.stopInstances({ ids: [instance.id], waitUntilGone: true });
+    }
+  });
+
+  it('passes an environment without instances', async () => {
+    await assertCleanEnvironment(freshEnviron());
+  });
+});
