@@ -10,6 +10,7 @@ import {
   type AllInstancesParams,
   type AvailabilityZone,
   type EnvironmentIdentity,
+  type HealthCheck,
   type Instance,
   type InstancesParams,
   type InstanceType,
@@ -88,6 +89,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   readonly environment: EnvironmentIdentity;
   readonly #config: Ec2EnvironParams['config'];
   readonly #api: Ec2Api;
+  readonly #region: string;
   readonly #storage: S3Storage;
   /** Where provider-state lives, on every resource, for `envboot cleanup`. */
   readonly #extraTags: Readonly<Record<string, string>>;
@@ -106,6 +108,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     this.environment = params.environment;
     this.#config = params.config;
     this.#api = params.api;
+    this.#region = params.region;
     this.#timing = params.timing ?? defaultEc2Timing;
     this.#listing = new SharedListing({ maxAgeMs: this.#timing.listingMaxAgeMs });
     this.#types = new TypeCatalogue({ api: params.api, region: params.region });
@@ -120,15 +123,24 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
 
   async preflight(params: PreflightParams): Promise<PreflightResult> {
     throwIfCancelled(params.signal, 'ec2 preflight');
-    await this.availabilityZones(params);
-    await this.sshRoute();
+    const zones = await this.availabilityZones(params);
+    const route = await this.sshRoute();
     // A configured image that does not exist is bad config: say so before anything is created.
-    if (this.#config.image !== undefined) await this.#image({ arch: undefined, signal: params.signal });
+    const image = this.#config.image === undefined ? undefined : await this.#image({ arch: undefined, signal: params.signal });
     const warnings: string[] = [];
     if (this.#config.sshCidrOpenToAll) {
       warnings.push('SSH (port 22) is open to the whole internet (ssh-cidr 0.0.0.0/0); set ssh-cidr to your own address range to narrow it');
     }
-    return { warnings };
+    const available = zones.filter((zone) => zone.available).map((zone) => zone.name);
+    const checks: HealthCheck[] = [
+      { name: 'credentials', status: 'ok', detail: 'accepted by EC2 (DescribeAvailabilityZones)' },
+      { name: 'region', status: 'ok', detail: `${this.#region}: ${available.length} zone(s) available (${available.join(', ')})` },
+      { name: 'image', status: 'ok', detail: image === undefined ? 'newest Ubuntu LTS, chosen per instance type' : `${image.id} (${image.name ?? image.arch})` },
+      { name: 'ssh-route', status: 'ok', detail: route.jumpHost === undefined ? 'direct' : `through ${route.jumpHost.user}@${route.jumpHost.host}:${route.jumpHost.port}, its key pinned` },
+      // Reading quotas takes the Service Quotas API, which the provider does not use: RunInstances reports a reached limit as QUOTA_EXCEEDED.
+      { name: 'quota', status: 'not-checked', detail: 'vCPU and instance limits are reported by RunInstances (QUOTA_EXCEEDED); see the Service Quotas console' },
+    ];
+    return { warnings, checks };
   }
 
   /** Once per Environ: machines started later in the same run use the group this found or made. */

@@ -30,8 +30,10 @@ export async function checkSandboxSupport(signal?: AbortSignal): Promise<Preflig
     const result = await run('unshare', [...args, '--', '/bin/sh', '-c', probeScript, 'probe', scratch], signal);
     if (result.error !== undefined) throw new ConfigError(namespaceFailure(result.stderr), { cause: result.error });
     const overlay = result.stdout.trim();
-    if (overlay.startsWith('overlay-ok')) return { warnings: [] };
+    const namespaces = { name: 'sandboxes', status: 'ok' as const, detail: 'user, mount, PID and UTS namespaces can be made here' };
+    if (overlay.startsWith('overlay-ok')) return { warnings: [], checks: [namespaces, { name: 'overlayfs', status: 'ok', detail: 'copy-on-write views of the host' }] };
     return {
+      checks: [namespaces],
       warnings: [
         `overlayfs is not available in user namespaces here (${overlay.replace(/^overlay-no\s*/, '') || 'no reason given'}): ` +
           "local machines get a copy of the host's /etc, a fresh /var and empty /usr/local, /opt and /srv instead of copy-on-write views of the host's",

@@ -57,7 +57,14 @@ export class ManualEnviron implements Environ {
   async preflight(params: PreflightParams): Promise<PreflightResult> {
     throwIfCancelled(params.signal, 'manual provider preflight');
     await readIdentity(this.#config);
-    return { warnings: [] };
+    const hosts = await listEnrolments(this.#storage, params.signal);
+    return {
+      warnings: [],
+      checks: [
+        { name: 'identity', status: 'ok', detail: this.#config.identityFile ?? 'the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa' },
+        { name: 'hosts', status: 'ok', detail: hosts.length === 0 ? 'none enrolled' : hosts.map((h) => `${h.user}@${h.host}:${h.port}`).join(', ') },
+      ],
+    };
   }
 
   prepare(): Promise<PrepareResult> {

@@ -72,6 +72,11 @@ Examples:
   $ envboot environments
   $ envboot environments --json`,
   providers: `
+--check ENV runs the environment's provider preflight, which creates nothing, and shows
+each check: credentials and region (ec2), sandbox support (local), identity and enrolled
+hosts (manual). A failed check exits as bootstrap would (3 for refused credentials).
+
 Examples:
-  $ envboot providers --json`,
+  $ envboot providers --json
+  $ envboot providers --check prod`,
 } as const;

@@ -62,11 +62,16 @@ export function defineInspectionCommands(program: Command, execute: Execute): vo
 
   program
     .command('providers')
-    .summary('list the providers and what each supports')
+    .summary('list the providers and what each supports; check one environment\'s provider health')
+    .option('--check <env>', "run the environment's provider preflight (credentials, region, quota, …) and show each check; creates nothing")
     .option('--json', 'the list as one JSON result line')
     .addHelpText('after', helpText.providers)
-    .action((options: JsonOption, command: Command) =>
+    .action((options: JsonOption & { check?: string }, command: Command) =>
       execute('providers', command, options.json === true, async (context) => {
+        if (options.check !== undefined) {
+          const { runProviderCheck } = await import('./commands/provider-check.js');
+          return runProviderCheck(context, { environment: options.check });
+        }
         const { runProviders } = await import('./commands/providers.js');
         return runProviders(context);
       }),

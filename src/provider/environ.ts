@@ -110,6 +110,21 @@ export interface PreflightParams {
 export interface PreflightResult {
   /** Things worth telling the operator that do not stop the bootstrap. */
   readonly warnings: readonly string[];
+  /**
+   * The provider's health, check by check (credentials, region, quota, …), for
+   * `envboot providers --check ENV`: what passed, and what could not be checked and why.
+   * A failed check is not listed here: preflight throws it.
+   */
+  readonly checks?: readonly HealthCheck[];
+}
+
+/** One passed (or not checkable) part of a provider's health. */
+export interface HealthCheck {
+  /** `credentials`, `region`, `quota`, `network`, … */
+  readonly name: string;
+  readonly status: 'ok' | 'not-checked';
+  /** What was found, or why it could not be checked. */
+  readonly detail: string;
 }
 
 export interface PrepareParams {

@@ -77,10 +77,18 @@ describe('the envboot command on the ec2 provider (fake AWS endpoints, real SDK)
     assert.equal(aws.s3.bucketExists('envboot-e2e-state'), false);
   });
 
-  it('exits 3 when AWS refuses the credentials, having created nothing', async () => {
+  it('checks the provider health without creating anything, and exits 3 when AWS refuses the credentials', async () => {
     const cli = await ec2Home('envboot-e2e-refused');
+    const healthy = await cli.run(['providers', '--check', 'cloud'], { env: awsEnv });
+    assert.equal(healthy.code, 0, healthy.stderr);
+    assert.match(healthy.stdout, /credentials\s+ok\s+accepted by EC2/);
+    assert.match(healthy.stdout, /region\s+ok\s+us-east-1: 3 zone\(s\) available/);
+    assert.match(healthy.stdout, /quota\s+not-checked/);
+    assert.match(healthy.stdout, /ssh-route\s+ok\s+through jump@127\.0\.0\.1/);
     aws.ec2.faults.authFailure = true;
     try {
+      const refused = await cli.run(['providers', '--check', 'cloud'], { env: awsEnv });
+      assert.equal(refused.code, 3, refused.stderr);
       const run = await cli.run(['bootstrap', 'cloud'], { env: awsEnv });
       assert.equal(run.code, 3, run.stderr);
       assert.match(run.stderr, /credentials/i);

@@ -16,3 +16,4 @@ export function runProviders(context: CommandContext): Promise<CommandResult> {
   );
   return Promise.resolve({ outcome: { json: { providers }, text } });
 }
+
