@@ -8,6 +8,15 @@ import { closedPort } from '../../src/testing/index.js';
 import { requireRoot, requireTool } from './require-tool.js';
 import { tempDir } from './temp-dir.js';
 
+export interface OpenSshParams {
+  readonly authorizedKeys: readonly string[];
+  /**
+   * Run sshd in a private mount namespace with these directories emptied (tmpfs), e.g.
+   * `/root`, `/var/lib`, `/var/log`: the test's sessions may then change them freely.
+   */
+  readonly emptyDirectories?: readonly string[];
+}
+
 export interface OpenSshServer {
   readonly host: string;
   readonly port: number;
@@ -23,9 +32,11 @@ export interface OpenSshServer {
  * the openssh-server package; skipped without them, failing instead in CI.
  * Returns undefined when the test was skipped.
  */
-export async function startOpenSsh(t: TestContext, params: { authorizedKeys: readonly string[] }): Promise<OpenSshServer | undefined> {
+export async function startOpenSsh(t: TestContext, params: OpenSshParams): Promise<OpenSshServer | undefined> {
   const sshd = requireTool(t, 'sshd', 'Debian package openssh-server');
   if (sshd === undefined || !requireRoot(t, "sshd's privilege separation")) return undefined;
+  const emptied = params.emptyDirectories ?? [];
+  if (emptied.length > 0 && requireTool(t, 'unshare', 'sshd runs in a private mount namespace') === undefined) return undefined;
   const dir = await tempDir('envboot-sshd-');
   const hostKey = generateSshKeyPair({ comment: 'sshd-test' });
   await writeFile(path.join(dir, 'host_ed25519'), hostKey.privateKey, { mode: 0o600 });
@@ -36,7 +47,8 @@ export async function startOpenSsh(t: TestContext, params: { authorizedKeys: rea
     'ListenAddress 127.0.0.1',
     `HostKey ${path.join(dir, 'host_ed25519')}`,
     `PidFile ${path.join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+    // The users' own files too, when the test lets the code under test add keys there.
+    `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}${emptied.length > 0 ? ' .ssh/authorized_keys' : ''}`,
     'StrictModes no',
     'UsePAM no',
     'PasswordAuthentication no',
@@ -48,7 +60,13 @@ export async function startOpenSsh(t: TestContext, params: { authorizedKeys: rea
   // sshd refuses to start without its privilege separation directory, which the package's
   // service unit normally creates.
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
-  const child: ChildProcess = spawn(sshd, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const command = [sshd, '-D', '-e', '-f', path.join(dir, 'sshd_config')];
+  // In a private mount namespace, with empty tmpfs mounts over the given directories: what sessions write there vanishes with sshd.
+  const mounts = emptied.map((d) => `mount -t tmpfs -o mode=0755 tmpfs ${d}`).join(' && ');
+  const child: ChildProcess =
+    emptied.length === 0
+      ? spawn(sshd, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn('unshare', ['--mount', '--propagation', 'private', '/bin/sh', '-c', `set -e; ${mounts}; exec ${command.join(' ')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
