@@ -65,9 +65,15 @@ export function startHolder(params: StartHolderParams): Promise<Holder> {
       settled = true;
       clearTimeout(timer);
       params.signal?.removeEventListener('abort', onAbort);
+      // unshare's --kill-child is armed only once its child runs: a stop in that moment would orphan the setup script.
+      const setup = child.pid === undefined ? [] : childrenOf(child.pid);
       child.kill('SIGKILL');
+      for (const pid of setup) killQuietly(pid);
       const detail = stderr.trim().split('\n').slice(-5).join('; ');
-      reject(new SandboxError(detail === '' ? why : `${why}: ${detail}`));
+      const error = new SandboxError(detail === '' ? why : `${why}: ${detail}`);
+      // Rejected once unshare is gone, so that the caller's removal of the machine's files comes after it, not during.
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) reject(error);
+      else child.once('exit', () => { reject(error); });
     };
     params.signal?.addEventListener('abort', onAbort, { once: true });
     if (params.signal?.aborted === true) onAbort();
@@ -170,4 +176,12 @@ function holderOf(pid: number, child: ChildProcess | undefined): Holder {
   const initPid = childrenOf(pid)[0];
   const init = initPid === undefined ? undefined : identityOf(initPid);
   return { process: identity, init, namespaceFds: fds, warnings: [], ...(child === undefined ? {} : { child }) };
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
