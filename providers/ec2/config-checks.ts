@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { blobNamesType, hostKeyTypes } from '../../src/ssh/public-key-line.js';
 import type { Problem } from '../../src/errors/index.js';
 
 /**
@@ -173,7 +174,6 @@ function bigIntToIpv6(value: bigint): string {
   return `${groups.slice(0, best.start).join(':')}::${groups.slice(best.start + best.length).join(':')}`;
 }
 
-const hostKeyTypes = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa'];
 const whereHostKeysAre = 'copy the line from the host\'s /etc/ssh/ssh_host_ed25519_key.pub, or from `ssh-keyscan -t ed25519 <host>` without the host name';
 
 /**
@@ -188,21 +188,15 @@ export const checkHostKey: Check<string> = (value, path, problems) => {
   // A private key pasted by mistake is a secret: never echo any of it.
   else if (line.includes('PRIVATE KEY')) problem = `is a private key; give the jump host's public host key instead: ${whereHostKeysAre}`;
   else if (line.includes('\n')) problem = `has more than one line; give one key: ${whereHostKeysAre}`;
-  else if (!hostKeyTypes.includes(type) && hostKeyTypes.includes(data)) {
+  else if (!isHostKeyType(type) && isHostKeyType(data)) {
     problem = `looks like a known_hosts line; drop ${JSON.stringify(type)} in front and give "${data} ${(rest[0] ?? '').slice(0, 12)}…"`;
   } else if (type === 'ssh-dss') problem = 'is a DSA key, which OpenSSH no longer accepts; give the host\'s ed25519 key';
-  else if (!hostKeyTypes.includes(type)) problem = `has key type ${quote(type)}; use one of ${hostKeyTypes.join(', ')}: ${whereHostKeysAre}`;
+  else if (!isHostKeyType(type)) problem = `has key type ${quote(type)}; use one of ${hostKeyTypes.join(', ')}: ${whereHostKeysAre}`;
   else if (!blobNamesType(data, type)) problem = `has key data that is not a base64 ${type} key; ${whereHostKeysAre}`;
   if (problem === undefined) return `${type} ${data}`;
   problems.push({ path, message: problem });
   return undefined;
 };
-
-function blobNamesType(data: string, type: string): boolean {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data) || data.length % 4 !== 0) return false;
-  const blob = Buffer.from(data, 'base64');
-  return blob.length > 4 + type.length && blob.readUInt32BE(0) === type.length && blob.subarray(4, 4 + type.length).toString('latin1') === type;
-}
 
 /** `a list`, `a mapping`, `string "x"`, `number 3`, `null`; long strings are never echoed (they may be secrets). */
 export function describeValue(value: unknown): string {
@@ -217,4 +211,8 @@ export function describeValue(value: unknown): string {
 /** A string in quotes, or its length only when it is long or has line breaks. */
 export function quote(text: string): string {
   return text.length > 80 || text.includes('\n') ? `a string of ${text.length} characters (not shown)` : JSON.stringify(text);
+}
+
+function isHostKeyType(type: string): boolean {
+  return (hostKeyTypes as readonly string[]).includes(type);
 }

@@ -29,6 +29,7 @@ import {
   type TeardownResult,
   type ZonedEnviron,
 } from '../../src/index.js';
+import { signalOf } from '../../src/util/optional.js';
 import { ec2Capabilities } from './capabilities.js';
 import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
@@ -282,8 +283,4 @@ function storagePrefix(prefix: string, environment: EnvironmentIdentity): string
 
 function cheapestDefault(catalogue: readonly InstanceType[]): string {
   return [...catalogue].sort((a, b) => (a.pricePerHour ?? Infinity) - (b.pricePerHour ?? Infinity))[0]?.name ?? 't3.micro';
-}
-
-function signalOf(params: { readonly signal?: AbortSignal | undefined }): { signal?: AbortSignal } {
-  return params.signal === undefined ? {} : { signal: params.signal };
 }

@@ -1,7 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { ConfigError, knownHostKeys, type JumpHost, type SshRoute } from '../../src/index.js';
+import { ConfigError, knownHostKeys, readIdentityFile, type JumpHost, type SshRoute } from '../../src/index.js';
 import type { Ec2Config } from './config.js';
 
 /**
@@ -22,16 +19,10 @@ export async function resolveJumpRoute(config: Pick<Ec2Config, 'jumpHost' | 'pri
         `or add it to ~/.ssh/known_hosts after checking its fingerprint (ssh-keyscan -p ${jump.port} ${jump.host})`,
     );
   }
-  const identity = jump.identityFile === undefined ? {} : await readIdentity(jump.identityFile, where);
+  const identity =
+    jump.identityFile === undefined
+      ? {}
+      : await readIdentityFile({ file: jump.identityFile, fix: `the jump host ${where} needs it: fix jump-host's "identity-file"` }).then((read) => ({ privateKey: read.privateKey, identityFile: read.path }));
   const route: JumpHost = { host: jump.host, port: jump.port, user: jump.user, hostKeys, ...identity };
   return { jumpHost: route, ...scopes };
-}
-
-async function readIdentity(file: string, where: string): Promise<{ privateKey: string; identityFile: string }> {
-  const expanded = file.startsWith('~/') ? path.join(homedir(), file.slice(2)) : path.resolve(file);
-  try {
-    return { privateKey: await readFile(expanded, 'utf8'), identityFile: expanded };
-  } catch (error) {
-    throw new ConfigError(`cannot read the identity file ${expanded} for the jump host ${where}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; fix jump-host's "identity-file"`, { cause: error });
-  }
 }

@@ -1,5 +1,5 @@
 import { asError, type Leftover, type RemoveLeftoversResult } from '../../src/index.js';
-import { awsCodeOf } from './aws-code.js';
+import { BestEffort } from './best-effort.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { Ec2Timing } from './ec2-environ.js';
 import { deleteGroup } from './teardown.js';
@@ -37,20 +37,13 @@ export async function removeEc2Leftovers(params: {
       failures.push(...ids.map((id) => ({ resource: `instance ${id}`, error: asError(error) })));
     }
   }
-  const attempt = async (resource: string, run: () => Promise<unknown>): Promise<void> => {
-    try {
-      await run();
-      removed.push(resource);
-    } catch (error) {
-      if (awsCodeOf(error)?.endsWith('.NotFound') === true) removed.push(resource);
-      else failures.push({ resource, error: asError(error) });
-    }
-  };
+  const work = new BestEffort();
+  const gone = { goneIsRemoved: true };
   for (const group of of('security-group')) {
-    await attempt(`security group ${group.id}`, () => deleteGroup({ api: params.api, dependencyRetry: params.timing.dependencyRetry, signal: params.signal }, group.id));
+    await work.attempt(`security group ${group.id}`, () => deleteGroup({ api: params.api, dependencyRetry: params.timing.dependencyRetry, signal: params.signal }, group.id), gone);
   }
   for (const volume of of('volume')) {
-    await attempt(`volume ${volume.id}`, () => params.api.deleteVolume(volume.id, { what: `deleting volume ${volume.id}`, signal: params.signal }));
+    await work.attempt(`volume ${volume.id}`, () => params.api.deleteVolume(volume.id, { what: `deleting volume ${volume.id}`, signal: params.signal }), gone);
   }
-  return { removed, failures };
+  return { removed: [...removed, ...work.removed], failures: [...failures, ...work.failures] };
 }

@@ -1,5 +1,6 @@
-import { asError, TagKey, type EnvironmentIdentity, type TeardownResult } from '../../src/index.js';
+import { TagKey, type EnvironmentIdentity, type TeardownResult } from '../../src/index.js';
 import { awsCodeOf } from './aws-code.js';
+import { BestEffort } from './best-effort.js';
 import type { Ec2Api } from './ec2-api.js';
 import { findSecurityGroups } from './security-group.js';
 import { pause } from './terminate.js';
@@ -21,21 +22,11 @@ export interface Ec2TeardownParams {
  * left unattached. Best-effort: every resource is tried, failures are listed.
  */
 export async function tearDownEc2(params: Ec2TeardownParams): Promise<TeardownResult> {
-  const removed: string[] = [];
-  const failures: { resource: string; error: Error }[] = [];
-  const attempt = async (resource: string, run: () => Promise<unknown>): Promise<void> => {
-    try {
-      await run();
-      removed.push(resource);
-    } catch (error) {
-      if (awsCodeOf(error)?.endsWith('.NotFound') === true) return;
-      failures.push({ resource, error: asError(error) });
-    }
-  };
+  const work = new BestEffort();
   const groups = await findSecurityGroups({ api: params.api, environment: params.environment, signal: params.signal });
   for (const group of groups) {
     const id = group.GroupId ?? '';
-    await attempt(`security group ${id} (${group.GroupName ?? ''})`, () => deleteGroup(params, id));
+    await work.attempt(`security group ${id} (${group.GroupName ?? ''})`, () => deleteGroup(params, id));
   }
   const volumes = await params.api.describeVolumes(
     { Filters: [{ Name: `tag:${TagKey.EnvironmentUuid}`, Values: [params.environment.uuid] }, { Name: 'status', Values: ['available'] }] },
@@ -43,9 +34,9 @@ export async function tearDownEc2(params: Ec2TeardownParams): Promise<TeardownRe
   );
   for (const volume of volumes.Volumes ?? []) {
     const id = volume.VolumeId ?? '';
-    await attempt(`volume ${id}`, () => params.api.deleteVolume(id, { what: `deleting volume ${id}`, signal: params.signal }));
+    await work.attempt(`volume ${id}`, () => params.api.deleteVolume(id, { what: `deleting volume ${id}`, signal: params.signal }));
   }
-  return { removed, failures };
+  return { removed: work.removed, failures: work.failures };
 }
 
 export async function deleteGroup(params: Omit<Ec2TeardownParams, 'environment'>, groupId: string): Promise<void> {

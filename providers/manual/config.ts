@@ -1,5 +1,6 @@
 import type { Problem } from '../../src/errors/index.js';
 import type { ValidateConfigResult } from '../../src/provider/provider.js';
+import { publicKeyLine } from '../../src/ssh/public-key-line.js';
 
 // Loaded by the CLI's light descriptor: no SDK, no ssh2.
 
@@ -18,7 +19,6 @@ export interface ManualConfig {
 export const defaultManualConfig: ManualConfig = { hostKeys: {}, acceptNewHostKey: false, teardownCommands: [] };
 export const manualConfigKeys = ['identity-file', 'host-keys', 'accept-new-host-key', 'teardown-commands'] as const;
 
-const keyLine = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( .*)?$/;
 
 /**
  * Checks a raw `manual` config (kebab-case keys), every problem at once.
@@ -68,12 +68,12 @@ function checkHostKeys(value: unknown, problems: Problem[]): Record<string, stri
   const keys: Record<string, string[]> = {};
   for (const [host, given] of Object.entries(value as Record<string, unknown>)) {
     const lines: unknown[] = typeof given === 'string' ? [given] : Array.isArray(given) ? (given as unknown[]) : [undefined];
-    const bad = lines.find((line) => typeof line !== 'string' || !keyLine.test(line.trim()));
-    if (bad !== undefined || lines.length === 0) {
+    const parsed = lines.map((line) => (typeof line === 'string' ? publicKeyLine(line) : undefined));
+    if (parsed.includes(undefined) || parsed.length === 0) {
       problems.push({ path: `host-keys.${host}`, message: 'must be an OpenSSH public key line ("ssh-ed25519 AAAA…", as in ~/.ssh/known_hosts without the host) or a list of them' });
       continue;
     }
-    keys[host] = (lines as string[]).map((line) => line.trim().split(/\s+/).slice(0, 2).join(' '));
+    keys[host] = parsed as string[];
   }
   return keys;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, ZoneIndependentError, knownHostKeys, scanHostKey } from '../../src/index.js';
+import { ConfigError, ZoneIndependentError, knownHostKeys, readIdentityFile, scanHostKey } from '../../src/index.js';
 import type { ManualConfig } from './config.js';
 
 /** A host to enrol or release, as the placement names it. */
@@ -19,14 +19,18 @@ const defaultIdentities = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
  * of OpenSSH's default key files that exists. Read only when a host is contacted.
  */
 export async function readIdentity(config: Pick<ManualConfig, 'identityFile'>): Promise<string> {
-  const candidates = config.identityFile === undefined ? defaultIdentities.map((name) => path.join(homedir(), '.ssh', name)) : [expand(config.identityFile)];
+  if (config.identityFile !== undefined) {
+    const read = await readIdentityFile({ file: config.identityFile, fix: 'fix --identity or "identity-file"' }).catch((error: unknown) => {
+      throw new ZoneIndependentError(error);
+    });
+    return read.privateKey;
+  }
+  const candidates = defaultIdentities.map((name) => path.join(homedir(), '.ssh', name));
   for (const file of candidates) {
     try {
       return await readFile(file, 'utf8');
-    } catch (error) {
-      if (config.identityFile !== undefined) {
-        throw problem(`cannot read the identity file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; fix --identity or "identity-file"`, error);
-      }
+    } catch {
+      // Not this one: OpenSSH tries the next default too.
     }
   }
   throw problem(`no identity to log in to the hosts with: none of ${candidates.join(', ')} exists; pass --identity FILE or set "identity-file"`);
@@ -56,10 +60,6 @@ export async function hostKeysFor(params: { address: HostAddress; config: Manual
 
 export function instanceIdOf(address: HostAddress): string {
   return `manual:${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
-}
-
-function expand(file: string): string {
-  return file.startsWith('~/') ? path.join(homedir(), file.slice(2)) : path.resolve(file);
 }
 
 function problem(message: string, cause?: unknown): ZoneIndependentError {

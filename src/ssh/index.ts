@@ -7,3 +7,5 @@ export { uploadFile, type UploadFileParams } from './upload.js';
 export { authorizedKeyMatches, parseAuthorizedKey } from './server-auth.js';
 export { knownHostKeys, userKnownHostsFiles } from './known-hosts-lookup.js';
 export { scanHostKey } from './scan-host-key.js';
+export { expandKeyPath, readIdentityFile } from './identity-file.js';
+export { hostKeyTypes, publicKeyLine } from './public-key-line.js';

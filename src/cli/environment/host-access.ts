@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors/index.js';
+import { publicKeyLine } from '../../ssh/public-key-line.js';
 import { parseHostSpec } from '../../ssh/ssh-target.js';
 import type { ManualConfig } from '../../../providers/manual/config.js';
 import type { ResolvedEnvironment } from './resolve-environment.js';
@@ -10,8 +11,6 @@ export interface HostAccessFlags {
   readonly hostKey?: string;
   readonly acceptNewHostKey?: boolean;
 }
-
-const keyLine = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( .*)?$/;
 
 /**
  * The environment with the host-access flags applied over its manual config, and the
@@ -28,14 +27,13 @@ export function applyHostAccess(environment: ResolvedEnvironment, flags: HostAcc
   }
   const specs = hosts.map((host) => parseHostSpec(host));
   if (flags.hostKey !== undefined && specs.length !== 1) throw new ConfigError('--host-key pins the key of one host: give exactly one --host with it');
-  if (flags.hostKey !== undefined && !keyLine.test(flags.hostKey.trim())) {
+  const hostKey = flags.hostKey === undefined ? undefined : publicKeyLine(flags.hostKey);
+  if (flags.hostKey !== undefined && hostKey === undefined) {
     throw new ConfigError('--host-key must be an OpenSSH public key line, e.g. "ssh-ed25519 AAAA…" (ssh-keyscan prints it after the host name)');
   }
   const options = environment.options as ManualConfig;
   const [first] = specs;
-  const pinned = flags.hostKey === undefined || first === undefined
-    ? {}
-    : { [`[${first.host}]:${first.port}`]: [flags.hostKey.trim().split(/\s+/).slice(0, 2).join(' ')] };
+  const pinned = hostKey === undefined || first === undefined ? {} : { [`[${first.host}]:${first.port}`]: [hostKey] };
   const merged: ManualConfig = {
     ...options,
     ...(flags.identity === undefined ? {} : { identityFile: flags.identity }),

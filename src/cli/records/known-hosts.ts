@@ -26,12 +26,7 @@ export function hostKeyAlias(environment: string, machineId: string): string {
  * loses its pin. Written atomically, 0600.
  */
 export async function writeKnownHosts(params: { dir: string; environment: string; machines: readonly PinnedMachine[] }): Promise<string> {
-  const lines = params.machines.flatMap((machine) =>
-    machine.hostKeys.map((key) => {
-      const [type, blob] = key.trim().split(/\s+/);
-      return `${hostKeyAlias(params.environment, machine.id)} ${type ?? ''} ${blob ?? ''}`;
-    }),
-  );
+  const lines = params.machines.flatMap((machine) => machine.hostKeys.map((key) => knownHostsLine(hostKeyAlias(params.environment, machine.id), key)));
   const file = knownHostsFile(params.dir);
   await writeFileAtomically(file, lines.map((line) => `${line}\n`).join(''));
   return file;
@@ -49,11 +44,14 @@ export function jumpKnownHostsFile(dir: string): string {
 
 /** Pins the jump host's keys for OpenSSH under `jumpHostKeyAlias`. Written atomically, 0600. */
 export async function writeJumpKnownHosts(params: { dir: string; environment: string; hostKeys: readonly string[] }): Promise<string> {
-  const lines = params.hostKeys.map((key) => {
-    const [type, blob] = key.trim().split(/\s+/);
-    return `${jumpHostKeyAlias(params.environment)} ${type ?? ''} ${blob ?? ''}\n`;
-  });
+  const lines = params.hostKeys.map((key) => knownHostsLine(jumpHostKeyAlias(params.environment), key));
   const file = jumpKnownHostsFile(params.dir);
-  await writeFileAtomically(file, lines.join(''));
+  await writeFileAtomically(file, lines.map((line) => `${line}\n`).join(''));
   return file;
+}
+
+/** One known_hosts line: the alias, then the key's type and data (its comment dropped). */
+function knownHostsLine(alias: string, key: string): string {
+  const [type, blob] = key.trim().split(/\s+/);
+  return `${alias} ${type ?? ''} ${blob ?? ''}`;
 }
