@@ -1,4 +1,4 @@
-import type { Hardware, SshConnection } from '../../src/index.js';
+import { ConfigError, RemoteCommandError, ZoneIndependentError, execUnlessRefused, type Hardware, type SshConnection } from '../../src/index.js';
 
 /** What envboot learns of a host before enrolling it. */
 export interface HostFacts {
@@ -24,9 +24,23 @@ const detect = [
 
 const arches: Readonly<Record<string, string>> = { x86_64: 'amd64', aarch64: 'arm64', arm64: 'arm64', ppc64le: 'ppc64el', s390x: 's390x', riscv64: 'riscv64' };
 
-/** Detects architecture, cores, memory, root disk, distribution and owner, in one command. */
+/**
+ * Detects architecture, cores, memory, root disk, distribution and owner, in one command.
+ * A login the host refuses (cloud images refuse root and name their default user) is a
+ * configuration error naming the user to enrol as.
+ */
 export async function probeHost(connection: SshConnection, signal?: AbortSignal): Promise<HostFacts> {
-  const result = await connection.exec({ command: detect, ...(signal === undefined ? {} : { signal }) });
+  const ran = await execUnlessRefused(connection, { command: detect, ...(signal === undefined ? {} : { signal }) });
+  if ('refused' in ran) {
+    const instead = ran.refused.suggestedUser ?? "the image's default user";
+    throw new ZoneIndependentError(
+      new ConfigError(`${connection.address} refuses logins as ${connection.user} ("${ran.refused.text.split('\n')[0] ?? ''}"): enrol it as ${instead} instead (--host ${instead}@HOST)`),
+    );
+  }
+  const { result } = ran;
+  if (result.exitCode !== 0) {
+    throw new RemoteCommandError(`probing ${connection.address} as ${connection.user} failed with status ${String(result.exitCode ?? result.exitSignal)}: ${result.stderr.toString('utf8').trim().slice(0, 200)}`);
+  }
   const facts = new Map(
     result.stdout
       .toString('utf8')

@@ -24,6 +24,7 @@ export const ErrorCode = {
   SshAuthRefused: 'SSH_AUTH_REFUSED',
   SshHostKeyMismatch: 'SSH_HOST_KEY_MISMATCH',
   SshNonceMismatch: 'SSH_NONCE_MISMATCH',
+  SshNonceUnreadable: 'SSH_NONCE_UNREADABLE',
   RemoteCommandFailed: 'REMOTE_COMMAND_FAILED',
   InstanceFailed: 'INSTANCE_FAILED',
   Timeout: 'TIMEOUT',

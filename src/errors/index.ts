@@ -21,6 +21,9 @@ export {
 export {
   HostKeyMismatchError,
   NonceMismatchError,
+  NonceUnreadableError,
+  type NonceUnreadableErrorOptions,
+  type NonceUnreadableReason,
   RemoteCommandError,
   SshAuthRefusedError,
   SshUnreachableError,

@@ -42,6 +42,39 @@ export class NonceMismatchError extends SshError {
   }
 }
 
+/** Why a machine's nonce could not be read; none of them means "another machine". */
+export type NonceUnreadableReason = 'no-sudo' | 'sudo-refused' | 'login-refused' | 'read-failed';
+
+export interface NonceUnreadableErrorOptions extends SshErrorOptions {
+  readonly reason: NonceUnreadableReason;
+  /** The user logged in as. */
+  readonly user: string;
+  /** The nonce file on the machine. */
+  readonly file: string;
+  /** The user the machine asks for, when it refused this one (cloud-init's "Please login as …"). */
+  readonly suggestedUser?: string;
+}
+
+/**
+ * The machine was reached and its host key verified, but the nonce cannot be read as this
+ * user: not readable and no (passwordless) sudo, or the login is refused by a forced
+ * command. Retrying cannot help, so waitSSH stops at once.
+ */
+export class NonceUnreadableError extends SshError {
+  readonly reason: NonceUnreadableReason;
+  readonly user: string;
+  readonly file: string;
+  readonly suggestedUser: string | undefined;
+
+  constructor(message: string, options: NonceUnreadableErrorOptions) {
+    super(ErrorCode.SshNonceUnreadable, message, options);
+    this.reason = options.reason;
+    this.user = options.user;
+    this.file = options.file;
+    this.suggestedUser = options.suggestedUser;
+  }
+}
+
 export interface RemoteCommandErrorOptions extends SshErrorOptions {
   /** The command's exit status, or undefined when it was killed by a signal. */
   readonly exitCode?: number;

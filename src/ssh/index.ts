@@ -9,3 +9,4 @@ export { knownHostKeys, userKnownHostsFiles } from './known-hosts-lookup.js';
 export { scanHostKey } from './scan-host-key.js';
 export { expandKeyPath, readIdentityFile } from './identity-file.js';
 export { hostKeyTypes, publicKeyLine } from './public-key-line.js';
+export { execUnlessRefused, refusedLoginIn, type RefusedLogin } from './refused-login.js';

@@ -10,6 +10,8 @@ export {
 } from './storage-conformance.js';
 export { incrementCounter } from './cas-counter.js';
 export { SshTestHost, type SshTestHostParams } from './ssh-test-host.js';
+export { CloudUserSystem, type CloudUserSudo, type CloudUserSystemParams, type SystemCommand } from './cloud-user-system.js';
+export { loginRefusal } from './login-refusal.js';
 export { closedPort, startTarpit, type Tarpit } from './bad-addresses.js';
 export {
   createFakeProvider,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,8 @@ import { generateSshKeyPair, type SshKeyPair } from '../ssh/keys.js';
 import { authorizedKeyMatches, parseAuthorizedKey } from '../ssh/server-auth.js';
 import { bridgeChannel } from '../ssh/server-channel.js';
 import { killProcessGroup } from '../util/kill-group.js';
+import { CloudUserSystem, type CloudUserSudo } from './cloud-user-system.js';
+import { loginRefusal } from './login-refusal.js';
 
 export interface SshTestHostParams {
   /** Public keys (OpenSSH lines) allowed to log in; others are refused. */
@@ -26,6 +28,16 @@ export interface SshTestHostParams {
    * loopback destinations are forwarded.
    */
   readonly network?: (destination: { readonly host: string; readonly port: number }) => { host: string; port: number } | undefined;
+  /**
+   * Behave like a cloud image: log in as this non-root user (passwordless sudo, home in
+   * `/home`, see `CloudUserSystem`), refuse `root` the way cloud-init does (a forced
+   * "Please login as the user …" that exits 142) and every other user outright. The
+   * nonce is then root's, mode 0600, as cloud-init writes it. Needs root. Default: every
+   * user name is accepted and commands run as this process's user.
+   */
+  readonly defaultUser?: string | undefined;
+  /** What sudo gives the default user; see `CloudUserSystemParams.sudo`. */
+  readonly defaultUserSudo?: CloudUserSudo | undefined;
 }
 
 /**
@@ -51,10 +63,20 @@ export class SshTestHost {
   readonly #children = new Set<ChildProcess>();
   readonly #sockets = new Set<net.Socket>();
   readonly #network: SshTestHostParams['network'];
+  readonly #system: CloudUserSystem | undefined;
 
-  private constructor(params: { server: ssh2.Server; hostname: string; port: number; root: string; hostPublicKey: string; network: SshTestHostParams['network'] }) {
+  private constructor(params: {
+    server: ssh2.Server;
+    hostname: string;
+    port: number;
+    root: string;
+    hostPublicKey: string;
+    network: SshTestHostParams['network'];
+    system: CloudUserSystem | undefined;
+  }) {
     this.#server = params.server;
     this.#network = params.network;
+    this.#system = params.system;
     this.hostname = params.hostname;
     this.port = params.port;
     this.root = params.root;
@@ -64,6 +86,9 @@ export class SshTestHost {
   static async start(params: SshTestHostParams): Promise<SshTestHost> {
     const hostKey = params.hostKey ?? generateSshKeyPair({ comment: 'envboot-test-host' });
     const root = await mkdtemp(path.join(tmpdir(), 'envboot-ssh-host-'));
+    const system = params.defaultUser === undefined ? undefined : await CloudUserSystem.start({ user: params.defaultUser, sudo: params.defaultUserSudo });
+    // The default user walks the machine's tree as on a real one; root's files stay root's.
+    if (system !== undefined) await chmod(root, 0o755);
     const allowed = params.authorizedKeys.map((key) => parseAuthorizedKey(key));
     const started: { host?: SshTestHost } = {};
     const server = new ssh2.Server({ hostKeys: [hostKey.privateKey] }, (client) => {
@@ -80,7 +105,7 @@ export class SshTestHost {
       });
     });
     const port = (server.address() as net.AddressInfo).port;
-    const host = new SshTestHost({ server, hostname, port, root, hostPublicKey: hostKey.publicKey, network: params.network });
+    const host = new SshTestHost({ server, hostname, port, root, hostPublicKey: hostKey.publicKey, network: params.network, system });
     started.host = host;
     if (params.nonce !== undefined) await host.writeNonce(params.nonce);
     return host;
@@ -91,10 +116,15 @@ export class SshTestHost {
     return this.#clients.size;
   }
 
-  /** Writes (or replaces) this machine's nonce file, as cloud-init's last step would. */
+  /** The user sessions run as: the default user, or this process's user. */
+  get user(): string | undefined {
+    return this.#system?.user;
+  }
+
+  /** Writes (or replaces) this machine's nonce file as cloud-init's last step would: 0600, this process's. */
   async writeNonce(nonce: string): Promise<void> {
-    await mkdir(path.join(this.root, 'var/lib/envboot'), { recursive: true });
-    await writeFile(path.join(this.root, 'var/lib/envboot/nonce'), `${nonce}\n`);
+    await mkdir(path.join(this.root, 'var/lib/envboot'), { recursive: true, mode: 0o755 });
+    await writeFile(path.join(this.root, 'var/lib/envboot/nonce'), `${nonce}\n`, { mode: 0o600 });
   }
 
   /** Stops listening, ends every session and process, and removes the host's directory. */
@@ -103,6 +133,7 @@ export class SshTestHost {
     for (const socket of this.#sockets) socket.destroy();
     for (const client of this.#clients) client.end();
     await new Promise<void>((resolve) => this.#server.close(() => { resolve(); }));
+    await this.#system?.stop();
     await rm(this.root, { recursive: true, force: true });
   }
 
@@ -112,9 +143,13 @@ export class SshTestHost {
     (client as unknown as { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
     client.on('error', () => undefined);
     client.on('close', () => this.#clients.delete(client));
+    let refused: string | undefined;
     client.on('authentication', (ctx) => {
-      if (ctx.method === 'publickey' && allowed.some((key) => authorizedKeyMatches(key, ctx))) ctx.accept();
-      else ctx.reject(['publickey']);
+      const known = this.#system === undefined || ctx.username === this.#system.user || ctx.username === 'root';
+      if (known && ctx.method === 'publickey' && allowed.some((key) => authorizedKeyMatches(key, ctx))) {
+        refused = this.#system !== undefined && ctx.username === 'root' ? loginRefusal(this.#system.user) : undefined;
+        ctx.accept();
+      } else ctx.reject(['publickey']);
     });
     client.on('ready', () => {
       client.on('session', (accept) => {
@@ -124,7 +159,8 @@ export class SshTestHost {
           if (child !== undefined) killProcessGroup(child, `SIG${info.name}` as NodeJS.Signals);
         });
         session.on('exec', (acceptExec, _reject, info: { command: string }) => {
-          child = this.#run(acceptExec(), info.command);
+          // A refused login's key is behind a forced command, as cloud-init puts root's.
+          child = this.#run(acceptExec(), refused ?? info.command);
         });
       });
       client.on('tcpip', (acceptForward, reject, info: { destIP: string; destPort: number }) => {
@@ -152,9 +188,12 @@ export class SshTestHost {
   }
 
   #run(channel: ssh2.ServerChannel, command: string): ChildProcess {
-    const child = spawn('/bin/sh', ['-c', command], {
-      cwd: this.root,
-      env: { ...process.env, ENVBOOT_ROOT: this.root, HOME: this.root },
+    const shell = ['/bin/sh', '-c', command];
+    const system = this.#system;
+    const run = system === undefined ? { file: shell[0] as string, args: shell.slice(1) } : system.command({ as: 'user', argv: shell });
+    const child = spawn(run.file, run.args, {
+      cwd: system === undefined ? this.root : '/',
+      env: system === undefined ? { ...process.env, ENVBOOT_ROOT: this.root, HOME: this.root } : system.loginEnvironment({ ENVBOOT_ROOT: this.root }),
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group, so that a hang-up ends everything the command started, as sshd does.
       detached: true,

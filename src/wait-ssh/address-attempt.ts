@@ -1,5 +1,13 @@
 import type { Duplex } from 'node:stream';
-import { NonceMismatchError, isCancelled, isHostKeyMismatch, isNonceMismatch, isSshAuthRefused } from '../errors/index.js';
+import {
+  NonceMismatchError,
+  isCancelled,
+  isHostKeyMismatch,
+  isNonceMismatch,
+  isNonceUnreadable,
+  isRemoteCommandFailed,
+  isSshAuthRefused,
+} from '../errors/index.js';
 import type { Address } from '../provider/index.js';
 import { connectSsh, type SshConnection } from '../ssh/index.js';
 import { Backoff, sleep, stopped } from './backoff.js';
@@ -19,6 +27,8 @@ export interface AttemptContext {
   readonly signal: AbortSignal;
   openSocket(address: Address, signal: AbortSignal): Promise<Duplex>;
   onFailure(failure: { address: Address; reason: AttemptFailure; message: string; attempts: number }): void;
+  /** Ends the whole wait with this error: no retry on any address can cure it. */
+  onFatal(error: Error): void;
   /** Offers a verified connection; false means another address already won (close it). */
   onVerified(connection: SshConnection, address: Address, attempts: number): boolean;
 }
@@ -27,7 +37,8 @@ export interface AttemptContext {
  * Keeps trying one address until it wins or the wait stops: a TCP connect (retried
  * quickly while refused), then the SSH handshake with the pinned host key over that
  * socket, then the nonce check, repeated on the same verified connection while the
- * nonce file is not there yet. Anything left open is closed when the wait stops.
+ * nonce file is not there yet. Anything left open is closed when the wait stops. A nonce
+ * this user cannot read ends the whole wait: every address leads to the same machine.
  */
 export async function attemptAddress(address: Address, context: AttemptContext): Promise<void> {
   const probe = context.probe.fresh();
@@ -62,6 +73,10 @@ export async function attemptAddress(address: Address, context: AttemptContext):
       connection?.close();
       if (stopped(context.signal) || isCancelled(error)) return;
       context.onFailure({ address, reason: reasonOf(error), message: (error as Error).message, attempts });
+      if (isNonceUnreadable(error)) {
+        context.onFatal(error as Error);
+        return;
+      }
       await sleep(backoff.next(), context.signal);
     }
   }
@@ -97,5 +112,6 @@ function reasonOf(error: unknown): AttemptFailure {
   if (isHostKeyMismatch(error)) return 'host-key-mismatch';
   if (isSshAuthRefused(error)) return 'auth-refused';
   if (isNonceMismatch(error)) return 'wrong-nonce';
+  if (isNonceUnreadable(error) || isRemoteCommandFailed(error)) return 'nonce-unreadable';
   return 'unreachable';
 }

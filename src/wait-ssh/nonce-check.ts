@@ -1,18 +1,50 @@
 import { timingSafeEqual } from 'node:crypto';
 import { shellQuote } from '../../cloudinit/index.js';
-import { NonceMismatchError } from '../errors/index.js';
-import type { SshConnection } from '../ssh/index.js';
+import { NonceUnreadableError, RemoteCommandError, type NonceUnreadableReason } from '../errors/index.js';
+import { execUnlessRefused, type RefusedLogin, type SshConnection } from '../ssh/index.js';
 
 export const defaultNonceFile = '/var/lib/envboot/nonce';
 
 /** What the machine's nonce file says: ours, another, or nothing yet. */
 export type NonceState = 'match' | 'mismatch' | 'absent';
 
+// Exit statuses of the read script; anything else is an unexpected failure (retried).
+const absent = 3;
+const noSudo = 4;
+const sudoRefused = 5;
+const readFailed = 6;
+
+/**
+ * The nonce is written by cloud-init, as root, mode 0600 (it proves which machine this
+ * is, so it is not for every local user to read). On a cloud the SSH user is the image's
+ * non-root default user with passwordless sudo, so the file is read through `sudo -n`
+ * when, and only when, it is not readable directly: root, and machines whose nonce is the
+ * login user's, cost no sudo. The machine cloud-init prepared is the one that gives its
+ * default user sudo, so relying on it asks nothing a cloud image does not already have.
+ * `ENVBOOT_ROOT` prefixes the path where a test host sets it; the path reaches sudo as an
+ * argument, since sudo resets the environment.
+ */
+function readScript(nonceFile: string): string {
+  return [
+    `f="\${ENVBOOT_ROOT:-}"${shellQuote(nonceFile)}; d=\${f%/*}`,
+    'if [ -f "$f" ] && [ -r "$f" ]; then exec cat -- "$f"; fi',
+    // Not there: absent, unless an unsearchable directory hides it from this user.
+    `if [ ! -e "$f" ] && { [ ! -e "$d" ] || [ -x "$d" ]; }; then exit ${absent}; fi`,
+    `if [ "$(id -u)" = 0 ]; then echo "$f is not a readable file" >&2; exit ${readFailed}; fi`,
+    `command -v sudo >/dev/null 2>&1 || exit ${noSudo}`,
+    // sudo's own refusal ("a password is required") goes to stderr for the message.
+    `sudo -n true >/dev/null || exit ${sudoRefused}`,
+    `exec sudo -n /bin/sh -c 'if [ -e "$1" ]; then exec cat -- "$1" || exit ${readFailed}; fi; exit ${absent}' envboot-nonce "$f"`,
+  ].join('\n');
+}
+
 /**
  * Reads the nonce file over a verified connection and compares it with the expected
  * nonce in constant time. cloud-init writes the file as its last step, so `absent` means
- * "our machine, perhaps, but not finished booting". `ENVBOOT_ROOT` prefixes the path
- * where a test host sets it.
+ * "our machine, perhaps, but not finished booting". Only a readable nonce that differs is
+ * `mismatch`; a file this user cannot read (no sudo, sudo wants a password, the login is
+ * refused by cloud-init's forced command) is `SSH_NONCE_UNREADABLE`, which no retry can
+ * cure. An unexpected failure is `REMOTE_COMMAND_FAILED` (worth another try).
  */
 export async function readNonceState(params: {
   connection: SshConnection;
@@ -20,20 +52,53 @@ export async function readNonceState(params: {
   nonceFile: string;
   signal: AbortSignal;
 }): Promise<NonceState> {
-  const result = await params.connection.exec({
-    command: `f="\${ENVBOOT_ROOT:-}"${shellQuote(params.nonceFile)}; if [ -e "$f" ]; then cat -- "$f"; else exit 3; fi`,
-    signal: params.signal,
-  });
-  if (result.exitCode === 3) return 'absent';
+  const { connection } = params;
+  const ran = await execUnlessRefused(connection, { command: readScript(params.nonceFile), signal: params.signal });
+  if ('refused' in ran) throw unreadable(params, 'login-refused', ran.refused);
+  const { result } = ran;
+  const stdout = result.stdout.toString('utf8');
+  const stderr = result.stderr.toString('utf8').trim();
+  if (result.exitCode === absent) return 'absent';
+  if (result.exitCode === noSudo) throw unreadable(params, 'no-sudo', stderr);
+  if (result.exitCode === sudoRefused) throw unreadable(params, 'sudo-refused', stderr);
+  if (result.exitCode === readFailed || /permission denied/i.test(stderr)) throw unreadable(params, 'read-failed', stderr);
   if (result.exitCode !== 0) {
-    throw new NonceMismatchError(
-      `${params.connection.address}: cannot read ${params.nonceFile} (exit ${String(result.exitCode ?? result.exitSignal)}): ${result.stderr.toString().trim()}`,
-      { address: params.connection.address },
+    throw new RemoteCommandError(
+      `${connection.address}: reading ${params.nonceFile} as ${connection.user} failed (${result.exitCode === undefined ? `killed by ${String(result.exitSignal)}` : `exit ${result.exitCode}`})${stderr === '' ? '' : `: ${oneLine(stderr)}`}`,
+      { address: connection.address, ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }) },
     );
   }
-  const found = Buffer.from(result.stdout.toString().trim());
+  const found = Buffer.from(stdout.trim());
   // An empty file is one being written right now (truncated, not yet filled): not yet, not wrong.
   if (found.length === 0) return 'absent';
   const expected = Buffer.from(params.nonce);
   return found.length === expected.length && timingSafeEqual(found, expected) ? 'match' : 'mismatch';
 }
+
+function unreadable(params: { connection: SshConnection; nonceFile: string }, reason: NonceUnreadableReason, found: string | RefusedLogin): NonceUnreadableError {
+  const { address, user } = params.connection;
+  const file = params.nonceFile;
+  const detail = typeof found === 'string' ? found : found.text;
+  const suggestedUser = typeof found === 'string' ? undefined : found.suggestedUser;
+  const lead = `${address}: cannot read the nonce file ${file} as ${user}`;
+  const said = detail === '' ? '' : ` (${oneLine(detail)})`;
+  const why: Record<NonceUnreadableReason, string> = {
+    'login-refused': `: the machine refuses logins as ${user}${said}; log in as ${suggestedUser ?? "the image's default user"} instead (the provider's SSH user or default-user setting)`,
+    'no-sudo': `: only root can read it and sudo is not installed; use an image whose default user has sudo, or log in as root`,
+    'sudo-refused': `: only root can read it and ${user} cannot use sudo without a password${said}; give ${user} passwordless sudo (cloud-init's default user has it) or log in as the image's default user`,
+    'read-failed': `: reading it failed${said}; check the file on the machine`,
+  };
+  return new NonceUnreadableError(`${lead}${why[reason]}`, {
+    address,
+    reason,
+    user,
+    file,
+    ...(suggestedUser === undefined ? {} : { suggestedUser }),
+  });
+}
+
+function oneLine(text: string): string {
+  const line = text.trim().split('\n').filter((l) => l.trim() !== '').join(' / ');
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+

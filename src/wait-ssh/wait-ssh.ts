@@ -24,6 +24,8 @@ interface LastFailure {
  * instance reports is tried in parallel as soon as it appears; the first verified
  * connection wins and every other attempt and socket is closed at once.
  *
+ * Fails with `SSH_NONCE_UNREADABLE` at once when the machine is reached but its nonce
+ * cannot be read as `user` (no passwordless sudo, a refused login): waiting cannot cure it.
  * Fails with `INSTANCE_FAILED` when the provider says the instance failed or is gone,
  * `TIMEOUT` (listing the last reason per address, or that no address ever appeared),
  * or `CANCELLED`.
@@ -83,6 +85,9 @@ export async function waitSSH(params: WaitSshParams): Promise<WaitSshResult> {
       if (previous?.reason !== reason) {
         params.onEvent?.({ type: 'wait-ssh.attempt-failed', address: key, reason, message, attempts: count });
       }
+    },
+    onFatal: (error) => {
+      finish(error);
     },
     onVerified: (connection, address, count) => {
       if (stop.signal.aborted) return false;

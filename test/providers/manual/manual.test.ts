@@ -15,13 +15,13 @@ interface Fixture {
   readonly operator: SshKeyPair;
   readonly identityFile: string;
   environ(config?: Partial<ManualConfig>): ManualEnviron;
-  /** Runs a command on the host as root with the operator's key. */
+  /** Runs a command on the host as root (with the operator's key, or inside a cloud image's system). */
   run(command: string): Promise<{ exitCode: number | undefined; stdout: string }>;
 }
 
-async function fixture(t: TestContext): Promise<Fixture | undefined> {
+async function fixture(t: TestContext, defaultUser?: string): Promise<Fixture | undefined> {
   const operator = generateSshKeyPair({ comment: 'operator' });
-  const host = await startNamespacedSshd(t, { authorizedKeys: [operator.publicKey] });
+  const host = await startNamespacedSshd(t, { authorizedKeys: [operator.publicKey], ...(defaultUser === undefined ? {} : { defaultUser }) });
   if (host === undefined) return undefined;
   const dir = await tempDir('envboot-manual-');
   const identityFile = path.join(dir, 'operator-key');
@@ -38,6 +38,10 @@ async function fixture(t: TestContext): Promise<Fixture | undefined> {
         dataDir: dir,
       }),
     run: async (command) => {
+      if (host.system !== undefined) {
+        const ran = await host.system.run({ script: command });
+        return { exitCode: ran.status ?? undefined, stdout: ran.stdout };
+      }
       const connection = await connectSsh({ host: host.host, port: host.port, user: 'root', privateKey: operator.privateKey, hostKeys: [host.hostPublicKey] });
       try {
         const result = await connection.exec({ command });
@@ -112,5 +116,52 @@ describe('manual provider against OpenSSH sshd (changes land in a private mount 
     const environ = f.environ();
     await assert.rejects(bootstrap({ environ, placement: `root@${f.host.host}:${f.host.port}`, timeouts: waitFast }), new RegExp(`already belongs to environment ${owner}`));
     assert.equal((await f.run('cat /var/lib/envboot/environment')).stdout.trim(), owner, "the owner's marker is left as it was");
+  });
+});
+
+describe("manual provider on a cloud image's host (non-root default user with sudo, root refused)", () => {
+  it('enrols, proves and configures the host as the default user, and releases it', async (t) => {
+    const f = await fixture(t, 'debian');
+    if (f === undefined) return;
+    const environ = f.environ({ teardownCommands: ['echo released > /var/lib/teardown-ran'] });
+    const result = await bootstrap({
+      environ,
+      placement: `debian@${f.host.host}:${f.host.port}`,
+      timeouts: waitFast,
+      controllerConfig: { runcmd: ['id -un > /var/lib/controller-configured-by'], write_files: [{ path: '/etc/envboot-test', content: 'root only\n', permissions: '0600' }] },
+    });
+    assert.equal(result.controller.connectedAddress.port, f.host.port);
+    assert.equal((await f.run('cat /var/lib/controller-configured-by')).stdout.trim(), 'root', 'configuration ran as root through sudo');
+    assert.equal((await f.run('stat -c %U:%a /var/lib/envboot/nonce')).stdout.trim(), 'root:600', "the nonce is root's, as cloud-init writes it");
+    assert.equal((await f.run('stat -c %U:%a /etc/envboot-test')).stdout.trim(), 'root:600');
+    const clientBlob = result.clientKey.publicKey.split(' ')[1] ?? 'x';
+    assert.ok((await f.run('cat /home/debian/.ssh/authorized_keys')).stdout.includes(clientBlob), "the environment's key went to the default user");
+    const asClient = await connectSsh({ host: f.host.host, port: f.host.port, user: 'debian', privateKey: result.clientKey.privateKey, hostKeys: [f.host.hostPublicKey] });
+    try {
+      assert.equal((await asClient.exec({ command: 'id -u' })).stdout.toString().trim() !== '0', true, 'the client logs in as the non-root user');
+    } finally {
+      asClient.close();
+    }
+
+    const destroyed = await destroy({ environ });
+    assert.deepEqual(destroyed.failures, []);
+    assert.equal((await f.run('cat /var/lib/teardown-ran')).stdout.trim(), 'released', 'the teardown ran as root through sudo');
+    assert.equal((await f.run('test -e /var/lib/envboot')).exitCode, 1, "envboot's state directory is gone");
+    assert.ok(!(await f.run('cat /home/debian/.ssh/authorized_keys')).stdout.includes(clientBlob), "the environment's key was removed again");
+  });
+
+  it('refuses to enrol as root on a host that refuses root, naming the default user, within seconds', async (t) => {
+    const f = await fixture(t, 'debian');
+    if (f === undefined) return;
+    const environ = f.environ();
+    const started = Date.now();
+    await assert.rejects(bootstrap({ environ, placement: `root@${f.host.host}:${f.host.port}`, timeouts: waitFast }), (error: Error) => {
+      assert.ok(findInChain(error, ErrorCode.ConfigInvalid) !== undefined, error.message);
+      assert.match(error.message, /refuses logins as root .*enrol it as debian instead/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 8_000, "not after the forced command's 10 s pause");
+    assert.equal((await f.run('test -e /var/lib/envboot')).exitCode, 1, 'nothing was written to the host');
+    assert.deepEqual(await environ.allInstances({}), [], 'nothing was enrolled');
   });
 });
