@@ -25,7 +25,8 @@ export function scriptHeader(options: FrameOptions): string[] {
     lines.push(
       'if [ "$(id -u)" -ne 0 ]; then',
       '  command -v sudo >/dev/null 2>&1 || { echo "envboot: not root and sudo is not installed" >&2; exit 1; }',
-      '  exec sudo -n -- /bin/sh "$0" "$@"',
+      // sudo resets the environment; a test host's root prefix must survive it.
+      '  exec sudo -n -- /usr/bin/env ENVBOOT_ROOT="${ENVBOOT_ROOT:-}" /bin/sh "$0" "$@"',
       'fi',
     );
   }

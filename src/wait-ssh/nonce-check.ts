@@ -26,10 +26,11 @@ const readFailed = 6;
  */
 function readScript(nonceFile: string): string {
   return [
-    `f="\${ENVBOOT_ROOT:-}"${shellQuote(nonceFile)}; d=\${f%/*}`,
+    `f="\${ENVBOOT_ROOT:-}"${shellQuote(nonceFile)}`,
     'if [ -f "$f" ] && [ -r "$f" ]; then exec cat -- "$f"; fi',
-    // Not there: absent, unless an unsearchable directory hides it from this user.
-    `if [ ! -e "$f" ] && { [ ! -e "$d" ] || [ -x "$d" ]; }; then exit ${absent}; fi`,
+    // Not there: absent, unless a directory on the way that this user cannot search hides it.
+    'hidden=; p=$f; while [ "${p%/*}" != "$p" ]; do p=${p%/*}; if [ -e "${p:-/}" ] && [ ! -x "${p:-/}" ]; then hidden=1; fi; done',
+    `if [ ! -e "$f" ] && [ -z "$hidden" ]; then exit ${absent}; fi`,
     `if [ "$(id -u)" = 0 ]; then echo "$f is not a readable file" >&2; exit ${readFailed}; fi`,
     `command -v sudo >/dev/null 2>&1 || exit ${noSudo}`,
     // sudo's own refusal ("a password is required") goes to stderr for the message.

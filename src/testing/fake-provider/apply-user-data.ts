@@ -36,6 +36,8 @@ export async function applyUserData(params: ApplyUserDataParams): Promise<void> 
   const script = renderScript(config, { rootPrefix: params.root, defaultUser: params.defaultUser });
   // From a file, not standard input, so that a command reading stdin cannot eat the script.
   const file = path.join(params.root, 'var/lib/cloud/instance/envboot-user-data.sh');
+  // /var/lib is open to every user on a real machine; only cloud-init's own directory is not.
+  await mkdir(path.join(params.root, 'var/lib'), { recursive: true, mode: 0o755 });
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, script, { mode: 0o600 });
   const { status, stderr } = await runScript({ file, root: params.root, signal: params.signal });

@@ -14,6 +14,13 @@ export interface CreateFakeProviderParams {
   readonly storage?: Storage;
   /** The clock rate-limit errors compute `earliestRetry` from. Default the real one. */
   readonly now?: () => Date;
+  /**
+   * Machines behave like a cloud image whose default user is this non-root user: sessions
+   * run as it, with passwordless sudo, in a private copy of the system; root logins are
+   * refused by cloud-init's forced command; the nonce is root's, mode 0600. `sshUser` is
+   * this user. Needs root. Default: machines run everything as this process's user.
+   */
+  readonly defaultUser?: string | undefined;
 }
 
 /** A `Provider` whose `open` is known to return a `FakeEnviron`. */
@@ -54,7 +61,7 @@ export function createFakeProvider(params: CreateFakeProviderParams = {}): FakeP
   const cloud = new FakeCloud();
   const environs = new Map<string, FakeEnviron>();
   const zones = [...(params.zones ?? ['zone-a', 'zone-b', 'zone-c'])];
-  const sshUser = os.userInfo().username;
+  const sshUser = params.defaultUser ?? os.userInfo().username;
   const openEnviron = (environment: EnvironmentIdentity, config: FakeProviderConfig = {}): FakeEnviron => {
     const existing = environs.get(environment.uuid);
     if (existing !== undefined) return existing;
@@ -64,6 +71,7 @@ export function createFakeProvider(params: CreateFakeProviderParams = {}): FakeP
       zones: config.zones ?? zones,
       storage: params.storage ?? new MemoryStorage({ name: `fake ${environment.name}` }),
       sshUser,
+      cloudImage: params.defaultUser !== undefined,
       now: params.now ?? (() => new Date()),
     });
     environs.set(environment.uuid, environ);

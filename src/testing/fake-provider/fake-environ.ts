@@ -42,6 +42,8 @@ export interface FakeEnvironParams {
   readonly zones: readonly string[];
   readonly storage: Storage;
   readonly sshUser: string;
+  /** Machines behave like a cloud image whose default user is `sshUser` (see `SshTestHost`'s `defaultUser`). */
+  readonly cloudImage: boolean;
   readonly now: () => Date;
 }
 
@@ -56,9 +58,11 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
   readonly capabilities = fakeCapabilities;
   readonly environment: EnvironmentIdentity;
   /**
-   * The OS user running the tests (`os.userInfo().username`), not an image's default user:
-   * the machines' SSH servers accept any user name but run every command as this process's
-   * user. So when tests run as root, configuration runs without `sudo`; as anyone else,
+   * With `createFakeProvider({ defaultUser })`, a cloud image's default user: machines run
+   * sessions as that non-root user with passwordless sudo and refuse root as cloud-init
+   * does. Otherwise the OS user running the tests (`os.userInfo().username`): the
+   * machines' SSH servers accept any user name but run every command as this process's
+   * user, so when tests run as root, configuration runs without `sudo`; as anyone else,
    * common code uses `sudo -n`, which then needs passwordless sudo on this host.
    */
   readonly sshUser: string;
@@ -70,6 +74,7 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
   readonly #zones: readonly string[];
   readonly #storage: Storage;
   readonly #now: () => Date;
+  readonly #cloudImage: boolean;
 
   constructor(params: FakeEnvironParams) {
     this.#cloud = params.cloud;
@@ -77,6 +82,7 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
     this.#zones = [...params.zones];
     this.#storage = params.storage;
     this.sshUser = params.sshUser;
+    this.#cloudImage = params.cloudImage;
     this.#now = params.now;
   }
 
@@ -112,6 +118,7 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
       machine.boot({
         userData: params.userData,
         defaultUser: this.sshUser,
+        cloudImage: this.#cloudImage,
         bootDelayMs: this.faults.bootDelayMs,
         failBoot: this.faults.failBoot,
         deadCloudLocalAddress: this.faults.deadCloudLocalAddress,

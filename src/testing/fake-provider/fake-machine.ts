@@ -19,6 +19,8 @@ export interface BootParams {
   readonly userData: Uint8Array;
   /** The user `'default'` means in the user-data. */
   readonly defaultUser: string;
+  /** Log in as `defaultUser` only, with sudo, root refused: see `SshTestHost`'s `defaultUser`. */
+  readonly cloudImage: boolean;
   readonly bootDelayMs: number;
   readonly failBoot: boolean;
   readonly deadCloudLocalAddress: boolean;
@@ -104,7 +106,11 @@ export class FakeMachine {
     const halted = (): boolean => signal.aborted;
     if (params.failBoot) throw new BootFailure('the machine failed to boot (injected fault failBoot)');
     const config = readUserData(params.userData);
-    const host = await SshTestHost.start({ authorizedKeys: authorizedKeysOf(config), ...hostKeyOf(config) });
+    const host = await SshTestHost.start({
+      authorizedKeys: authorizedKeysOf(config),
+      ...hostKeyOf(config),
+      defaultUser: params.cloudImage ? params.defaultUser : undefined,
+    });
     this.#host = host;
     if (halted()) return;
     const dead: Address[] = params.deadCloudLocalAddress
