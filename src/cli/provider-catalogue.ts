@@ -4,9 +4,10 @@ import type { Provider, ProviderDescriptor, ValidateConfigResult } from '../prov
 import { ec2Descriptor } from '../../providers/ec2/descriptor.js';
 import { manualDescriptor } from '../../providers/manual/descriptor.js';
 import { localDescriptor } from '../../providers/local/descriptor.js';
+import { qemuDescriptor } from '../../providers/qemu/descriptor.js';
 
 /** The providers built into the `envboot` command, as descriptors: nothing heavy loads until one is used. */
-export const builtinProviders: readonly ProviderDescriptor[] = [localDescriptor, ec2Descriptor, manualDescriptor];
+export const builtinProviders: readonly ProviderDescriptor[] = [localDescriptor, ec2Descriptor, manualDescriptor, qemuDescriptor];
 
 /** The provider every environment that no config defines is created on. */
 export const defaultProviderName = 'local';

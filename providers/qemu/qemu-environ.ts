@@ -1,0 +1,196 @@
+import type { Logger } from 'winston';
+import type { CloudConfig } from '../../cloudinit/index.js';
+import { FilesystemStorage, type Storage } from '../../storage/index.js';
+import {
+  CancelledError,
+  EnvbootError,
+  ErrorCode,
+  TagKey,
+  ZoneIndependentError,
+  environmentTags,
+  isOwnedBy,
+  messageOf,
+  throwIfCancelled,
+  type AllInstancesParams,
+  type AvailabilityZone,
+  type EnvironmentIdentity,
+  type Instance,
+  type InstancesParams,
+  type PreflightParams,
+  type PreflightResult,
+  type PrepareParams,
+  type PrepareResult,
+  type Problem,
+  type StartInstanceParams,
+  type StartInstanceResult,
+  type StopInstancesParams,
+  type TeardownParams,
+  type TeardownResult,
+  type ZonedEnviron,
+} from '../../src/index.js';
+import type { KvmVerdicts } from './accelerator.js';
+import { qemuCapabilities } from './capabilities.js';
+import type { QemuConfig } from './config.js';
+import { checkHost, healthReport, type HostReadiness } from './host-readiness.js';
+import { layoutFor, machineFiles, type QemuLayout } from './layout.js';
+import { readRecord, readRecords } from './machine-record.js';
+import { machineSize } from './machine-size.js';
+import { consoleTail, viewMachine } from './machine-view.js';
+import { removeMachines } from './remove-machine.js';
+import { cloudConfigProblems, leastPopulatedZone, refuseStart } from './start-checks.js';
+import { startMachine } from './start-machine.js';
+import { tearDownQemu } from './teardown.js';
+import { unlessCancelled, untilAborted } from './until-aborted.js';
+
+export interface QemuEnvironParams {
+  readonly environment: EnvironmentIdentity;
+  readonly config: QemuConfig;
+  readonly dataDir: string;
+  readonly logger?: Logger | undefined;
+  /** The KVM verdicts to share (a test seam); default the process's own. */
+  readonly kvmVerdicts?: KvmVerdicts | undefined;
+}
+
+/**
+ * One environment of the `qemu` provider: each machine is a QEMU VM on this host, booted
+ * from the configured cloud image on its own overlay with a NoCloud seed, reached over an
+ * SSH forward on 127.0.0.1. Machines are daemonized QEMU processes with records in the data
+ * directory, so a later process (a new Environ on the same config and data directory)
+ * lists, reaches and stops them. Cheap to construct: nothing is probed or created before
+ * `preflight` or `startInstance`.
+ */
+export class QemuEnviron implements ZonedEnviron {
+  readonly provider = 'qemu';
+  readonly capabilities = qemuCapabilities;
+  readonly environment: EnvironmentIdentity;
+  readonly sshUser: string;
+  readonly #config: QemuConfig;
+  readonly #layout: QemuLayout;
+  readonly #storage: FilesystemStorage;
+  readonly #logger: Logger | undefined;
+  readonly #verdicts: KvmVerdicts | undefined;
+  #ready: Promise<HostReadiness> | undefined;
+
+  constructor(params: QemuEnvironParams) {
+    this.environment = params.environment;
+    this.sshUser = params.config.defaultUser;
+    this.#config = params.config;
+    this.#layout = layoutFor(params.dataDir);
+    this.#storage = new FilesystemStorage({ root: this.#layout.storage });
+    this.#logger = params.logger;
+    this.#verdicts = params.kvmVerdicts;
+  }
+
+  storage(): Storage {
+    return this.#storage;
+  }
+
+  checkCloudConfig(config: CloudConfig): readonly Problem[] {
+    return cloudConfigProblems(config);
+  }
+
+  async preflight(params: PreflightParams): Promise<PreflightResult> {
+    throwIfCancelled(params.signal, 'qemu provider preflight');
+    // Checked afresh (the image may have been fixed or removed since); KVM stays probed once per process.
+    this.#ready = undefined;
+    return healthReport(await this.#host(params.signal), this.#config);
+  }
+
+  prepare(params: PrepareParams): Promise<PrepareResult> {
+    // Nothing is shared between machines but the image, which is only ever read.
+    if (params.signal?.aborted === true) return Promise.reject(new CancelledError('preparing the qemu environment cancelled', { cause: params.signal.reason }));
+    return Promise.resolve({ resources: {}, created: false });
+  }
+
+  async startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
+    throwIfCancelled(params.signal, `starting machine ${params.machineId}`);
+    refuseStart({ params, zones: this.#config.zones, environment: this.environment });
+    let host: HostReadiness;
+    try {
+      host = await this.#host(params.signal);
+    } catch (error) {
+      // A missing program, a bad image or an impossible accelerator is the same in every zone.
+      throw error instanceof CancelledError ? error : new ZoneIndependentError(error);
+    }
+    const zone = params.zone ?? leastPopulatedZone(this.#config.zones, await this.allInstances({}));
+    try {
+      const instance = await startMachine({
+        layout: this.#layout,
+        environment: this.environment,
+        tools: host.tools,
+        accel: host.accel,
+        boot: this.#config.boot,
+        base: host.base,
+        size: machineSize(this.#config, params.constraints, host.base.virtualSizeMiB),
+        machineId: params.machineId,
+        zone,
+        tags: { ...params.tags, ...environmentTags(this.environment), [TagKey.MachineId]: params.machineId },
+        userData: params.userData,
+        logger: this.#logger,
+        signal: params.signal,
+      });
+      return { instance, ...(instance.hardware === undefined ? {} : { hardware: instance.hardware }) };
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      // Zones are labels on one host: what failed here would fail in every one.
+      throw new ZoneIndependentError(error instanceof EnvbootError ? error : new EnvbootError(ErrorCode.InstanceFailed, `starting a qemu machine: ${messageOf(error)}`, { cause: error }));
+    }
+  }
+
+  stopInstances(params: StopInstancesParams): Promise<void> {
+    return removeMachines({ layout: this.#layout, ids: params.ids, environmentUuid: this.environment.uuid, signal: params.signal });
+  }
+
+  async instances(params: InstancesParams): Promise<readonly (Instance | undefined)[]> {
+    throwIfCancelled(params.signal, 'listing qemu machines');
+    return Promise.all(
+      params.ids.map(async (id) => {
+        const record = await readRecord(this.#layout, id);
+        return record === undefined || !isOwnedBy(record.tags, this.environment) ? undefined : viewMachine(this.#layout, record);
+      }),
+    );
+  }
+
+  async allInstances(params: AllInstancesParams): Promise<readonly Instance[]> {
+    throwIfCancelled(params.signal, 'listing qemu machines');
+    const owned = (await readRecords(this.#layout)).filter((record) => isOwnedBy(record.tags, this.environment));
+    const views = await Promise.all(owned.map((record) => viewMachine(this.#layout, record)));
+    return views.filter((instance) => instance.status !== 'terminated');
+  }
+
+  teardown(params: TeardownParams): Promise<TeardownResult> {
+    return tearDownQemu({ layout: this.#layout, environment: this.environment, signal: params.signal });
+  }
+
+  availabilityZones(params: { readonly signal?: AbortSignal }): Promise<readonly AvailabilityZone[]> {
+    return unlessCancelled(params.signal, 'listing qemu zones', () => this.#config.zones.map((name) => ({ name, available: true })));
+  }
+
+  async instanceZones(params: { readonly ids: readonly string[]; readonly signal?: AbortSignal }): Promise<readonly (string | undefined)[]> {
+    return (await this.instances(params)).map((instance) => instance?.zone);
+  }
+
+  deriveZones(params: { readonly start: Omit<StartInstanceParams, 'signal' | 'userData'>; readonly signal?: AbortSignal }): Promise<readonly string[]> {
+    return unlessCancelled(params.signal, 'deriving qemu zones', () => (params.start.zone === undefined ? [] : [params.start.zone]));
+  }
+
+  /**
+   * The end of a machine's serial console log (its boot diagnostics, kept until the machine
+   * is stopped), or undefined when the machine is not this environment's.
+   */
+  async consoleOutput(params: { readonly id: string; readonly lines?: number }): Promise<string | undefined> {
+    const record = await readRecord(this.#layout, params.id);
+    if (record === undefined || !isOwnedBy(record.tags, this.environment)) return undefined;
+    return consoleTail(machineFiles(this.#layout, params.id).console, params.lines ?? 20);
+  }
+
+  /** The host check, done once per Environ (and again after a failure, which may have been fixed). */
+  #host(signal: AbortSignal | undefined): Promise<HostReadiness> {
+    if (this.#ready === undefined) {
+      const ready = checkHost({ config: this.#config, verdicts: this.#verdicts });
+      this.#ready = ready;
+      ready.catch(() => { if (this.#ready === ready) this.#ready = undefined; });
+    }
+    return untilAborted(this.#ready, signal, 'checking the qemu host');
+  }
+}

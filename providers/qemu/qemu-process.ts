@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MachineFiles } from './layout.js';
+import type { MachineRecord } from './machine-record.js';
+
+/** A QEMU process: its pid and start time, which together never name two processes. */
+export interface QemuProcess {
+  readonly pid: number;
+  readonly startTime: number;
+}
+
+/** The start time of a live process (clock ticks after boot); undefined when there is none, or only a zombie. */
+export function startTimeOf(pid: number): number | undefined {
+  const stat = readProc(pid, 'stat');
+  if (stat === undefined) return undefined;
+  // The command name may hold spaces and parentheses: the fields start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTime = Number(fields[19]);
+  if (fields[0] === 'Z' || fields[0] === 'X' || !Number.isInteger(startTime)) return undefined;
+  return startTime;
+}
+
+/**
+ * True when `pid` is the QEMU of the machine whose files these are: a qemu-system binary
+ * whose argv names this machine's own pid file (a path that holds the data directory and
+ * the machine's unique id). A pid reused by any other process fails this.
+ */
+export function isMachineQemu(pid: number, files: Pick<MachineFiles, 'pidFile'>): boolean {
+  const argv = (readProc(pid, 'cmdline') ?? '').split('\0');
+  if (!path.basename(argv[0] ?? '').startsWith('qemu-system')) return false;
+  const at = argv.indexOf('-pidfile');
+  return at >= 0 && argv[at + 1] === files.pidFile;
+}
+
+/**
+ * The machine's live QEMU, found from its record or, when the record does not have it yet
+ * (a start interrupted between QEMU's start and the record's update), from the pid file
+ * QEMU wrote. Undefined when QEMU is not running.
+ */
+export function machineProcess(record: Pick<MachineRecord, 'process'>, files: Pick<MachineFiles, 'pidFile'>): QemuProcess | undefined {
+  const candidates = [record.process?.pid, readPidFile(files.pidFile)].filter((pid): pid is number => pid !== undefined);
+  for (const pid of new Set(candidates)) {
+    const startTime = startTimeOf(pid);
+    if (startTime === undefined || !isMachineQemu(pid, files)) continue;
+    if (record.process?.pid === pid && record.process.startTime !== startTime) continue;
+    return { pid, startTime };
+  }
+  return undefined;
+}
+
+/** The pid QEMU wrote to its pid file, if any. */
+export function readPidFile(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isSafeInteger(pid) && pid > 1 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Ends a machine's QEMU: SIGTERM (QEMU exits at once; the guest is being destroyed, not shut
+ * down), SIGKILL after `graceMs`, each only while the pid is still that very process. Resolves
+ * true once it is gone, false when it outlived `timeoutMs`.
+ */
+export async function endProcess(process_: QemuProcess, options: { graceMs?: number; timeoutMs?: number } = {}): Promise<boolean> {
+  const alive = (): boolean => startTimeOf(process_.pid) === process_.startTime;
+  const signal = (name: NodeJS.Signals): void => {
+    if (!alive()) return;
+    try {
+      process.kill(process_.pid, name);
+    } catch {
+      // Gone in between: what we wanted.
+    }
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const killAt = Date.now() + (options.graceMs ?? 3_000);
+  signal('SIGTERM');
+  let killed = false;
+  for (let pause = 5; alive(); pause = Math.min(pause * 2, 100)) {
+    if (Date.now() >= deadline) return false;
+    if (!killed && Date.now() >= killAt) {
+      signal('SIGKILL');
+      killed = true;
+    }
+    await sleep(pause);
+  }
+  return true;
+}
+
+function readProc(pid: number, file: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
