@@ -36,6 +36,32 @@ describe('the envboot command on the manual provider (OpenSSH sshd in a private 
     }
   });
 
+  it("bootstraps onto a cloud image's host as its non-root default user, and refuses root with exit 2 naming that user", async (t) => {
+    const operator = generateSshKeyPair({ comment: 'operator' });
+    const host = await startNamespacedSshd(t, { authorizedKeys: [operator.publicKey], defaultUser: 'debian' });
+    if (host?.system === undefined) return;
+    const cli = await cliHome('envboot-cli-manual-cloud-');
+    const identity = await cli.write('operator-key', operator.privateKey);
+    const { chmod } = await import('node:fs/promises');
+    await chmod(identity, 0o600);
+    t.after(() => cli.run(['destroy', 'cloudy', '--yes']));
+    const flags = ['--provider', 'manual', '--identity', identity, '--host-key', host.hostPublicKey];
+
+    const asRoot = await cli.run(['bootstrap', 'refused', ...flags, '--host', `root@${host.host}:${host.port}`]);
+    assert.equal(asRoot.code, 2, asRoot.stderr);
+    assert.match(asRoot.stderr, /refuses logins as root .*enrol it as debian instead/);
+
+    const boot = await cli.run(['bootstrap', 'cloudy', ...flags, '--host', `debian@${host.host}:${host.port}`, '--json']);
+    assert.equal(boot.code, 0, boot.stderr + boot.stdout);
+    const exec = await cli.run(['exec', 'cloudy', '0', '--', 'id -un; sudo -n cat /var/lib/envboot/environment; stat -c %U:%a /var/lib/envboot/nonce']);
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.match(exec.stdout, /^debian\n[0-9a-f-]{36}\nroot:600\n$/);
+
+    const destroyed = await cli.run(['destroy', 'cloudy', '--yes']);
+    assert.equal(destroyed.code, 0, destroyed.stderr);
+    assert.equal((await host.system.run({ script: 'test -e /var/lib/envboot' })).status, 1, "released: envboot's files are gone");
+  });
+
   it('refuses host flags that do not fit, with exit code 2 and nothing recorded', async () => {
     const cli = await cliHome('envboot-cli-manual-bad-');
     const cases: [string[], RegExp][] = [

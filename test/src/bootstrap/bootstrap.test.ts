@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import {
   bootstrap,
   isAlreadyBootstrapped,
@@ -7,16 +7,16 @@ import {
   machineRecords,
 } from '../../../src/index.js';
 import type { CloudConfig } from '../../../cloudinit/index.js';
-import { assertNothingLeft, fakeEnvironment, recorder, runOn } from './fixtures.js';
+import { assertNothingLeft, describeForEachMachineKind, fakeEnvironment, recorder, runOn } from './fixtures.js';
 
 const controllerConfig: CloudConfig = {
   write_files: [{ path: '/etc/app.conf', content: 'port = 8080\n' }],
   runcmd: [['sh', '-c', 'echo configured > "$ENVBOOT_ROOT/etc/marker"']],
 };
 
-describe('bootstrap', () => {
+describeForEachMachineKind('bootstrap', (kind) => {
   it('starts, verifies, records and configures the controller, reporting every phase', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     const { events, onEvent } = recorder();
     const result = await bootstrap({ environ, controllerConfig, constraints: { cores: 2 }, onEvent });
 
@@ -37,7 +37,7 @@ describe('bootstrap', () => {
   });
 
   it('fails over to the next zone on a capacity error, and stops at once on a zone-independent one', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     environ.faults.capacityZones.add('zone-a');
     const { events, onEvent } = recorder();
     const result = await bootstrap({ environ, onEvent });
@@ -47,7 +47,7 @@ describe('bootstrap', () => {
       [['zone-a', 'CAPACITY_UNAVAILABLE', 'next-zone']],
     );
 
-    const quota = fakeEnvironment();
+    const quota = fakeEnvironment('test', kind);
     quota.faults.quotaExceeded = true;
     await assert.rejects(bootstrap({ environ: quota }), { code: 'QUOTA_EXCEEDED' });
     assert.equal(quota.calls.filter((c) => c.method === 'startInstance').length, 1, 'no other zone was tried');
@@ -55,7 +55,7 @@ describe('bootstrap', () => {
   });
 
   it('reports no capacity in any zone with each zone named, and leaves nothing', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     for (const zone of ['zone-a', 'zone-b', 'zone-c']) environ.faults.capacityZones.add(zone);
     await assert.rejects(bootstrap({ environ }), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'CAPACITY_UNAVAILABLE');
@@ -66,7 +66,7 @@ describe('bootstrap', () => {
   });
 
   it('waits out a rate limit and tries the same zone again', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     environ.faults.rateLimit = { times: 2, retryAfterMs: 30 };
     const result = await bootstrap({ environ });
     assert.equal(result.controller.zone, 'zone-a');
@@ -77,7 +77,7 @@ describe('bootstrap', () => {
   });
 
   it('fails on bad credentials at preflight, before anything is created', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     environ.faults.credentialsInvalid = true;
     await assert.rejects(bootstrap({ environ }), { code: 'CREDENTIALS_INVALID' });
     assert.deepEqual(environ.calls.map((c) => c.method), ['preflight']);
@@ -86,7 +86,7 @@ describe('bootstrap', () => {
   });
 
   it('refuses bad input before claiming: unknown zone, unmet constraints, invalid cloud-config', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     await assert.rejects(bootstrap({ environ, zone: 'zone-z' }), { code: 'CONFIG_INVALID', message: /unknown zone "zone-z"; the zones here are: zone-a, zone-b, zone-c/ });
     await assert.rejects(bootstrap({ environ, constraints: { cores: 64 } }), { code: 'CONFIG_INVALID', message: /no instance type satisfies the constraints cores=64/ });
     await assert.rejects(bootstrap({ environ, constraints: { instanceType: 'huge' } }), { code: 'CONFIG_INVALID', message: /"huge" is not offered/ });
@@ -97,7 +97,7 @@ describe('bootstrap', () => {
   });
 
   it('lets exactly one of two concurrent bootstraps of one environment win; the loser leaves nothing', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     const outcomes = await Promise.allSettled([bootstrap({ environ }), bootstrap({ environ })]);
     const won = outcomes.filter((o) => o.status === 'fulfilled');
     const lost = outcomes.filter((o) => o.status === 'rejected');
@@ -110,14 +110,14 @@ describe('bootstrap', () => {
   });
 
   it('undoes everything when the instance fails to boot, or keeps it all with keepBroken', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     environ.faults.failBoot = true;
     const { events, onEvent } = recorder();
     await assert.rejects(bootstrap({ environ, onEvent }), { code: 'INSTANCE_FAILED' });
     assert.ok(events.some((e) => e.type === 'cleanup.removed' && e.resource.startsWith('instance ')));
     await assertNothingLeft(environ);
 
-    const kept = fakeEnvironment();
+    const kept = fakeEnvironment('test', kind);
     kept.faults.failBoot = true;
     await assert.rejects(bootstrap({ environ: kept, keepBroken: true }), { code: 'INSTANCE_FAILED' });
     assert.equal((await kept.allInstances({})).length, 1, 'the broken instance is kept');

@@ -1,12 +1,36 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after } from 'node:test';
+import { after, describe } from 'node:test';
 import { connectSsh, type FlowEvent, type ProvisionedMachine, type SshKeyPair } from '../../../src/index.js';
 import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
 
+/**
+ * The two kinds of machine every flow runs against: one that runs everything as this
+ * process's user (root in CI), and one like a cloud image, whose SSH user is the non-root
+ * default user with passwordless sudo, root refused, the nonce root's (needs root).
+ */
+export const machineKinds = [
+  { name: 'machines logged into as root', defaultUser: undefined },
+  { name: "machines logged into as a cloud image's default user (non-root, sudo)", defaultUser: 'debian' },
+] as const;
+
+export type MachineKind = (typeof machineKinds)[number];
+
+/** Runs `body` once per machine kind, each in a describe of its own. */
+export function describeForEachMachineKind(title: string, body: (kind: MachineKind) => void): void {
+  for (const kind of machineKinds) {
+    // A cloud image's user needs a private /etc, which only root can make. CI runs as root;
+    // elsewhere the kind is skipped, saying why.
+    const skip = kind.defaultUser !== undefined && process.getuid?.() !== 0 && process.env['CI'] !== 'true';
+    describe(`${title} (${kind.name})`, skip ? { skip: 'needs root: a cloud image user lives in a private /etc' } : {}, () => {
+      body(kind);
+    });
+  }
+}
+
 /** A fresh environment on a fresh fake cloud, closed when the test file ends. */
-export function fakeEnvironment(name = 'test'): FakeEnviron {
-  const fake = createFakeProvider();
+export function fakeEnvironment(name = 'test', kind?: MachineKind): FakeEnviron {
+  const fake = createFakeProvider({ defaultUser: kind?.defaultUser });
   after(() => fake.close());
   return fake.openEnviron({ name, uuid: randomUUID() });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import { addMachines, bootstrap, loadState, machineRecords } from '../../../src/index.js';
-import { fakeEnvironment, recorder, runOn } from '../bootstrap/fixtures.js';
+import { describeForEachMachineKind, fakeEnvironment, recorder, runOn } from '../bootstrap/fixtures.js';
 
 function zoneCounts(zones: readonly (string | undefined)[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -9,9 +9,9 @@ function zoneCounts(zones: readonly (string | undefined)[]): Record<string, numb
   return counts;
 }
 
-describe('addMachines', () => {
+describeForEachMachineKind('addMachines', (kind) => {
   it('adds machines spread over the zones, each verified, configured and recorded', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     const { clientKey } = await bootstrap({ environ });
     const result = await addMachines({
       environ,
@@ -32,7 +32,7 @@ describe('addMachines', () => {
   });
 
   it('keeps away from a zone without capacity, and from zones not asked for', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     const { clientKey } = await bootstrap({ environ });
     environ.faults.capacityZones.add('zone-b');
     const spread = await addMachines({ environ, count: 4, clientKey, concurrency: 1 });
@@ -46,7 +46,7 @@ describe('addMachines', () => {
   });
 
   it('reports which machines failed and why, and leaves none of them behind', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     const { clientKey } = await bootstrap({ environ });
     const { onEvent } = recorder((event) => {
       if (event.type === 'phase.started' && event.phase === 'start-instance') environ.faults.failBoot = event.machineId === '2';
@@ -60,7 +60,7 @@ describe('addMachines', () => {
   });
 
   it('refuses a bad count and an unbootstrapped environment before creating anything', async () => {
-    const environ = fakeEnvironment();
+    const environ = fakeEnvironment('test', kind);
     const { generateSshKeyPair } = await import('../../../src/index.js');
     const clientKey = generateSshKeyPair();
     await assert.rejects(addMachines({ environ, count: 0, clientKey }), { code: 'CONFIG_INVALID', message: /from 1 to 1000/ });

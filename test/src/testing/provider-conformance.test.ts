@@ -46,6 +46,19 @@ describeProviderConformance({
   goneTimeoutMs: 5_000,
 });
 
+// The same checks when the machines are a cloud image's: the SSH user is the non-root
+// default user with sudo, root is refused, the nonce is root's (a private /etc: needs root).
+const cloudImage = process.getuid?.() === 0 || process.env['CI'] === 'true' ? createFakeProvider({ defaultUser: 'debian' }) : undefined;
+if (cloudImage !== undefined) {
+  after(() => cloudImage.close());
+  describeProviderConformance({
+    name: "fake, machines logged into as a cloud image's default user",
+    open: () => Promise.resolve({ environ: cloudImage.openEnviron({ name: 'conformance-cloud-user', uuid: randomUUID() }) }),
+    waitSsh: fastWait,
+    goneTimeoutMs: 5_000,
+  });
+}
+
 describe('provider conformance kit', () => {
   it('refuses an environment that already has instances, naming them, and leaves them running', async () => {
     const environ = freshEnviron();
