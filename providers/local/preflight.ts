@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CancelledError, ConfigError, type PreflightResult } from '../../src/index.js';
 import { removeTree } from './remove-tree.js';
+import { findTool } from '../../src/util/find-tool.js';
 
 const probeScript = [
   'mkdir "$1/lower" "$1/upper" "$1/work" "$1/merged"',
@@ -62,19 +63,6 @@ export function namespaceFailure(stderr: string, read: (file: string) => string 
   return `${lead}; inside a container, allow user namespaces (e.g. a seccomp profile permitting unshare/clone with CLONE_NEWUSER), or use another provider`;
 }
 
-/** The absolute path of a tool on PATH or in the sbin directories. */
-export function findTool(tool: string): string | undefined {
-  const dirs = [...(process.env['PATH'] ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'].filter((dir) => dir !== '');
-  for (const dir of dirs) {
-    try {
-      accessSync(path.join(dir, tool), constants.X_OK);
-      return path.join(dir, tool);
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
-}
 
 function readSetting(file: string): string | undefined {
   try {

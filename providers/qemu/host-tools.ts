@@ -1,6 +1,5 @@
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
 import { ConfigError } from '../../src/index.js';
+import { findTool } from '../../src/util/find-tool.js';
 
 /** How the NoCloud seed ISO is made: the first of these found on PATH. */
 export type SeedMaker = 'genisoimage' | 'xorriso' | 'mkisofs';
@@ -39,16 +38,3 @@ export function findHostTools(find: (tool: string) => string | undefined = findT
   return { qemu, qemuImg, seedMaker: { kind: maker.kind, path: maker.path } };
 }
 
-/** The absolute path of an executable on PATH (or in the usual bin directories). */
-export function findTool(tool: string): string | undefined {
-  const dirs = [...(process.env['PATH'] ?? '').split(':'), '/usr/local/bin', '/usr/bin', '/bin'].filter((dir) => path.isAbsolute(dir));
-  for (const dir of dirs) {
-    try {
-      accessSync(path.join(dir, tool), constants.X_OK);
-      return path.join(dir, tool);
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
-}

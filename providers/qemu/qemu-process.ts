@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { commandLineOf, identityOf, signalProcess, waitUntilGone, type ProcessIdentity } from '../../src/util/process-identity.js';
 import type { MachineFiles } from './layout.js';
 import type { MachineRecord } from './machine-record.js';
 
 /** A QEMU process: its pid and start time, which together never name two processes. */
-export interface QemuProcess {
-  readonly pid: number;
-  readonly startTime: number;
-}
+export type QemuProcess = ProcessIdentity;
 
 /** The start time of a live process (clock ticks after boot); undefined when there is none, or only a zombie. */
 export function startTimeOf(pid: number): number | undefined {
-  const stat = readProc(pid, 'stat');
-  if (stat === undefined) return undefined;
-  // The command name may hold spaces and parentheses: the fields start after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const startTime = Number(fields[19]);
-  if (fields[0] === 'Z' || fields[0] === 'X' || !Number.isInteger(startTime)) return undefined;
-  return startTime;
+  return identityOf(pid)?.startTime;
 }
 
 /**
@@ -27,7 +18,7 @@ export function startTimeOf(pid: number): number | undefined {
  * the machine's unique id). A pid reused by any other process fails this.
  */
 export function isMachineQemu(pid: number, files: Pick<MachineFiles, 'pidFile'>): boolean {
-  const argv = (readProc(pid, 'cmdline') ?? '').split('\0');
+  const argv = commandLineOf(pid) ?? [];
   if (!path.basename(argv[0] ?? '').startsWith('qemu-system')) return false;
   const at = argv.indexOf('-pidfile');
   return at >= 0 && argv[at + 1] === files.pidFile;
@@ -65,34 +56,10 @@ export function readPidFile(file: string): number | undefined {
  * true once it is gone, false when it outlived `timeoutMs`.
  */
 export async function endProcess(process_: QemuProcess, options: { graceMs?: number; timeoutMs?: number } = {}): Promise<boolean> {
-  const alive = (): boolean => startTimeOf(process_.pid) === process_.startTime;
-  const signal = (name: NodeJS.Signals): void => {
-    if (!alive()) return;
-    try {
-      process.kill(process_.pid, name);
-    } catch {
-      // Gone in between: what we wanted.
-    }
-  };
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  const killAt = Date.now() + (options.graceMs ?? 3_000);
-  signal('SIGTERM');
-  let killed = false;
-  for (let pause = 5; alive(); pause = Math.min(pause * 2, 100)) {
-    if (Date.now() >= deadline) return false;
-    if (!killed && Date.now() >= killAt) {
-      signal('SIGKILL');
-      killed = true;
-    }
-    await sleep(pause);
-  }
-  return true;
-}
-
-function readProc(pid: number, file: string): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const graceMs = Math.min(options.graceMs ?? 3_000, timeoutMs);
+  signalProcess(process_, 'SIGTERM');
+  if (await waitUntilGone([process_], graceMs)) return true;
+  signalProcess(process_, 'SIGKILL');
+  return waitUntilGone([process_], timeoutMs - graceMs);
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { childrenOf, commandLineOf, identityOf, isAlive, signalProcess, waitUntilGone, type ProcessIdentity } from '../process-identity.js';
+import { childrenOf, commandLineOf, identityOf, isAlive, signalProcess, waitUntilGone, type ProcessIdentity } from '../../../src/util/process-identity.js';
 import { formatMountOp, type MountOp } from './sandbox-plan.js';
 
 /** The environment commands see inside a machine, as after a root login. */

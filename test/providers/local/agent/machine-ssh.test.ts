@@ -10,7 +10,7 @@ import { MachineSsh } from '../../../../providers/local/agent/machine-ssh.js';
 import { planMounts } from '../../../../providers/local/agent/sandbox-plan.js';
 import { execInMachine, killHolder, startHolder, type Holder } from '../../../../providers/local/agent/sandbox.js';
 import { setupScript } from '../../../../providers/local/agent/setup-script.js';
-import { isAlive } from '../../../../providers/local/process-identity.js';
+import { isAlive } from '../../../../src/util/process-identity.js';
 import { removeTree } from '../../../../providers/local/remove-tree.js';
 import { processesMentioning } from '../../../helpers/processes.js';
 import { requireTool } from '../../../helpers/require-tool.js';

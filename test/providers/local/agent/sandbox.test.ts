@@ -6,7 +6,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { planMounts, type MountOp } from '../../../../providers/local/agent/sandbox-plan.js';
 import { execInMachine, killHolder, startHolder, type Holder } from '../../../../providers/local/agent/sandbox.js';
 import { setupScript } from '../../../../providers/local/agent/setup-script.js';
-import { isAlive } from '../../../../providers/local/process-identity.js';
+import { isAlive } from '../../../../src/util/process-identity.js';
 import { removeTree } from '../../../../providers/local/remove-tree.js';
 import { requireTool } from '../../../helpers/require-tool.js';
 
