@@ -110,10 +110,14 @@ function classify(
     );
   }
   if (error.level === 'client-authentication') {
-    return new SshAuthRefusedError(`${address} refused the client key; check that the machine got the environment's public key`, {
-      address,
-      cause: error,
-    });
+    const user = address.slice(0, address.lastIndexOf('@'));
+    return new SshAuthRefusedError(
+      `${address} refused the client key for ${user}; check that ${user} is the image's default user (the provider's SSH user: ubuntu, debian, ec2-user…) and that the machine got the environment's public key`,
+      {
+        address,
+        cause: error,
+      },
+    );
   }
   const reason = error.level === 'client-timeout' ? 'timed out waiting for the SSH handshake' : error.message;
   return new SshUnreachableError(`${address}: ${reason}`, { address, cause: error });

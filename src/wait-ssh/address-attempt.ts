@@ -20,6 +20,8 @@ export interface AttemptContext {
   readonly hostKeys: readonly string[];
   readonly nonce: string;
   readonly nonceFile: string;
+  /** How long one nonce read waits on the machine for a missing file. */
+  readonly nonceWaitMs: number;
   readonly connectTimeoutMs: number;
   readonly probe: Backoff;
   readonly retry: Backoff;
@@ -64,7 +66,7 @@ export async function attemptAddress(address: Address, context: AttemptContext):
         sock: socket,
         signal: context.signal,
       });
-      if (await nonceArrives(connection, address, attempts, context, retry)) {
+      if (await nonceArrives(connection, address, attempts, context)) {
         if (context.onVerified(connection, address, attempts)) return;
       }
       connection.close();
@@ -88,11 +90,20 @@ async function nonceArrives(
   address: Address,
   attempts: number,
   context: AttemptContext,
-  retry: Backoff,
 ): Promise<boolean> {
   let reported = false;
+  // Its own back-off: the connection's may have grown while sshd was still starting, and
+  // each read already waits on the machine, so the pause between reads stays short.
+  const poll = new Backoff({ minMs: 25, maxMs: 250 });
   while (!context.signal.aborted) {
-    const state = await readNonceState({ connection, nonce: context.nonce, nonceFile: context.nonceFile, signal: context.signal });
+    const state = await readNonceState({
+      connection,
+      nonce: context.nonce,
+      nonceFile: context.nonceFile,
+      // The first read answers at once, so that "not written yet" is reported promptly.
+      waitMs: reported ? context.nonceWaitMs : 0,
+      signal: context.signal,
+    });
     if (state === 'match') return true;
     if (state === 'mismatch') {
       throw new NonceMismatchError(`${connection.address} answers with another nonce: it is not this machine`, {
@@ -103,7 +114,7 @@ async function nonceArrives(
       reported = true;
       context.onFailure({ address, reason: 'no-nonce-yet', message: `${connection.address}: cloud-init has not written the nonce yet`, attempts });
     }
-    await sleep(retry.next(), context.signal);
+    await sleep(poll.next(), context.signal);
   }
   return false;
 }

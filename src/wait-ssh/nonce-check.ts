@@ -21,21 +21,32 @@ const readFailed = 6;
  * when, and only when, it is not readable directly: root, and machines whose nonce is the
  * login user's, cost no sudo. The machine cloud-init prepared is the one that gives its
  * default user sudo, so relying on it asks nothing a cloud image does not already have.
- * `ENVBOOT_ROOT` prefixes the path where a test host sets it; the path reaches sudo as an
- * argument, since sudo resets the environment.
+ *
+ * While the file is not there yet the script waits for it on the machine, up to `waitMs`,
+ * checking every 100 ms: the wait reacts within 0.1 s of cloud-init's last step, with no
+ * round trip and no sudo per check (sudo costs a booting machine 0.3-0.6 s of CPU each).
+ * cloud-init writes the file 0644 and only then makes it 0600, so a direct read that
+ * loses that race falls through to sudo rather than failing. `ENVBOOT_ROOT` prefixes the
+ * path where a test host sets it; the path reaches sudo as an argument, since sudo resets
+ * the environment.
  */
-function readScript(nonceFile: string): string {
+function readScript(nonceFile: string, waitMs: number): string {
+  const ticks = Math.max(0, Math.ceil(waitMs / 100));
   return [
     `f="\${ENVBOOT_ROOT:-}"${shellQuote(nonceFile)}`,
-    'if [ -f "$f" ] && [ -r "$f" ]; then exec cat -- "$f"; fi',
-    // Not there: absent, unless a directory on the way that this user cannot search hides it.
+    // A directory on the way that this user cannot search hides the file: only sudo can tell.
     'hidden=; p=$f; while [ "${p%/*}" != "$p" ]; do p=${p%/*}; if [ -e "${p:-/}" ] && [ ! -x "${p:-/}" ]; then hidden=1; fi; done',
-    `if [ ! -e "$f" ] && [ -z "$hidden" ]; then exit ${absent}; fi`,
+    'if [ -z "$hidden" ]; then',
+    // GNU and busybox sleep take fractions; a POSIX-only sleep fails at once, so fall back to whole seconds.
+    `  n=0; while [ ! -e "$f" ] && [ "$n" -lt ${ticks} ]; do sleep 0.1 2>/dev/null || sleep 1; n=$((n + 1)); done`,
+    `  [ -e "$f" ] || exit ${absent}`,
+    '  if [ -f "$f" ] && [ -r "$f" ] && cat -- "$f" 2>/dev/null; then exit 0; fi',
+    'fi',
     `if [ "$(id -u)" = 0 ]; then echo "$f is not a readable file" >&2; exit ${readFailed}; fi`,
     `command -v sudo >/dev/null 2>&1 || exit ${noSudo}`,
-    // sudo's own refusal ("a password is required") goes to stderr for the message.
-    `sudo -n true >/dev/null || exit ${sudoRefused}`,
-    `exec sudo -n /bin/sh -c 'if [ -e "$1" ]; then exec cat -- "$1" || exit ${readFailed}; fi; exit ${absent}' envboot-nonce "$f"`,
+    // One sudo: the inner script never exits 1, so 1 is sudo's own refusal (its reason on stderr).
+    `sudo -n /bin/sh -c 'if [ -e "$1" ]; then cat -- "$1" || exit ${readFailed}; exit 0; fi; exit ${absent}' envboot-nonce "$f"`,
+    `s=$?; if [ "$s" -eq 1 ]; then exit ${sudoRefused}; fi; exit "$s"`,
   ].join('\n');
 }
 
@@ -51,10 +62,12 @@ export async function readNonceState(params: {
   connection: SshConnection;
   nonce: string;
   nonceFile: string;
+  /** How long the machine waits for a missing file before answering `absent`. Default 0. */
+  waitMs?: number | undefined;
   signal: AbortSignal;
 }): Promise<NonceState> {
   const { connection } = params;
-  const ran = await execUnlessRefused(connection, { command: readScript(params.nonceFile), signal: params.signal });
+  const ran = await execUnlessRefused(connection, { command: readScript(params.nonceFile, params.waitMs ?? 0), signal: params.signal });
   if ('refused' in ran) throw unreadable(params, 'login-refused', ran.refused);
   const { result } = ran;
   const stdout = result.stdout.toString('utf8');

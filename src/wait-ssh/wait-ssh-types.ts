@@ -45,6 +45,11 @@ export interface WaitSshTunables {
   /** Pause after an SSH-level failure (auth, host key, nonce). Default 25 ms growing to 1,000 ms. */
   readonly retryMinMs?: number;
   readonly retryMaxMs?: number;
+  /**
+   * How long one nonce read waits on the machine (checking every 100 ms) while the file is
+   * missing, before it answers "not yet" and is asked again. Default 2,000 ms.
+   */
+  readonly nonceWaitMs?: number;
   /** The nonce file; `${ENVBOOT_ROOT}` is prefixed on the machine when set (tests). */
   readonly nonceFile?: string;
 }

@@ -70,6 +70,7 @@ export async function waitSSH(params: WaitSshParams): Promise<WaitSshResult> {
     hostKeys: params.hostKeys,
     nonce: params.nonce,
     nonceFile: tunables.nonceFile ?? defaultNonceFile,
+    nonceWaitMs: tunables.nonceWaitMs ?? 2_000,
     connectTimeoutMs: tunables.connectTimeoutMs ?? 3_000,
     probe: new Backoff({ minMs: tunables.probeMinMs ?? 20, maxMs: tunables.probeMaxMs ?? 100 }),
     retry: new Backoff({ minMs: tunables.retryMinMs ?? 25, maxMs: tunables.retryMaxMs ?? 1_000 }),

@@ -121,6 +121,8 @@ function bootstrapRun(context: CommandContext, input: BootstrapInput) {
   const deadline = input.timeoutMs === undefined ? undefined : AbortSignal.timeout(input.timeoutMs);
   const cleanup: FlowEvent[] = [];
   let claimed = false;
+  // The last reason each address gave while waiting for SSH: what a deadline cut short.
+  const lastAttempts = new Map<string, string>();
   const sink = eventSink(context);
   return {
     signal: deadline === undefined ? context.signal : AbortSignal.any([context.signal, deadline]),
@@ -130,13 +132,17 @@ function bootstrapRun(context: CommandContext, input: BootstrapInput) {
     onEvent: (event: FlowEvent): void => {
       if (event.type === 'phase.started' && event.phase === 'claim') claimed = true;
       if (event.type.startsWith('cleanup.')) cleanup.push(event);
+      if (event.type === 'wait-ssh' && event.event.type === 'wait-ssh.attempt-failed') lastAttempts.set(event.event.address, `${event.event.reason}: ${event.event.message}`);
+      if (event.type === 'wait-ssh' && event.event.type === 'wait-ssh.connected') lastAttempts.clear();
       sink(event);
     },
     /** The error as the operator should read it: a lost claim and a deadline said plainly. */
     explain: (error: unknown, name: string): unknown => {
       if (isAlreadyBootstrapped(error)) return alreadyBootstrapped(name, error);
       if (deadline?.aborted === true && !context.signal.aborted && isCancelled(error)) {
-        return new TimeoutError(`bootstrap of "${name}" did not finish within ${formatDuration(input.timeoutMs ?? 0)} (--timeout)`, { cause: error });
+        const waiting = [...lastAttempts].map(([address, last]) => `\n  - ${address}: ${last}`).join('');
+        const why = waiting === '' ? '' : `; waiting for SSH, the last result per address was:${waiting}`;
+        return new TimeoutError(`bootstrap of "${name}" did not finish within ${formatDuration(input.timeoutMs ?? 0)} (--timeout)${why}`, { cause: error });
       }
       return error;
     },

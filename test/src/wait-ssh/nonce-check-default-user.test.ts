@@ -57,6 +57,15 @@ describe('readNonceState as a cloud image default user (non-root, sudo)', () => 
     assert.equal(await readNonceState(check), 'match');
   });
 
+  it('waits on the machine for a nonce that is not there yet, answering in the same command once it appears', async (t) => {
+    const host = await cloudImageHost(t);
+    if (host === undefined) return;
+    const check = await login(t, host, 'debian');
+    setTimeout(() => void host.writeNonce('abc123'), 300);
+    assert.equal(await readNonceState({ ...check, waitMs: 10_000 }), 'match');
+    assert.equal(await readNonceState({ ...check, nonce: 'other', waitMs: 10_000 }), 'mismatch');
+  });
+
   it("stops at once when cloud-init's forced command refuses root, naming the user to log in as", async (t) => {
     const host = await cloudImageHost(t);
     if (host === undefined) return;
