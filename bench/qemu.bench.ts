@@ -1,14 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { bootstrap, connectSsh, destroy, type BootstrapResult, type FlowEvent } from '../src/index.js';
 import { findHostTools } from '../providers/qemu/host-tools.js';
 import { QemuEnviron, qemuProvider } from '../providers/qemu/index.js';
+import { buildScript, describeImage } from '../test/providers/qemu/test-image.js';
 import { quantile } from './harness.js';
 
 /** A small controller cloud-config: a file in a new directory and one command. */
@@ -218,17 +219,9 @@ function qemuMissing(): string | undefined {
  * (a hash of the script names the folder, as the script computes it); or why there is none.
  */
 function builtTestImage(): Record<string, unknown> | string {
-  const script = fileURLToPath(new URL('../../test/images/build-cloud-image.sh', import.meta.url));
-  if (!existsSync(script)) return `${script} is missing`;
-  const recipe = createHash('sha256').update(readFileSync(script)).digest('hex').slice(0, 12);
-  const dir = path.join(process.env['ENVBOOT_TEST_IMAGE_DIR'] ?? '/var/tmp/envboot-test-images', `debian-12-cloud-${recipe}`);
-  if (!existsSync(path.join(dir, '.complete'))) return `no test image in ${dir}; build it first, as root: ${script}`;
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'image.json'), 'utf8')) as { kernel?: string; initrd?: string; rootfs?: string; cmdline?: string; defaultUser?: string };
-  return {
-    kernel: path.join(dir, manifest.kernel ?? 'vmlinuz'),
-    initrd: path.join(dir, manifest.initrd ?? 'initrd.img'),
-    'root-disk': path.join(dir, manifest.rootfs ?? 'rootfs.qcow2'),
-    'kernel-cmdline': manifest.cmdline ?? readFileSync(path.join(dir, 'cmdline'), 'utf8').trim(),
-    'default-user': manifest.defaultUser ?? 'debian',
-  };
+  if (!existsSync(buildScript)) return `${buildScript} is missing`;
+  const found = spawnSync(buildScript, ['--if-built'], { encoding: 'utf8' });
+  const dir = found.stdout.trim().split('\n').at(-1);
+  if (found.status !== 0 || dir === undefined || dir === '') return `no test image; build it first, as root: ${buildScript}`;
+  return describeImage(dir).config;
 }

@@ -4,8 +4,9 @@
 # qcow2) for QEMU direct kernel boot. Debian packages only; no boot loader, no loop
 # devices, no mounting. See test/images/README.md.
 #
-# Usage: test/images/build-cloud-image.sh        (run as root)
+# Usage: test/images/build-cloud-image.sh [--if-built]    (run as root)
 # The last line of stdout is the image folder. A finished image is reused at once.
+# --if-built: never build; print the folder if the image is there, else exit 3.
 #
 # Environment:
 #   ENVBOOT_TEST_IMAGE_DIR   cache folder (default /var/tmp/envboot-test-images)
@@ -49,6 +50,10 @@ marker="$out/.complete"
 if [[ -f "$marker" ]]; then
   printf '%s\n' "$out"
   exit 0
+fi
+if [[ ${1:-} == --if-built ]]; then
+  log "no image for this recipe in $out"
+  exit 3
 fi
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (mmdebstrap --mode=root)"

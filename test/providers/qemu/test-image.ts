@@ -65,7 +65,8 @@ function buildImage(): Promise<{ dir?: string; why?: string }> {
   return building;
 }
 
-function describeImage(dir: string): TestImage {
+/** The image in `dir` as its manifest describes it, with the qemu provider config that boots it. */
+export function describeImage(dir: string): TestImage {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'image.json'), 'utf8')) as {
     kernel?: string; initrd?: string; rootfs?: string; cmdline?: string; defaultUser?: string;
   };
