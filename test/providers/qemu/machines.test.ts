@@ -7,11 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { QemuEnviron, validateQemuConfig } from '../../../providers/qemu/index.js';
-import { findHostTools } from '../../../providers/qemu/host-tools.js';
 import { isCancelled, machineTags, type StartInstanceParams } from '../../../src/index.js';
 import { isRunning, processesMentioning } from '../../helpers/processes.js';
-import { requireTool } from '../../helpers/require-tool.js';
 import { eventually, removeLeftovers } from './fixtures.js';
+import { requireHostTools } from './test-image.js';
 
 /**
  * Machines on an empty 64 MiB disk under TCG: the firmware finds nothing to boot and waits,
@@ -19,15 +18,9 @@ import { eventually, removeLeftovers } from './fixtures.js';
  * at almost no cost, and without the test image.
  */
 async function emptyDiskEnviron(t: TestContext): Promise<{ open: () => QemuEnviron; dataDir: string } | undefined> {
-  const qemuImg = requireTool(t, 'qemu-img', 'machine disks are overlays made with it');
-  if (qemuImg === undefined || requireTool(t, 'qemu-system-x86_64', 'machines are QEMU VMs') === undefined) return undefined;
-  try {
-    findHostTools();
-  } catch (error) {
-    if (process.env['CI'] === 'true') throw error;
-    t.skip((error as Error).message);
-    return undefined;
-  }
+  const tools = requireHostTools(t);
+  if (tools === undefined) return undefined;
+  const qemuImg = tools.qemuImg;
   const root = await mkdtemp(path.join(tmpdir(), 'envboot-qemu-machines-'));
   t.after(() => removeLeftovers(root));
   const image = path.join(root, 'empty.qcow2');

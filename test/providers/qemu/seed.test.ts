@@ -4,11 +4,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { findHostTools } from '../../../providers/qemu/host-tools.js';
 import { layoutFor, machineFiles } from '../../../providers/qemu/layout.js';
 import { hostnameFor, makeSeed, metaData, seedCommand } from '../../../providers/qemu/seed.js';
 import { generateSshKeyPair, machineUserData } from '../../../src/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { requireHostTools } from './test-image.js';
 
 describe('NoCloud seed', () => {
   it('writes meta-data with the instance id and host name, quoted', () => {
@@ -32,14 +32,8 @@ describe('NoCloud seed', () => {
   });
 
   it("carries envboot's user-data byte for byte, gzip and all, in a 0600 seed, and leaves no staged copy", async (t) => {
-    let tools;
-    try {
-      tools = findHostTools();
-    } catch (error) {
-      if (process.env['CI'] === 'true') throw error;
-      t.skip((error as Error).message);
-      return;
-    }
+    const tools = requireHostTools(t);
+    if (tools === undefined) return;
     const layout = layoutFor(await tempDir('envboot-qemu-seed-'));
     const files = machineFiles(layout, 'qemu-0123456789ab');
     await mkdir(files.dir, { recursive: true, mode: 0o700 });

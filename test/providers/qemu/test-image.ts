@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { findHostTools } from '../../../providers/qemu/host-tools.js';
+import { findHostTools, type HostTools } from '../../../providers/qemu/host-tools.js';
 import { requireTool } from '../../helpers/require-tool.js';
 import { runCommand } from '../../helpers/run-script.js';
 
@@ -30,17 +30,7 @@ let building: Promise<{ dir?: string; why?: string }> | undefined;
  * reason, except in CI (`CI=true`), where that fails it.
  */
 export async function requireTestImage(t: TestContext): Promise<TestImage | undefined> {
-  for (const tool of ['qemu-system-x86_64', 'qemu-img']) {
-    if (requireTool(t, tool, 'qemu machines are QEMU VMs') === undefined) return undefined;
-  }
-  try {
-    findHostTools();
-  } catch (error) {
-    // No seed maker (genisoimage, xorriso): the message names the package.
-    if (process.env['CI'] === 'true') throw error;
-    t.skip((error as Error).message);
-    return undefined;
-  }
+  if (requireHostTools(t) === undefined) return undefined;
   // The script answers at once with the folder when the image for its recipe is built.
   const found = (await buildImage()).dir;
   if (found === undefined) {
@@ -63,6 +53,23 @@ function buildImage(): Promise<{ dir?: string; why?: string }> {
     return { why: `exit status ${String(run.status)}: ${tail}` };
   })();
   return building;
+}
+
+/**
+ * QEMU, qemu-img and a seed maker, as the provider finds them; where one is missing the
+ * test is skipped naming its Debian package, except in CI (`CI=true`), where that fails it.
+ */
+export function requireHostTools(t: TestContext): HostTools | undefined {
+  for (const tool of ['qemu-system-x86_64', 'qemu-img']) {
+    if (requireTool(t, tool, 'qemu machines are QEMU VMs') === undefined) return undefined;
+  }
+  try {
+    return findHostTools();
+  } catch (error) {
+    if (process.env['CI'] === 'true') throw error;
+    t.skip((error as Error).message);
+    return undefined;
+  }
 }
 
 /** The image in `dir` as its manifest describes it, with the qemu provider config that boots it. */
