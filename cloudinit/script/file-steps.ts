@@ -20,9 +20,7 @@ export function fileSteps(files: readonly WriteFile[] | undefined, deferred: boo
 function writeFileLines(file: WriteFile): string[] {
   const target = rooted(file.path);
   const redirect = file.append === true ? '>>' : '>';
-  // Missing parents are made 0755, as cloud-init makes them, not under the script's umask
-  // 077: a service user must be able to reach /opt/app/config whatever the file's mode.
-  const lines = [`(umask 022 && mkdir -p -- ${rooted(path.posix.dirname(file.path))})`, ...writeBytesLines(target, decodeContent(file), redirect)];
+  const lines = [`mkdir -p -- ${rooted(path.posix.dirname(file.path))}`, ...writeBytesLines(target, decodeContent(file), redirect)];
   lines.push(`chmod ${file.permissions ?? '0644'} ${target}`);
   if (file.owner !== undefined) lines.push(`chown ${quote(file.owner.includes(':') ? file.owner : `${file.owner}:`)} ${target}`);
   return lines;

@@ -9,15 +9,24 @@ export interface RefusedLogin {
   readonly suggestedUser?: string;
 }
 
-/** cloud-init's forced command on root's key when `disable_root` is on: it names the default user, pauses 10 s, exits 142. */
-const refusalText = /Please login as the user "?([^"\s]+)"?/;
+/**
+ * cloud-init's forced command on root's key when `disable_root` is on: it names the
+ * default user (quoted, or escaped-quoted in some versions; `NONE` when the image has
+ * none), pauses 10 s and exits 142.
+ */
+const refusalText = /Please login as the user \\?"?([a-z_][a-z0-9_.-]*\$?)/i;
 const refusalStatus = 142;
 
-/** The refusal in a command's output, if the machine refused the login that ran it. */
+/**
+ * The refusal in a command's output, if the machine refused the login that ran it: its
+ * words, or cloud-init's exit status 142 with next to nothing printed (a command that
+ * merely died of SIGALRM prints its own output).
+ */
 export function refusedLoginIn(output: string, exitCode?: number): RefusedLogin | undefined {
   const match = refusalText.exec(output);
-  if (match === null && exitCode !== refusalStatus) return undefined;
-  const suggestedUser = match?.[1];
+  if (match === null && (exitCode !== refusalStatus || output.trim().length > 0)) return undefined;
+  const named = match?.[1];
+  const suggestedUser = named === undefined || named.toUpperCase() === 'NONE' ? undefined : named;
   return { text: output.trim(), ...(suggestedUser === undefined ? {} : { suggestedUser }) };
 }
 

@@ -76,6 +76,8 @@ export class CloudUserSystem {
    * root. The environment is the caller's to give; a login's is `loginEnvironment`.
    */
   command(params: { as: 'user' | 'root'; argv: readonly string[] }): SystemCommand {
+    // A holder that is gone leaves a pid that may be another process's: never enter that.
+    if (this.#holder.exitCode !== null || this.#holder.signalCode !== null) throw new Error('the cloud-user system has stopped');
     const enter = ['--target', String(this.#holder.pid), '--mount', '--'];
     const drop = params.as === 'user' ? ['setpriv', `--reuid=${this.user}`, `--regid=${this.user}`, '--init-groups', '--'] : [];
     return { file: 'nsenter', args: [...enter, ...drop, ...params.argv] };
@@ -123,11 +125,16 @@ function setupScript(params: CloudUserSystemParams): string {
   const user = params.user;
   return [
     'set -e',
+    // The copy of /etc (shadow, host keys) lives in a tmpfs of this namespace: it goes with
+    // the namespace on every path, a killed test run included, and never reaches the disk.
+    'mount -t tmpfs -o mode=0700 tmpfs "$SYSTEM"',
     'cp -a /etc "$SYSTEM/etc"',
     'mount --bind "$SYSTEM/etc" /etc',
     'mount -t tmpfs -o mode=0755 tmpfs /home',
+    // useradd writes lastlog and faillog there: the host's logs stay untouched.
+    'mount -t tmpfs -o mode=0755 tmpfs /var/log',
     ...(params.emptyDirectories ?? []).map((d) => `mount -t tmpfs -o mode=0755 tmpfs ${shellQuote(d)}`),
-    `useradd --create-home --shell /bin/sh --user-group ${user}`,
+    `useradd --no-log-init --create-home --shell /bin/sh --user-group ${user}`,
     // Not locked: OpenSSH without PAM refuses a locked account even with a valid key.
     `usermod -p '*' ${user}`,
     ...sudoSetup(user, params.sudo ?? 'passwordless'),

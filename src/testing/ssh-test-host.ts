@@ -86,29 +86,40 @@ export class SshTestHost {
   static async start(params: SshTestHostParams): Promise<SshTestHost> {
     const hostKey = params.hostKey ?? generateSshKeyPair({ comment: 'envboot-test-host' });
     const root = await mkdtemp(path.join(tmpdir(), 'envboot-ssh-host-'));
-    const system = params.defaultUser === undefined ? undefined : await CloudUserSystem.start({ user: params.defaultUser, sudo: params.defaultUserSudo });
-    // The default user walks the machine's tree as on a real one; root's files stay root's.
-    if (system !== undefined) await chmod(root, 0o755);
-    const allowed = params.authorizedKeys.map((key) => parseAuthorizedKey(key));
-    const started: { host?: SshTestHost } = {};
-    const server = new ssh2.Server({ hostKeys: [hostKey.privateKey] }, (client) => {
-      if (started.host === undefined) client.end();
-      else started.host.#accept(client, allowed);
-    });
-    server.on('error', () => undefined);
-    const hostname = params.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(params.port ?? 0, hostname, () => {
-        server.off('error', reject);
-        resolve();
+    let system: CloudUserSystem | undefined;
+    let server: ssh2.Server | undefined;
+    try {
+      system = params.defaultUser === undefined ? undefined : await CloudUserSystem.start({ user: params.defaultUser, sudo: params.defaultUserSudo });
+      // The default user walks the machine's tree as on a real one; root's files stay root's.
+      if (system !== undefined) await chmod(root, 0o755);
+      const allowed = params.authorizedKeys.map((key) => parseAuthorizedKey(key));
+      const started: { host?: SshTestHost } = {};
+      const listening = new ssh2.Server({ hostKeys: [hostKey.privateKey] }, (client) => {
+        if (started.host === undefined) client.end();
+        else started.host.#accept(client, allowed);
       });
-    });
-    const port = (server.address() as net.AddressInfo).port;
-    const host = new SshTestHost({ server, hostname, port, root, hostPublicKey: hostKey.publicKey, network: params.network, system });
-    started.host = host;
-    if (params.nonce !== undefined) await host.writeNonce(params.nonce);
-    return host;
+      server = listening;
+      listening.on('error', () => undefined);
+      const hostname = params.host ?? '127.0.0.1';
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject);
+        listening.listen(params.port ?? 0, hostname, () => {
+          listening.off('error', reject);
+          resolve();
+        });
+      });
+      const port = (listening.address() as net.AddressInfo).port;
+      const host = new SshTestHost({ server: listening, hostname, port, root, hostPublicKey: hostKey.publicKey, network: params.network, system });
+      started.host = host;
+      if (params.nonce !== undefined) await host.writeNonce(params.nonce);
+      return host;
+    } catch (error) {
+      // Nothing half-made outlives a failed start: the listener, the system, the directory.
+      if (server?.listening === true) await new Promise((resolve) => server?.close(resolve));
+      await system?.stop();
+      await rm(root, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   /** SSH clients connected right now: tests check that losers of a race were closed. */
@@ -160,7 +171,15 @@ export class SshTestHost {
         });
         session.on('exec', (acceptExec, _reject, info: { command: string }) => {
           // A refused login's key is behind a forced command, as cloud-init puts root's.
-          child = this.#run(acceptExec(), refused ?? info.command);
+          const channel = acceptExec();
+          try {
+            child = this.#run(channel, refused ?? info.command);
+          } catch (error) {
+            // The host is stopping (its system is gone): the session fails as on a dying machine.
+            channel.stderr.write(`${(error as Error).message}\n`);
+            channel.exit(255);
+            channel.end();
+          }
         });
       });
       client.on('tcpip', (acceptForward, reject, info: { destIP: string; destPort: number }) => {

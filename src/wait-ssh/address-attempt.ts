@@ -123,6 +123,7 @@ function reasonOf(error: unknown): AttemptFailure {
   if (isHostKeyMismatch(error)) return 'host-key-mismatch';
   if (isSshAuthRefused(error)) return 'auth-refused';
   if (isNonceMismatch(error)) return 'wrong-nonce';
-  if (isNonceUnreadable(error) || isRemoteCommandFailed(error)) return 'nonce-unreadable';
+  if (isNonceUnreadable(error)) return 'nonce-unreadable';
+  if (isRemoteCommandFailed(error)) return 'nonce-read-failed';
   return 'unreachable';
 }

@@ -32,20 +32,24 @@ const readFailed = 6;
  */
 function readScript(nonceFile: string, waitMs: number): string {
   const ticks = Math.max(0, Math.ceil(waitMs / 100));
+  // GNU and busybox sleep take fractions; a POSIX-only sleep fails at once, and then a whole
+  // second counts as ten ticks. The same wait runs as root when a directory hides the file.
+  const waitFor = (file: string): string =>
+    `n=0; while [ ! -e "${file}" ] && [ "$n" -lt ${ticks} ]; do if sleep 0.1 2>/dev/null; then n=$((n + 1)); else sleep 1; n=$((n + 10)); fi; done`;
+  const asRoot = `${waitFor('$1')}; if [ -e "$1" ]; then cat -- "$1" || exit ${readFailed}; exit 0; fi; exit ${absent}`;
   return [
     `f="\${ENVBOOT_ROOT:-}"${shellQuote(nonceFile)}`,
     // A directory on the way that this user cannot search hides the file: only sudo can tell.
     'hidden=; p=$f; while [ "${p%/*}" != "$p" ]; do p=${p%/*}; if [ -e "${p:-/}" ] && [ ! -x "${p:-/}" ]; then hidden=1; fi; done',
     'if [ -z "$hidden" ]; then',
-    // GNU and busybox sleep take fractions; a POSIX-only sleep fails at once, so fall back to whole seconds.
-    `  n=0; while [ ! -e "$f" ] && [ "$n" -lt ${ticks} ]; do sleep 0.1 2>/dev/null || sleep 1; n=$((n + 1)); done`,
+    `  ${waitFor('$f')}`,
     `  [ -e "$f" ] || exit ${absent}`,
     '  if [ -f "$f" ] && [ -r "$f" ] && cat -- "$f" 2>/dev/null; then exit 0; fi',
     'fi',
     `if [ "$(id -u)" = 0 ]; then echo "$f is not a readable file" >&2; exit ${readFailed}; fi`,
     `command -v sudo >/dev/null 2>&1 || exit ${noSudo}`,
     // One sudo: the inner script never exits 1, so 1 is sudo's own refusal (its reason on stderr).
-    `sudo -n /bin/sh -c 'if [ -e "$1" ]; then cat -- "$1" || exit ${readFailed}; exit 0; fi; exit ${absent}' envboot-nonce "$f"`,
+    `sudo -n /bin/sh -c ${shellQuote(asRoot)} envboot-nonce "$f"`,
     `s=$?; if [ "$s" -eq 1 ]; then exit ${sudoRefused}; fi; exit "$s"`,
   ].join('\n');
 }
@@ -75,7 +79,7 @@ export async function readNonceState(params: {
   if (result.exitCode === absent) return 'absent';
   if (result.exitCode === noSudo) throw unreadable(params, 'no-sudo', stderr);
   if (result.exitCode === sudoRefused) throw unreadable(params, 'sudo-refused', stderr);
-  if (result.exitCode === readFailed || /permission denied/i.test(stderr)) throw unreadable(params, 'read-failed', stderr);
+  if (result.exitCode === readFailed) throw unreadable(params, 'read-failed', stderr);
   if (result.exitCode !== 0) {
     throw new RemoteCommandError(
       `${connection.address}: reading ${params.nonceFile} as ${connection.user} failed (${result.exitCode === undefined ? `killed by ${String(result.exitSignal)}` : `exit ${result.exitCode}`})${stderr === '' ? '' : `: ${oneLine(stderr)}`}`,

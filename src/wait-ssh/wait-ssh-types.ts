@@ -15,7 +15,7 @@ export interface InstanceView {
 }
 
 /** Why the last attempt on one address did not win. */
-export type AttemptFailure = 'unreachable' | 'auth-refused' | 'host-key-mismatch' | 'wrong-nonce' | 'nonce-unreadable' | 'no-nonce-yet';
+export type AttemptFailure = 'unreachable' | 'auth-refused' | 'host-key-mismatch' | 'wrong-nonce' | 'nonce-unreadable' | 'nonce-read-failed' | 'no-nonce-yet';
 
 /** Progress of a wait, for the CLI's step display and for logs. */
 export type WaitSshEvent =

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { chmod, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import {
   ErrorCode,
@@ -64,6 +66,18 @@ describe('readNonceState as a cloud image default user (non-root, sudo)', () => 
     setTimeout(() => void host.writeNonce('abc123'), 300);
     assert.equal(await readNonceState({ ...check, waitMs: 10_000 }), 'match');
     assert.equal(await readNonceState({ ...check, nonce: 'other', waitMs: 10_000 }), 'mismatch');
+  });
+
+  it('reads through sudo, waiting there too, when a directory the user cannot search hides the nonce', async (t) => {
+    const host = await cloudImageHost(t);
+    if (host === undefined) return;
+    const dir = path.join(host.root, 'var/lib/envboot');
+    await mkdir(dir, { recursive: true });
+    await chmod(dir, 0o700);
+    const check = await login(t, host, 'debian');
+    assert.equal(await readNonceState(check), 'absent', 'hidden and missing: absent, not an error');
+    setTimeout(() => void host.writeNonce('abc123'), 300);
+    assert.equal(await readNonceState({ ...check, waitMs: 10_000 }), 'match');
   });
 
   it("stops at once when cloud-init's forced command refuses root, naming the user to log in as", async (t) => {
