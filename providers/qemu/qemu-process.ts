@@ -27,17 +27,19 @@ export function isMachineQemu(pid: number, files: Pick<MachineFiles, 'pidFile'>)
 /**
  * The machine's live QEMU, found from its record or, when the record does not have it yet
  * (a start interrupted between QEMU's start and the record's update), from the pid file
- * QEMU wrote. Undefined when QEMU is not running.
+ * QEMU wrote. The record's pid and start time together name one process for good, so
+ * they are trusted as they are: a later process may spell the data directory otherwise (a
+ * symlinked home, another ENVBOOT_HOME), and an argv check would then orphan a running VM.
+ * A pid from the pid file alone must be a QEMU whose argv names that very file.
+ * Undefined when QEMU is not running.
  */
 export function machineProcess(record: Pick<MachineRecord, 'process'>, files: Pick<MachineFiles, 'pidFile'>): QemuProcess | undefined {
-  const candidates = [record.process?.pid, readPidFile(files.pidFile)].filter((pid): pid is number => pid !== undefined);
-  for (const pid of new Set(candidates)) {
-    const startTime = startTimeOf(pid);
-    if (startTime === undefined || !isMachineQemu(pid, files)) continue;
-    if (record.process?.pid === pid && record.process.startTime !== startTime) continue;
-    return { pid, startTime };
-  }
-  return undefined;
+  const recorded = record.process;
+  if (recorded !== undefined && startTimeOf(recorded.pid) === recorded.startTime) return { pid: recorded.pid, startTime: recorded.startTime };
+  const pid = readPidFile(files.pidFile);
+  if (pid === undefined || pid === recorded?.pid) return undefined;
+  const startTime = startTimeOf(pid);
+  return startTime === undefined || !isMachineQemu(pid, files) ? undefined : { pid, startTime };
 }
 
 /** The pid QEMU wrote to its pid file, if any. */

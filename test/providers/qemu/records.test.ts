@@ -71,6 +71,12 @@ describe('qemu process identity', () => {
     assert.deepEqual(machineProcess({ process: { pid, startTime } }, files), { pid, startTime });
     assert.equal(machineProcess({ process: { pid, startTime: startTime - 1 } }, files), undefined, 'same pid, another start time: a reused pid');
     assert.equal(machineProcess({}, files), undefined, 'no record of it, no pid file');
+    const otherStart = startTimeOf(other.pid ?? 0) ?? 0;
+    assert.deepEqual(
+      machineProcess({ process: { pid: other.pid ?? 0, startTime: otherStart } }, files),
+      { pid: other.pid, startTime: otherStart },
+      'a recorded pid and start time are trusted whatever its argv says (the data directory spelled another way)',
+    );
     await writeFile(files.pidFile, `${pid}\n`);
     assert.deepEqual(machineProcess({}, files), { pid, startTime }, 'found from the pid file QEMU wrote');
     assert.equal(await endProcess({ pid, startTime }), true);
