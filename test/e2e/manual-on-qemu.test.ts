@@ -7,24 +7,13 @@ import {
   machineTags,
   machineUserData,
   waitSSH,
-  type Environ,
-  type RefreshableInstance,
   type SshConnection,
 } from '../../src/index.js';
 import { isRunning, processesMentioning } from '../helpers/processes.js';
-import { openQemu } from '../providers/qemu/fixtures.js';
+import { openQemu, refreshable } from '../providers/qemu/fixtures.js';
 import { cliHome, finalResult, jsonLines } from '../src/cli/cli-harness.js';
 import { leftovers } from './cli-fixtures.js';
 
-function refreshable(environ: Environ, id: string): RefreshableInstance {
-  return {
-    id,
-    refresh: async ({ signal }) => {
-      const [view] = await environ.instances({ ids: [id], ...(signal === undefined ? {} : { signal }) });
-      return view ?? { status: 'terminated', addresses: [], statusMessage: 'no longer listed' };
-    },
-  };
-}
 
 async function run(connection: SshConnection, command: string): Promise<string> {
   const ran = await connection.exec({ command });

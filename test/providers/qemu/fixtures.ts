@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QemuEnviron, qemuProvider } from '../../../providers/qemu/index.js';
+import type { Environ, RefreshableInstance } from '../../../src/index.js';
 import { isRunning, processesMentioning } from '../../helpers/processes.js';
 import { requireTestImage, type TestImage } from './test-image.js';
 
@@ -58,4 +59,15 @@ export async function eventually(check: () => boolean, timeoutMs: number, what: 
     assert.ok(Date.now() < deadline, `${what} within ${timeoutMs} ms`);
     await sleep(20);
   }
+}
+
+/** An environ's instance as waitSSH polls it: gone from the listing means terminated. */
+export function refreshable(environ: Environ, id: string): RefreshableInstance {
+  return {
+    id,
+    refresh: async ({ signal }) => {
+      const [view] = await environ.instances({ ids: [id], ...(signal === undefined ? {} : { signal }) });
+      return view ?? { status: 'terminated', addresses: [], statusMessage: 'no longer listed' };
+    },
+  };
 }

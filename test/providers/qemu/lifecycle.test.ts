@@ -9,23 +9,12 @@ import {
   machineUserData,
   waitSSH,
   type Address,
-  type Environ,
-  type RefreshableInstance,
 } from '../../../src/index.js';
 import { isRunning, processesMentioning } from '../../helpers/processes.js';
-import { eventually, openQemu } from './fixtures.js';
+import { eventually, openQemu, refreshable } from './fixtures.js';
 
 const client = generateSshKeyPair({ comment: 'qemu-lifecycle-test' });
 
-function refreshable(environ: Environ, id: string): RefreshableInstance {
-  return {
-    id,
-    refresh: async ({ signal }) => {
-      const [view] = await environ.instances({ ids: [id], ...(signal === undefined ? {} : { signal }) });
-      return view ?? { status: 'terminated', addresses: [], statusMessage: 'no longer listed' };
-    },
-  };
-}
 
 function refused(address: Address): Promise<boolean> {
   return new Promise((resolve) => {
