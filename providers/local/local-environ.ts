@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'winston';
 import { parseUserData, type CloudConfig } from '../../cloudinit/index.js';
 import { FilesystemStorage, type Storage } from '../../storage/index.js';
@@ -40,6 +41,8 @@ export interface LocalEnvironParams {
   readonly environment: EnvironmentIdentity;
   readonly config: LocalConfig;
   readonly dataDir: string;
+  /** The client's directories, hidden from every machine (see `OpenEnvironParams.hostPrivatePaths`). */
+  readonly hostPrivatePaths?: readonly string[] | undefined;
   readonly logger?: Logger;
 }
 
@@ -58,8 +61,10 @@ export class LocalEnviron implements ZonedEnviron {
   readonly #layout: LocalLayout;
   readonly #storage: FilesystemStorage;
   readonly #logger: Logger | undefined;
+  readonly #hide: readonly string[];
 
   constructor(params: LocalEnvironParams) {
+    this.#hide = (params.hostPrivatePaths ?? []).map((dir) => path.resolve(dir));
     this.environment = params.environment;
     this.#config = params.config;
     this.#layout = layoutFor(params.dataDir);
@@ -99,6 +104,7 @@ export class LocalEnviron implements ZonedEnviron {
           tags: { ...params.tags, ...environmentTags(this.environment) },
           userData: Buffer.from(params.userData).toString('base64'),
           bootDelayMs: this.#config.bootDelayMs,
+          hide: this.#hide,
         },
         params.signal,
       );

@@ -25,6 +25,7 @@ export const localProvider: Provider<LocalConfig> = {
         environment: params.environment,
         config: params.config,
         dataDir: params.dataDir,
+        hostPrivatePaths: params.hostPrivatePaths,
         ...(params.logger === undefined ? {} : { logger: params.logger }),
       }),
     );

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { chown, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CancelledError, ConfigError, type PreflightResult } from '../../src/index.js';
@@ -12,23 +12,39 @@ const probeScript = [
   'if err=$(mount -t overlay overlay -o "lowerdir=$1/lower,upperdir=$1/upper,workdir=$1/work,userxattr" "$1/merged" 2>&1); then echo overlay-ok; else echo "overlay-no $err"; fi',
 ].join('\n');
 
+/** The tools a machine's sandbox is made and entered with, and the package each comes in. */
+const tools: readonly { name: string; from: string }[] = [
+  { name: 'unshare', from: 'util-linux' },
+  { name: 'nsenter', from: 'util-linux' },
+  { name: 'setpriv', from: 'util-linux' },
+  { name: 'timeout', from: 'coreutils' },
+];
+
+/** An id of the range machines get as real root (see `agent/sandbox-ids.ts`), for the probe. */
+const probeId = 2 ** 30;
+
 /**
  * Checks that this host can make local machines, creating nothing that outlives the
- * check: util-linux's `unshare` and `nsenter`, and an unprivileged user, mount and PID
- * namespace with its own /proc. Throws `CONFIG_INVALID` naming the cause and the fix;
- * a missing overlayfs only warns (machines then get plain directories).
+ * check: the tools, and a user, mount and PID namespace with its own /proc made by an
+ * unprivileged id (as real root too: a machine's root is an id range of its own, not
+ * root). Throws `CONFIG_INVALID` naming the cause and the fix; a missing overlayfs only
+ * warns (machines then get plain directories).
  */
 export async function checkSandboxSupport(signal?: AbortSignal): Promise<PreflightResult> {
-  const missing = ['unshare', 'nsenter'].filter((tool) => findTool(tool) === undefined);
+  const missing = tools.filter((tool) => findTool(tool.name) === undefined);
   if (missing.length > 0) {
+    const packages = [...new Set(missing.map((tool) => tool.from))];
     throw new ConfigError(
-      `the local provider needs ${missing.join(' and ')} from util-linux, which ${missing.length === 1 ? 'is' : 'are'} not on PATH; install util-linux (e.g. apt-get install util-linux)`,
+      `the local provider needs ${missing.map((tool) => tool.name).join(', ')}, not found on PATH; install ${packages.join(' and ')} (e.g. apt-get install ${packages.join(' ')})`,
     );
   }
   const scratch = await mkdtemp(path.join(tmpdir(), 'envboot-local-preflight-'));
   try {
     const args = ['--user', '--map-root-user', '--mount', '--pid', '--uts', '--fork', '--mount-proc', '--propagation', 'private'];
-    const result = await run('unshare', [...args, '--', '/bin/sh', '-c', probeScript, 'probe', scratch], signal);
+    const asMachine = process.getuid?.() === 0 ? ['setpriv', `--reuid=${probeId}`, `--regid=${probeId}`, '--clear-groups', '--'] : [];
+    if (asMachine.length > 0) await chown(scratch, probeId, probeId);
+    const probe = ['unshare', ...args, '--', '/bin/sh', '-c', probeScript, 'probe', scratch];
+    const result = asMachine.length > 0 ? await run('setpriv', [...asMachine.slice(1), ...probe], signal) : await run('unshare', probe.slice(1), signal);
     if (result.error !== undefined) throw new ConfigError(namespaceFailure(result.stderr), { cause: result.error });
     const overlay = result.stdout.trim();
     const namespaces = { name: 'sandboxes', status: 'ok' as const, detail: 'user, mount, PID and UTS namespaces can be made here' };
@@ -37,7 +53,7 @@ export async function checkSandboxSupport(signal?: AbortSignal): Promise<Preflig
       checks: [namespaces],
       warnings: [
         `overlayfs is not available in user namespaces here (${overlay.replace(/^overlay-no\s*/, '') || 'no reason given'}): ` +
-          "local machines get a copy of the host's /etc, a fresh /var and empty /usr/local, /opt and /srv instead of copy-on-write views of the host's",
+          "local machines get empty /usr/local, /opt and /srv instead of copy-on-write views of the host's",
       ],
     };
   } finally {
@@ -51,7 +67,7 @@ export function namespaceFailure(stderr: string, read: (file: string) => string 
   if (read('/proc/sys/user/max_user_namespaces') === '0') {
     return `${lead}; user namespaces are disabled: sysctl user.max_user_namespaces is 0 (raise it: sudo sysctl -w user.max_user_namespaces=15000)`;
   }
-  if (read('/proc/sys/kernel/unprivileged_userns_clone') === '0' && process.getuid?.() !== 0) {
+  if (read('/proc/sys/kernel/unprivileged_userns_clone') === '0') {
     return `${lead}; unprivileged user namespaces are disabled (enable them: sudo sysctl -w kernel.unprivileged_userns_clone=1)`;
   }
   if (read('/proc/sys/kernel/apparmor_restrict_unprivileged_userns') === '1') {

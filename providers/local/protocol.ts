@@ -30,6 +30,8 @@ export interface StartMachineRequest {
   /** The user-data, base64-encoded. */
   readonly userData: string;
   readonly bootDelayMs: number;
+  /** Host directories the machine must never see, besides the agent's data directory (the client's keys and config). */
+  readonly hide?: readonly string[];
 }
 
 export interface StartMachineResponse {

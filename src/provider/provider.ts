@@ -67,6 +67,12 @@ export interface OpenEnvironParams<Config> {
   readonly config: Config;
   /** A directory the provider may keep local records in (keys, machine caches). */
   readonly dataDir: string;
+  /**
+   * Directories on this host that hold the client's secrets and records (its keys, its
+   * config, other environments' data). A provider whose machines share this host's
+   * filesystem must keep them out of its machines' sight; others ignore them.
+   */
+  readonly hostPrivatePaths?: readonly string[] | undefined;
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
 }

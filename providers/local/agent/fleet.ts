@@ -75,6 +75,7 @@ export class Fleet {
       userData: request.userData,
       firstBootDone: false,
       bootDelayMs: request.bootDelayMs,
+      hide: request.hide ?? [],
     };
     const machine = this.#add(record);
     try {

@@ -27,6 +27,8 @@ export interface MachineRecord {
   userData?: string;
   firstBootDone: boolean;
   readonly bootDelayMs: number;
+  /** Host directories hidden from the machine, besides the agent's data directory. */
+  readonly hide?: readonly string[];
   /** The `unshare` process holding the machine, for an agent restart to adopt or to kill. */
   holder?: ProcessIdentity;
 }

@@ -11,6 +11,7 @@ import { applyUserData, BootError, sshIdentityOf } from './first-boot.js';
 import { closeServer, listenOnLoopbackPair } from './loopback-listeners.js';
 import { MachineSsh } from './machine-ssh.js';
 import { saveRecord, type MachineRecord } from './machine-record.js';
+import { sandboxIds } from './sandbox-ids.js';
 import { planMounts } from './sandbox-plan.js';
 import { adoptHolder, execInMachine, killHolder, killLeftHolder, startHolder, type Holder } from './sandbox.js';
 
@@ -141,7 +142,7 @@ export class Machine {
 
   async #sandbox(): Promise<Holder> {
     const fsDir = path.join(this.dir, 'fs');
-    const adopted = this.record.holder === undefined ? undefined : adoptHolder(this.record.holder, fsDir);
+    const adopted = this.record.holder === undefined ? undefined : adoptHolder(this.record.holder, fsDir, this.#context.privileged);
     if (adopted !== undefined) {
       this.#holder = adopted;
       this.#context.log(`machine ${this.record.id}: adopted its running sandbox (pid ${adopted.process.pid})`);
@@ -152,8 +153,8 @@ export class Machine {
       setupScript: this.#context.layout.setupScript,
       fsDir,
       hostname: this.record.id,
-      hide: this.#context.layout.dataDir,
-      mounts: planMounts({ fsDir, privileged: this.#context.privileged }),
+      ids: sandboxIds({ fsDir, privileged: this.#context.privileged }),
+      mounts: planMounts({ fsDir, hide: [this.#context.layout.dataDir, ...(this.record.hide ?? [])] }),
       signal: this.#abort.signal,
     });
     this.#holder = holder;

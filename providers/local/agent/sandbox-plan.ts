@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 
 /** How one directory of the machine is made (see `setup-script.ts`). */
-export type MountKind = 'overlay' | 'own' | 'copy' | 'var' | 'tmpfs' | 'devpts';
+export type MountKind = 'overlay' | 'own' | 'copy' | 'var' | 'tmpfs' | 'dev' | 'devpts' | 'hide';
 
 export interface MountOp {
   readonly kind: MountKind;
@@ -16,34 +16,33 @@ export interface MountOp {
 export interface PlanMountsParams {
   /** The machine's own files on the host (a real path, no symlinks). */
   readonly fsDir: string;
-  /** True when envboot runs as real root: host files owned by root are then writable copy-on-write. */
-  readonly privileged: boolean;
+  /** Host directories the machine must not see: the environment's data, the client's keys and config. */
+  readonly hide?: readonly string[] | undefined;
   /** Whether a directory exists on the host; injectable for tests. */
   readonly isDirectory?: (dir: string) => boolean;
 }
 
 /**
- * The mounts that give a machine its own writable directories, in order. As real root,
- * /etc and /var are copy-on-write views of the host's; unprivileged, their contents belong
- * to a uid the user namespace cannot map, so a view would be read-only below the top:
- * /etc is then a copy and /var a fresh skeleton. /root and /home are always the
- * machine's own, empty: a fresh machine has no host users' files (keys, credentials)
- * in them. A mount whose target contains the machine's own directory would hide it from
- * the mounts after it, so it comes last and is never an overlay (overlayfs refuses a
- * layer inside another). /dev/pts is a devpts of the machine's own, for the ptys of
- * its SSH sessions: numbered from 0, and no access to the host's terminals.
+ * The mounts that make a machine's filesystem, in order. The machine's root is never a
+ * user that owns the host's files (see `sandbox-ids.ts`), so a copy-on-write view of a
+ * host directory is writable at its top only: /etc is a copy of what every host user may
+ * read, /var a fresh skeleton, /usr/local, /opt and /srv views of the host's. /root and
+ * /home are always the machine's own, empty: a fresh machine has no host users' files
+ * (keys, credentials) in them. /dev holds the harmless devices only, /dev/pts is a devpts
+ * of the machine's own (numbered from 0, no access to the host's terminals). A mount whose
+ * target contains the machine's own directory would hide it from the mounts after it, so
+ * it comes last and is never an overlay (overlayfs refuses a layer inside another); the
+ * hidden directories come after everything they might contain.
  *
  * @example
- * planMounts({ fsDir: '/root/.local/share/envboot/x/machines/local-1/fs', privileged: true });
- * // …, { kind: 'own', mode: '0700', target: '/root' }   (last)
+ * planMounts({ fsDir: '/root/.local/share/envboot/x/machines/local-1/fs', hide: ['/root/.local/share/envboot'] });
+ * // …, { kind: 'own', mode: '0700', target: '/root' }, { kind: 'hide', mode: '0755', target: '/root/.local/share/envboot' }
  */
 export function planMounts(params: PlanMountsParams): MountOp[] {
   const isDirectory = params.isDirectory ?? hostHasDirectory;
-  const view = (target: string, fallback: MountKind): MountOp =>
-    params.privileged ? { kind: 'overlay', fallback, mode: '0755', target } : { kind: fallback, mode: '0755', target };
   const ops: MountOp[] = [
-    view('/etc', 'copy'),
-    view('/var', 'var'),
+    { kind: 'copy', mode: '0755', target: '/etc' },
+    { kind: 'var', mode: '0755', target: '/var' },
     { kind: 'overlay', fallback: 'own', mode: '0755', target: '/usr/local' },
     { kind: 'overlay', fallback: 'own', mode: '0755', target: '/opt' },
     { kind: 'overlay', fallback: 'own', mode: '0755', target: '/srv' },
@@ -51,6 +50,7 @@ export function planMounts(params: PlanMountsParams): MountOp[] {
     { kind: 'own', mode: '0700', target: '/root' },
     { kind: 'own', mode: '1777', target: '/tmp' },
     { kind: 'tmpfs', mode: '0755', target: '/run' },
+    { kind: 'dev', mode: '0755', target: '/dev' },
     { kind: 'tmpfs', mode: '1777', target: '/dev/shm' },
     { kind: 'devpts', mode: '0620', target: '/dev/pts' },
   ];
@@ -59,7 +59,8 @@ export function planMounts(params: PlanMountsParams): MountOp[] {
   const planned = ops
     .filter((op) => isDirectory(op.target))
     .map((op) => (op.kind === 'overlay' && (!overlayable || contains(op.target, params.fsDir)) ? withoutOverlay(op) : op));
-  return [...planned.filter((op) => !contains(op.target, params.fsDir)), ...planned.filter((op) => contains(op.target, params.fsDir))];
+  const hidden = [...new Set(params.hide ?? [])].map((target): MountOp => ({ kind: 'hide', mode: '0755', target }));
+  return [...planned.filter((op) => !contains(op.target, params.fsDir)), ...planned.filter((op) => contains(op.target, params.fsDir)), ...hidden];
 }
 
 /** The setup script's argument for one op: `KIND[,FALLBACK]:MODE:TARGET`. */

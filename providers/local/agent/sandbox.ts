@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readlinkSync } from 'node:fs';
 import { childrenOf, commandLineOf, identityOf, isAlive, signalProcess, waitUntilGone, type ProcessIdentity } from '../../../src/util/process-identity.js';
+import type { SandboxIds } from './sandbox-ids.js';
 import { formatMountOp, type MountOp } from './sandbox-plan.js';
 
 /** The environment commands see inside a machine, as after a root login. */
@@ -13,17 +14,22 @@ export const machineEnv: Readonly<Record<string, string>> = {
 };
 
 const toolPath = { PATH: `${process.env['PATH'] ?? '/usr/bin:/bin'}:/usr/sbin:/sbin` };
-const unshareFlags = ['--user', '--map-root-user', '--mount', '--pid', '--uts', '--fork', '--kill-child', '--mount-proc', '--propagation', 'private'];
-const namespaces = ['user', 'mnt', 'pid_for_children', 'uts'] as const;
-// fds 3-6 are the machine's namespaces, for nsenter only: the command must not inherit them.
-const execWrapper = 'cd /root 2>/dev/null || cd /; umask 022; exec /bin/sh -c "$1" 3<&- 4<&- 5<&- 6<&-';
+/** Real root builds the outer view in a mount namespace only; a user needs a user namespace to mount anything. */
+const outerFlags = (privileged: boolean): string[] => [...(privileged ? [] : ['--user', '--map-root-user']), '--mount', '--propagation', 'private'];
+// fds 3-7 are namespaces, for nsenter only: the command must not inherit them.
+const execWrapper = 'cd /root 2>/dev/null || cd /; umask 022; exec /bin/sh -c "$1" 3<&- 4<&- 5<&- 6<&- 7<&-';
 
 /** The `unshare` process that holds a machine's namespaces, and the machine's PID 1 under it. */
 export interface Holder {
   readonly process: ProcessIdentity;
   readonly init: ProcessIdentity | undefined;
-  /** Open handles on the user, mount, PID and UTS namespaces: a recycled pid can never redirect a command. */
+  /**
+   * Open handles on the holder's user namespace, then the machine's PID, user, mount and
+   * UTS namespaces: a recycled pid can never redirect a command.
+   */
   readonly namespaceFds: number[];
+  /** Whether the machine's root is an id range of its own (envboot runs as real root). */
+  readonly privileged: boolean;
   /** Our child, when this agent started it (absent for one adopted after an agent restart). */
   readonly child?: ChildProcess;
   /** What the setup script warned about (a directory without a copy-on-write view, say). */
@@ -39,8 +45,9 @@ export interface StartHolderParams {
   readonly fsDir: string;
   /** The machine's host name (its instance id). */
   readonly hostname: string;
-  /** A host directory the machine must not see (the environment's data directory). */
-  readonly hide: string;
+  /** The ids the machine's root and users map to (see `sandbox-ids.ts`). */
+  readonly ids: SandboxIds;
+  /** In order; `hide` ops keep the client's directories out of sight. */
   readonly mounts: readonly MountOp[];
   readonly timeoutMs?: number;
   /** Aborting kills the sandbox being set up and rejects. */
@@ -52,7 +59,19 @@ export interface StartHolderParams {
  * prints `ready`, rejects with its exit status and stderr when it fails.
  */
 export function startHolder(params: StartHolderParams): Promise<Holder> {
-  const args = [...unshareFlags, '--', '/bin/sh', params.setupScript, params.fsDir, params.hostname, params.hide, ...params.mounts.map(formatMountOp)];
+  const privileged = params.ids.count > 1;
+  const args = [
+    ...outerFlags(privileged),
+    '--',
+    '/bin/sh',
+    params.setupScript,
+    'outer',
+    params.fsDir,
+    params.hostname,
+    String(params.ids.outer),
+    String(params.ids.count),
+    ...params.mounts.map(formatMountOp),
+  ];
   const child = spawn('unshare', args, { stdio: ['ignore', 'pipe', 'pipe'], env: toolPath });
   let stdout = '';
   let stderr = '';
@@ -84,7 +103,7 @@ export function startHolder(params: StartHolderParams): Promise<Holder> {
       if (settled || !stdout.includes('ready\n') || child.pid === undefined) return;
       let holder: Holder;
       try {
-        holder = { ...holderOf(child.pid, child), warnings: stderr.split('\n').filter((line) => line.trim() !== '') };
+        holder = { ...holderOf(child.pid, privileged, child), warnings: stderr.split('\n').filter((line) => line.trim() !== '') };
       } catch (error) {
         fail(`the machine's sandbox vanished while starting (${(error as Error).message})`);
         return;
@@ -101,11 +120,11 @@ export function startHolder(params: StartHolderParams): Promise<Holder> {
 }
 
 /** Takes over the holder a previous agent left running, if it is still that very process. */
-export function adoptHolder(saved: ProcessIdentity, fsDir: string): Holder | undefined {
+export function adoptHolder(saved: ProcessIdentity, fsDir: string, privileged: boolean): Holder | undefined {
   if (!isAlive(saved) || commandLineOf(saved.pid)?.includes(fsDir) !== true) return undefined;
   let holder: Holder;
   try {
-    holder = holderOf(saved.pid, undefined);
+    holder = holderOf(saved.pid, privileged, undefined);
   } catch {
     return undefined;
   }
@@ -122,16 +141,40 @@ export interface ExecInMachineOptions {
   readonly stdio?: readonly ('pipe' | 'ignore' | number)[];
 }
 
-/** Runs `command` as root inside the machine, in its own process group, with `/root` as its directory. */
+/**
+ * Runs `command` as root inside the machine, in its own process group, with `/root` as
+ * its directory. The first `nsenter` enters the holder's user namespace and sets the PID
+ * namespace for its children without forking (as real root it also becomes the
+ * machine's id range there); the second enters the machine's own user, mount and UTS
+ * namespaces; `timeout --foreground 0` (no time limit) is the fork into the PID namespace,
+ * and passes the command's exit status or fatal signal on. So no process of the holder's
+ * namespace, more privileged than the machine's root, is ever inside the machine.
+ */
 export function execInMachine(holder: Holder, command: string, options: ExecInMachineOptions = {}): ChildProcess {
-  if (holder.namespaceFds.length !== namespaces.length) throw new SandboxError('the machine is stopped');
+  if (holder.namespaceFds.length !== namespaceCount) throw new SandboxError('the machine is stopped');
   const stdio: StdioOptions = [...(options.stdio ?? ['pipe', 'pipe', 'pipe']), ...holder.namespaceFds];
-  const args = ['--preserve-credentials', '--user=/proc/self/fd/3', '--mount=/proc/self/fd/4', '--pid=/proc/self/fd/5', '--uts=/proc/self/fd/6'];
-  return spawn('nsenter', [...args, '--', '/bin/sh', '-c', execWrapper, 'envboot-exec', command], {
-    stdio,
-    env: { ...toolPath, ...machineEnv, ...options.env },
-    detached: true,
-  });
+  const args = [
+    ...(holder.privileged ? [] : ['--preserve-credentials']),
+    '--user=/proc/self/fd/3',
+    '--pid=/proc/self/fd/4',
+    '--no-fork',
+    '--',
+    'nsenter',
+    '--preserve-credentials',
+    '--user=/proc/self/fd/5',
+    '--mount=/proc/self/fd/6',
+    '--uts=/proc/self/fd/7',
+    '--',
+    'timeout',
+    '--foreground',
+    '0',
+    '/bin/sh',
+    '-c',
+    execWrapper,
+    'envboot-exec',
+    command,
+  ];
+  return spawn('nsenter', args, { stdio, env: { ...toolPath, ...machineEnv, ...options.env }, detached: true });
 }
 
 /** Kills the machine: SIGKILL to `unshare` takes its PID 1, hence every process of the machine, with it. */
@@ -162,20 +205,41 @@ export function releaseHolder(holder: Holder): void {
   holder.namespaceFds.length = 0;
 }
 
-function holderOf(pid: number, child: ChildProcess | undefined): Holder {
+const namespaceCount = 5;
+
+function holderOf(pid: number, privileged: boolean, child: ChildProcess | undefined): Holder {
   const identity = identityOf(pid);
   if (identity === undefined) throw new SandboxError(`process ${pid} is gone`);
   // Synchronous: an unreaped child keeps its pid, so these are surely its namespaces.
+  const initPid = machineInitOf(pid);
+  if (initPid === undefined) throw new SandboxError(`the machine's PID 1 under process ${pid} is gone`);
   const fds: number[] = [];
   try {
-    for (const ns of namespaces) fds.push(openSync(`/proc/${pid}/ns/${ns}`, 'r'));
+    fds.push(openSync(`/proc/${pid}/ns/user`, 'r'));
+    for (const ns of ['pid', 'user', 'mnt', 'uts']) fds.push(openSync(`/proc/${initPid}/ns/${ns}`, 'r'));
   } catch (error) {
     for (const fd of fds) closeSync(fd);
     throw error;
   }
-  const initPid = childrenOf(pid)[0];
-  const init = initPid === undefined ? undefined : identityOf(initPid);
-  return { process: identity, init, namespaceFds: fds, warnings: [], ...(child === undefined ? {} : { child }) };
+  const init = identityOf(initPid);
+  return { process: identity, init, namespaceFds: fds, privileged, warnings: [], ...(child === undefined ? {} : { child }) };
+}
+
+/** The holder's child in a PID namespace of its own: the machine's PID 1. */
+function machineInitOf(holderPid: number): number | undefined {
+  const holderPidNs = readLinkQuietly(`/proc/${holderPid}/ns/pid`);
+  return childrenOf(holderPid).find((child) => {
+    const pidNs = readLinkQuietly(`/proc/${child}/ns/pid`);
+    return pidNs !== undefined && pidNs !== holderPidNs;
+  });
+}
+
+function readLinkQuietly(file: string): string | undefined {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function killQuietly(pid: number): void {

@@ -21,6 +21,7 @@ import { applyUserData } from '../../../providers/local/agent/first-boot.js';
 import { saveRecord, type MachineRecord } from '../../../providers/local/agent/machine-record.js';
 import { MachineSsh } from '../../../providers/local/agent/machine-ssh.js';
 import { planMounts } from '../../../providers/local/agent/sandbox-plan.js';
+import { sandboxIds } from '../../../providers/local/agent/sandbox-ids.js';
 import { killHolder, startHolder, type Holder } from '../../../providers/local/agent/sandbox.js';
 import { setupScript } from '../../../providers/local/agent/setup-script.js';
 import { layoutFor, machineDir } from '../../../providers/local/layout.js';
@@ -80,7 +81,7 @@ describe('local provider robustness', () => {
     await writeFile(path.join(dir, 'setup.sh'), setupScript);
     let holder: Holder;
     try {
-      holder = await startHolder({ setupScript: path.join(dir, 'setup.sh'), fsDir, hostname: 'm', hide: dir, mounts: planMounts({ fsDir, privileged: false }) });
+      holder = await startHolder({ setupScript: path.join(dir, 'setup.sh'), fsDir, hostname: 'm', ids: sandboxIds({ fsDir, privileged: process.getuid?.() === 0 }), mounts: planMounts({ fsDir, hide: [dir] }) });
     } catch (error) {
       if (process.env['CI'] === 'true') throw error;
       t.skip(`no sandboxes on this host: ${(error as Error).message}`);

@@ -1,38 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateSshKeyPair } from '../../../../src/index.js';
 import { MachineSsh } from '../../../../providers/local/agent/machine-ssh.js';
-import { planMounts } from '../../../../providers/local/agent/sandbox-plan.js';
-import { execInMachine, killHolder, startHolder, type Holder } from '../../../../providers/local/agent/sandbox.js';
-import { setupScript } from '../../../../providers/local/agent/setup-script.js';
+import { execInMachine, type Holder } from '../../../../providers/local/agent/sandbox.js';
+import { testSandbox } from './sandbox-fixture.js';
 import { isAlive } from '../../../../src/util/process-identity.js';
-import { removeTree } from '../../../../providers/local/remove-tree.js';
 import { processesMentioning } from '../../../helpers/processes.js';
-import { requireTool } from '../../../helpers/require-tool.js';
 import { client, serveMachineSsh } from '../fixtures.js';
 import { connectRoot, openSession } from './ssh-session.js';
 
 /** A sandbox of its own, killed and removed when the test ends; undefined when the test was skipped. */
 async function sandbox(t: TestContext): Promise<Holder | undefined> {
-  if (requireTool(t, 'unshare') === undefined || requireTool(t, 'nsenter') === undefined) return undefined;
-  const dir = await mkdtemp(path.join(tmpdir(), 'envboot-local-machine-ssh-'));
-  const holders: Holder[] = [];
-  t.after(async () => {
-    await Promise.all(holders.map((holder) => killHolder(holder)));
-    await removeTree(dir);
-  });
-  const fsDir = path.join(dir, 'fs');
-  await writeFile(path.join(dir, 'setup.sh'), setupScript);
-  await mkdir(fsDir);
-  const mounts = planMounts({ fsDir, privileged: process.getuid?.() === 0 });
-  const holder = await startHolder({ setupScript: path.join(dir, 'setup.sh'), fsDir, hostname: 'm', hide: '', mounts });
-  holders.push(holder);
-  return holder;
+  return (await testSandbox(t))?.start();
 }
 
 /** Polls until `check` holds (10 s at most). */

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+
+/** The host ids a machine's user namespace maps its ids 0.. onto. */
+export interface SandboxIds {
+  /** The outer id of the machine's root: 0 (the user's own id) when unprivileged. */
+  readonly outer: number;
+  /** How many ids the machine has: 1 (root only) unprivileged, 65536 as real root. */
+  readonly count: number;
+}
+
+const firstRange = 2 ** 30;
+const rangeSize = 65_536;
+const ranges = 16_384;
+
+/**
+ * The ids of one machine. Unprivileged, the only id a user namespace may have is the
+ * user's own, which the machine's root becomes. As real root, the machine's root must not
+ * be uid 0 of the host (root-owned files, `/proc/sys` and device nodes would be its own),
+ * so each machine gets 65536 ids of its own between 2^30 and 2^31, no user of the host
+ * (useradd's ranges and /etc/subuid's stay far below). The range is derived from the
+ * machine's directory, so an agent restarted later finds the same one and the machine's
+ * files keep their owner.
+ *
+ * @example
+ * sandboxIds({ fsDir: '/root/.local/share/envboot/environments/dev/provider/machines/local-1/fs', privileged: true });
+ * // { outer: 1_4xx_xxx_xxx, count: 65536 }
+ */
+export function sandboxIds(params: { fsDir: string; privileged: boolean }): SandboxIds {
+  if (!params.privileged) return { outer: 0, count: 1 };
+  const slot = createHash('sha256').update(params.fsDir).digest().readUInt32BE(0) % ranges;
+  return { outer: firstRange + slot * rangeSize, count: rangeSize };
+}
