@@ -9,7 +9,8 @@ import lockfile from 'proper-lockfile';
  * Lock directories are named by a hash of the key, so any key fits in a file name.
  */
 export async function withKeyLock<T>(lockDir: string, key: string, work: () => Promise<T>): Promise<T> {
-  await mkdir(lockDir, { recursive: true });
+  // 0700 like the store around it (FilesystemStorage's directories).
+  await mkdir(lockDir, { recursive: true, mode: 0o700 });
   const lockPath = path.join(lockDir, `${createHash('sha256').update(key).digest('hex').slice(0, 40)}.lock`);
   let compromised: Error | undefined;
   const release = await lockfile.lock(lockPath, {

@@ -17,8 +17,11 @@ import { notFound, preconditionFailed, throwIfAborted } from './storage-errors.j
 import { keyOfObjectFile, layoutFor, objectPath, prefixOfDirectory, type FilesystemLayout } from './filesystem-layout.js';
 import { withKeyLock } from './file-lock.js';
 
+/** Only the owner may look inside: provider-state lives in the 0700 environment directory. */
+const privateDirMode = 0o700;
+
 export interface FilesystemStorageParams {
-  /** The directory that holds the store; created on first write. */
+  /** The directory that holds the store; created on first write, with its missing parents, 0700 (objects are 0600). */
   readonly root: string;
 }
 
@@ -119,7 +122,7 @@ export class FilesystemStorage implements Storage {
   }
 
   async #writeAtomically(file: string, body: Uint8Array): Promise<void> {
-    await mkdir(this.#layout.temp, { recursive: true });
+    await mkdir(this.#layout.temp, { recursive: true, mode: privateDirMode });
     const temp = path.join(this.#layout.temp, `${randomUUID()}.tmp`);
     const handle = await open(temp, 'wx', 0o600);
     try {
@@ -131,7 +134,7 @@ export class FilesystemStorage implements Storage {
     try {
       // A concurrent delete of a sibling may prune the parent between mkdir and rename.
       for (let attempt = 0; ; attempt += 1) {
-        await mkdir(path.dirname(file), { recursive: true });
+        await mkdir(path.dirname(file), { recursive: true, mode: privateDirMode });
         try {
           await rename(temp, file);
           return;

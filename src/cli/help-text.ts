@@ -27,9 +27,14 @@ Examples:
   $ envboot add-machine demo -n 5 --constraints "mem=8G"
   $ envboot add-machine demo -n 2 --zone local-a --zone local-b --cloud-config app.yaml`,
   removeMachine: `
+An instance that carries the environment's tag but was never recorded (a run killed
+between starting and recording it) is listed by "envboot status" and removed by its
+instance id. Ids that match nothing are refused, and nothing is stopped.
+
 Examples:
   $ envboot remove-machine demo 3
-  $ envboot remove-machine demo 1 2 4`,
+  $ envboot remove-machine demo 1 2 4
+  $ envboot remove-machine demo local-5f0c2a91      # an unrecorded instance from status`,
   status: `
 Examples:
   $ envboot status

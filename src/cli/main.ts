@@ -20,13 +20,14 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const run: ProgramRun = { exitCode: ok };
   const program = buildProgram({ io, version, run });
   try {
-    await program.parseAsync(argv.length === 0 ? ['--help'] : [...argv], { from: 'user' });
+    await program.parseAsync([...argv], { from: 'user' });
     return run.exitCode;
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    // Help and version "errors" are how commander stops after printing them.
+    // Help and version "errors" are how commander stops after printing them. Help it
+    // printed because no command was given (to stderr, exit code 1) is a usage error.
     const printedOnly = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
-    return printedOnly ? ok : badInput;
+    return printedOnly && error.exitCode === 0 ? ok : badInput;
   }
 }
 

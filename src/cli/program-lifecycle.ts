@@ -65,15 +65,15 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
 
   program
     .command('remove-machine')
-    .summary('stop machines and forget them')
+    .summary('stop machines and forget them, or stop instances a killed run left unrecorded')
     .argument('<env>', 'environment name')
-    .argument('<id...>', 'machine ids (not 0, the controller)')
+    .argument('<id...>', 'machine ids (not 0, the controller), or instance ids, such as the unrecorded ones "envboot status" lists')
     .option('--json', 'NDJSON progress events and a final result on stdout')
     .addHelpText('after', helpText.removeMachine)
     .action((env: string, ids: string[], options: JsonOption, command: Command) =>
       execute('remove-machine', command, options.json === true, async (context) => {
         const { runRemoveMachine } = await import('./commands/remove-machine.js');
-        return runRemoveMachine(context, { environment: env, machineIds: ids });
+        return runRemoveMachine(context, { environment: env, ids });
       }),
     );
 

@@ -28,7 +28,7 @@ export function buildProgram(params: { io: CliIo; version: string; run: ProgramR
     .version(params.version, '-V, --version', 'print the version')
     .option('--config <file>', 'the environments file (default: $ENVBOOT_HOME/environments.yaml or $XDG_CONFIG_HOME/envboot/environments.yaml)')
     .option('--debug', 'write a debug log to stderr')
-    .option('--log-file <file>', 'append a debug log to FILE (created 0600)')
+    .option('--log-file <file>', 'append a debug log to FILE, made 0600 (new or existing): it names hosts, addresses and users')
     .addHelpText('after', helpText.program)
     .showSuggestionAfterError(true)
     .showHelpAfterError('(add --help for usage)')

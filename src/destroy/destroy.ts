@@ -1,8 +1,9 @@
-import { asError, isNotBootstrapped } from '../errors/index.js';
+import { asError, ErrorCode, findInChain, isCancelled, isNotBootstrapped, messageOf } from '../errors/index.js';
 import type { Environ } from '../provider/index.js';
 import { stopEach } from '../machines/index.js';
 import { runPhase, type FlowEventSink, type PhaseTiming } from '../provision/index.js';
-import { loadState, machineRecords } from '../state/index.js';
+import { loadState, machineRecords, stateObjectName } from '../state/index.js';
+import { printableExcerpt } from '../state/printable-excerpt.js';
 import { signalOf } from '../util/optional.js';
 
 export interface DestroyParams {
@@ -29,12 +30,15 @@ export interface DestroyResult {
 
 /**
  * Destroys everything an environment owns: the instances recorded in provider-state
- * *and* every instance carrying its ownership tag (so a lost or corrupt state file leaks
- * nothing), then the provider's shared resources, then the environment's storage.
- * Best-effort: it keeps going past failures and reports all of them in `failures`.
- * Idempotent: a second run, or one after a crash half-way, finishes the job; destroying
- * an environment that is already gone succeeds with nothing to do. provider-state is
- * kept while instances remain, so that the next run still knows them.
+ * *and* every instance carrying its ownership tag, then the provider's shared resources,
+ * then the environment's storage, provider-state last. A provider-state that is missing,
+ * corrupt (empty, binary, bad YAML, wrong shape) or unreadable never stops it: it warns
+ * (a `warning` event naming the object and what is wrong, none of its bytes) and
+ * destroys what the tag query finds. Best-effort: it keeps going past failures and
+ * reports all of them in `failures`. Idempotent: a second run, or one after a crash
+ * half-way, finishes the job; destroying an environment that is already gone succeeds
+ * with nothing to do. provider-state is kept while instances may remain (one would not
+ * stop, or the tag query failed), so that the next run still knows them.
  *
  * @example
  * const { failures } = await destroy({ environ, onEvent: console.log });
@@ -47,8 +51,8 @@ export async function destroy(params: DestroyParams): Promise<DestroyResult> {
   const failures: DestroyFailure[] = [];
   const removed: string[] = [];
   const step = { onEvent, timings };
-  const ids = await runPhase({ ...step, phase: 'find-instances', run: () => findInstances({ ...params, failures }) });
-  const stopped = await runPhase({ ...step, phase: 'stop-instances', run: () => stopEach({ environ, ids, ...signalOf(params) }) });
+  const found = await runPhase({ ...step, phase: 'find-instances', run: () => findInstances({ ...params, failures }) });
+  const stopped = await runPhase({ ...step, phase: 'stop-instances', run: () => stopEach({ environ, ids: found.ids, ...signalOf(params) }) });
   failures.push(...stopped.failures);
   await runPhase({
     ...step,
@@ -63,29 +67,24 @@ export async function destroy(params: DestroyParams): Promise<DestroyResult> {
       }
     },
   });
-  const storage = environ.storage();
-  await runPhase({
-    ...step,
-    phase: 'remove-storage',
-    run: async () => {
-      if (stopped.failures.length > 0) {
-        onEvent?.({ type: 'cleanup.kept', resource: `provider-state in ${storage.description}`, reason: 'instances remain; run destroy again' });
-        return;
-      }
-      try {
-        await storage.removeAll(signalOf(params));
-        removed.push(`storage ${storage.description}`);
-      } catch (error) {
-        failures.push({ resource: `storage ${storage.description}`, error: asError(error) });
-      }
-    },
-  });
+  const remain = whatMayRemain({ stopFailed: stopped.failures.length > 0, listed: found.listed });
+  await runPhase({ ...step, phase: 'remove-storage', run: () => removeStorage({ ...params, remain, removed, failures }) });
   for (const failure of failures) onEvent?.({ type: 'cleanup.failed', resource: failure.resource, message: failure.error.message });
   return { stoppedInstances: stopped.stopped, removed, failures, phases: timings, elapsedMs: Math.round(performance.now() - started) };
 }
 
-/** Instance ids from provider-state and from the tag query; either may fail alone. */
-async function findInstances(params: DestroyParams & { readonly failures: DestroyFailure[] }): Promise<string[]> {
+interface FoundInstances {
+  readonly ids: readonly string[];
+  /** Whether the tag query answered: only then is every instance known. */
+  readonly listed: boolean;
+}
+
+/**
+ * Instance ids from provider-state and from the tag query; either may fail alone. A
+ * provider-state that is missing, corrupt or unreadable is no reason to stop: every
+ * instance carries the ownership tag, so the tag query finds them all.
+ */
+async function findInstances(params: DestroyParams & { readonly failures: DestroyFailure[] }): Promise<FoundInstances> {
   const { environ } = params;
   const ids = new Set<string>();
   try {
@@ -93,15 +92,49 @@ async function findInstances(params: DestroyParams & { readonly failures: Destro
     for (const id of state.stateInstances) ids.add(id);
     for (const machine of machineRecords(state)) ids.add(machine.instanceId);
   } catch (error) {
-    // Missing or unreadable state is no reason to stop: the tag query still finds everything.
-    if (!isNotBootstrapped(error)) {
-      params.onEvent?.({ type: 'warning', message: `${asError(error).message}; destroying what the tag query finds` });
-    }
+    if (isCancelled(error)) throw error;
+    if (!isNotBootstrapped(error)) params.onEvent?.({ type: 'warning', message: unusableStateWarning(environ, error) });
   }
   try {
     for (const instance of await environ.allInstances(signalOf(params))) ids.add(instance.id);
   } catch (error) {
     params.failures.push({ resource: 'instance listing by tag', error: asError(error) });
+    return { ids: [...ids], listed: false };
   }
-  return [...ids];
+  return { ids: [...ids], listed: true };
+}
+
+/** Names the object and what is wrong with it, quoting none of its bytes. */
+function unusableStateWarning(environ: Environ, error: unknown): string {
+  const where = `${stateObjectName} in ${environ.storage().description}`;
+  const corrupt = findInChain(error, ErrorCode.StateCorrupt) as { problem?: unknown } | undefined;
+  const what =
+    corrupt === undefined
+      ? `cannot read ${where}: ${printableExcerpt(messageOf(error), 200)}`
+      : `${where} is corrupt: ${typeof corrupt.problem === 'string' ? corrupt.problem : printableExcerpt(messageOf(corrupt), 200)}`;
+  return `${what}; destroying every instance tagged as environment ${environ.environment.uuid} instead, and removing the object last`;
+}
+
+/**
+ * Why provider-state must stay, if it must: it records instances that may still run. Without
+ * a full tag listing it may be the only record of them.
+ */
+function whatMayRemain(params: { stopFailed: boolean; listed: boolean }): string | undefined {
+  if (params.stopFailed) return 'instances remain';
+  return params.listed ? undefined : 'the instances could not be listed by tag';
+}
+
+/** Removes the environment's storage, provider-state included, unless something may still need it. */
+async function removeStorage(params: DestroyParams & { remain: string | undefined; removed: string[]; failures: DestroyFailure[] }): Promise<void> {
+  const storage = params.environ.storage();
+  if (params.remain !== undefined) {
+    params.onEvent?.({ type: 'cleanup.kept', resource: `provider-state in ${storage.description}`, reason: `${params.remain}; run destroy again` });
+    return;
+  }
+  try {
+    await storage.removeAll(signalOf(params));
+    params.removed.push(`storage ${storage.description}`);
+  } catch (error) {
+    params.failures.push({ resource: `storage ${storage.description}`, error: asError(error) });
+  }
 }

@@ -17,6 +17,7 @@ export {
   NotFoundError,
   PreconditionFailedError,
   StateCorruptError,
+  type StateCorruptErrorOptions,
 } from './state-errors.js';
 export {
   HostKeyMismatchError,

@@ -31,13 +31,23 @@ export class NotBootstrappedError extends EnvbootError {
   }
 }
 
+export interface StateCorruptErrorOptions extends EnvbootErrorOptions {
+  /** What is wrong with the object, in a few words that quote none of its raw bytes (`it is empty`). */
+  readonly problem?: string;
+}
+
 /**
- * provider-state exists but cannot be read (bad YAML, wrong shape). Updates refuse to
- * overwrite it, so that nothing it records is lost; the operator repairs or removes it.
+ * provider-state exists but cannot be read (empty, not text, bad YAML, wrong shape).
+ * Updates refuse to overwrite it, so that nothing it records is lost; `destroy` removes
+ * the environment by its ownership tag all the same, and the object last.
  */
 export class StateCorruptError extends EnvbootError {
-  constructor(message: string, options: EnvbootErrorOptions = {}) {
+  /** What is wrong, as `StateCorruptErrorOptions.problem` says; absent when only the message says it. */
+  readonly problem: string | undefined;
+
+  constructor(message: string, options: StateCorruptErrorOptions = {}) {
     super(ErrorCode.StateCorrupt, message, options);
+    this.problem = options.problem;
   }
 }
 

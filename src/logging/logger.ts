@@ -1,6 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
    winston's typings declare its transports in a way this rule misreads; they are real instances. */
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
 import winston from 'winston';
+import { ConfigError, messageOf } from '../errors/index.js';
 import { SecretRedactor } from './redact.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -8,7 +11,10 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export interface CreateLoggerParams {
   /** The lowest level written. Default `info`. */
   readonly level?: LogLevel;
-  /** Also write to this file (created 0600, appended to). */
+  /**
+   * Also write to this file, appended to. It is made 0600, whether created or already
+   * there: a debug log names hosts, addresses and users. Throws when it cannot be.
+   */
   readonly file?: string;
   /** Write to stderr; default true. The CLI turns this off when it paints a live display. */
   readonly console?: boolean;
@@ -52,10 +58,31 @@ export function createLogger(params: CreateLoggerParams = {}): winston.Logger {
     transports.push(new winston.transports.Stream({ stream: process.stderr }));
   }
   if (params.file !== undefined) {
+    makePrivate(params.file);
     transports.push(new winston.transports.File({ filename: params.file, options: { flags: 'a', mode: 0o600 } }));
   }
   for (const stream of params.streams ?? []) transports.push(new winston.transports.Stream({ stream }));
   return winston.createLogger({ level: params.level ?? 'info', format, transports });
+}
+
+/**
+ * Creates `file` 0600 (and its missing folders 0700, as winston would create them), or
+ * makes an existing regular file 0600: the mode `open` gives applies only to a file it
+ * creates. Synchronous so that no record is written before.
+ */
+function makePrivate(file: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const fd = openSync(file, 'a', 0o600);
+    try {
+      // A terminal or pipe named as the log (/dev/stderr) keeps its mode: it is not ours to change.
+      if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new ConfigError(`cannot make the log file ${file} private (mode 0600): ${messageOf(error)}; log to a file this user owns`, { cause: error });
+  }
 }
 
 function textFormat(): winston.Logform.Format {

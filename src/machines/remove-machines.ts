@@ -1,71 +1,68 @@
-import { ConfigError, type Problem } from '../errors/index.js';
 import type { Environ } from '../provider/index.js';
 import { runPhase, type FlowEventSink, type PhaseTiming } from '../provision/index.js';
-import { forgetMachines, loadState, machineRecords, type MachineRecord } from '../state/index.js';
+import { forgetMachines, loadState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
+import { removalTargets } from './removal-targets.js';
 import { stopEach } from './stop-each.js';
 
 export interface RemoveMachinesParams {
   readonly environ: Environ;
-  /** envboot machine ids (`1`, `2`, …); the controller, `0`, is removed only by destroy. */
-  readonly machineIds: readonly string[];
+  /**
+   * What to remove, each one of: an envboot machine id (`1`, `2`, …), a recorded
+   * machine's instance id, or the instance id of an unrecorded instance that carries the
+   * environment's ownership tag (left by a run killed between starting and recording it,
+   * as `status` lists them). The controller is removed only by destroy.
+   */
+  readonly ids: readonly string[];
   readonly onEvent?: FlowEventSink;
   readonly signal?: AbortSignal;
 }
 
 export interface RemoveMachinesResult {
+  /** Recorded machines that were stopped and forgotten. */
   readonly removed: readonly { readonly machineId: string; readonly instanceId: string }[];
+  /** Instance ids of unrecorded instances that were stopped. */
+  readonly removedUnrecorded: readonly string[];
   readonly failures: readonly { readonly resource: string; readonly error: Error }[];
   readonly phases: readonly PhaseTiming[];
 }
 
 /**
  * Stops the given machines' instances (waiting until they are gone) and removes them
- * from provider-state. Bad ids — malformed, unknown, or the controller — fail with
- * `CONFIG_INVALID` listing every one, before anything is stopped. Best-effort past that:
- * a machine that cannot be stopped stays recorded and is reported; the others go.
- * Idempotent for machines already gone from the cloud.
+ * from provider-state. Bad ids — the controller, ids that name neither a machine nor an
+ * unrecorded instance of this environment — fail with `CONFIG_INVALID` listing every
+ * one and what can be removed, before anything is stopped (see `removalTargets`).
+ * Best-effort past that: a machine that cannot be stopped stays recorded and is
+ * reported; the others go. Idempotent for machines already gone from the cloud.
+ *
+ * @example
+ * await removeMachines({ environ, ids: ['2', 'i-0abc123'], signal });
  */
 export async function removeMachines(params: RemoveMachinesParams): Promise<RemoveMachinesResult> {
   const { environ } = params;
   const timings: PhaseTiming[] = [];
   const { state } = await loadState({ storage: environ.storage(), ...signalOf(params) });
-  const records = machineRecords(state);
-  const targets = resolve(params.machineIds, records);
+  const targets = await removalTargets({ environ, state, ids: params.ids, signal: params.signal });
+  const ids = [...targets.machines.map((m) => m.instanceId), ...targets.unrecorded.map((i) => i.id)];
   const stopped = await runPhase({
     phase: 'stop-instances',
     onEvent: params.onEvent,
     timings,
-    run: () => stopEach({ environ, ids: targets.map((m) => m.instanceId), ...signalOf(params) }),
+    run: () => stopEach({ environ, ids, ...signalOf(params) }),
   });
-  const gone = targets.filter((m) => stopped.stopped.includes(m.instanceId));
-  if (gone.length > 0) {
+  if (stopped.stopped.length > 0) {
+    // Unrecorded ones too: a run that was still going could have recorded one since the listing.
     await runPhase({
       phase: 'record-state',
       onEvent: params.onEvent,
       timings,
-      run: () => forgetMachines({ storage: environ.storage(), instanceIds: gone.map((m) => m.instanceId), ...signalOf(params) }),
+      run: () => forgetMachines({ storage: environ.storage(), instanceIds: stopped.stopped, ...signalOf(params) }),
     });
   }
   return {
-    removed: gone.map((m) => ({ machineId: m.id, instanceId: m.instanceId })),
+    removed: targets.machines.filter((m) => stopped.stopped.includes(m.instanceId)).map((m) => ({ machineId: m.id, instanceId: m.instanceId })),
+    removedUnrecorded: targets.unrecorded.map((i) => i.id).filter((id) => stopped.stopped.includes(id)),
     failures: stopped.failures,
     phases: timings,
   };
-}
-
-function resolve(ids: readonly string[], records: readonly MachineRecord[]): MachineRecord[] {
-  const problems: Problem[] = [];
-  const found: MachineRecord[] = [];
-  const known = records.map((r) => r.id);
-  for (const id of new Set(ids)) {
-    const record = records.find((r) => r.id === id);
-    if (!/^(0|[1-9][0-9]*)$/.test(id)) problems.push({ path: id, message: 'is not a machine id; machine ids are whole numbers such as 1' });
-    else if (id === '0') problems.push({ path: id, message: 'is the controller; run "envboot destroy" to remove the whole environment' });
-    else if (record === undefined) problems.push({ path: id, message: `no such machine; the machines are: ${known.join(', ') || 'none'}` });
-    else found.push(record);
-  }
-  if (ids.length === 0) problems.push({ path: '', message: 'name at least one machine id to remove' });
-  if (problems.length > 0) throw new ConfigError('cannot remove machines; nothing was removed', { problems });
-  return found;
 }

@@ -8,7 +8,7 @@ import {
   throwIfCancelled,
 } from '../errors/index.js';
 import { signalOf } from '../util/optional.js';
-import { parseState, serializeState, stateObjectName, type ProviderState } from './state-document.js';
+import { corruptStateError, parseState, serializeState, stateObjectName, type ProviderState } from './state-document.js';
 
 export interface LoadStateParams {
   readonly storage: Storage;
@@ -22,14 +22,15 @@ export interface LoadedState {
 }
 
 /**
- * Reads provider-state. Throws `NOT_BOOTSTRAPPED` when the object does not exist and
- * `STATE_CORRUPT` when it cannot be parsed.
+ * Reads provider-state. Throws `NOT_BOOTSTRAPPED` when the object does not exist,
+ * `STATE_CORRUPT` when it cannot be parsed (empty, not UTF-8 text, not the YAML envboot
+ * writes), and the storage's own error when it cannot be read.
  */
 export async function loadState(params: LoadStateParams): Promise<LoadedState> {
   throwIfCancelled(params.signal, 'loading provider-state');
   try {
     const stored = await params.storage.get({ key: stateObjectName, ...signalOf(params) });
-    const text = Buffer.from(stored.body).toString('utf8');
+    const text = decodeText(stored.body, params.storage.description);
     return { state: parseState(text, params.storage.description), version: stored.version };
   } catch (error) {
     if (isNotFound(error)) {
@@ -39,6 +40,17 @@ export async function loadState(params: LoadStateParams): Promise<LoadedState> {
       );
     }
     throw error;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The object's text; binary bytes are corrupt state, not text to quote. */
+function decodeText(body: Uint8Array, where: string): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw corruptStateError(where, `it is not UTF-8 text (${body.byteLength} bytes)`);
   }
 }
 

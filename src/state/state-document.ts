@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import { StateCorruptError } from '../errors/index.js';
+import { printableExcerpt } from './printable-excerpt.js';
 
 /** The name of the provider-state object in an environment's Storage. */
 export const stateObjectName = 'provider-state';
@@ -26,31 +27,54 @@ export function serializeState(state: ProviderState): string {
 
 /**
  * Parses a provider-state document. Throws `STATE_CORRUPT`, naming the object and the
- * problem, for anything that is not a mapping with a list of non-empty string ids.
+ * problem, for anything that is not a mapping with a list of non-empty string ids. The
+ * message quotes none of the object's raw bytes (see `printableExcerpt`).
  */
 export function parseState(text: string, where: string): ProviderState {
+  if (text.trim() === '') throw corruptStateError(where, 'it is empty');
   let document: unknown;
   try {
     document = yaml.load(text, { schema: yaml.CORE_SCHEMA });
   } catch (error) {
-    const reason = error instanceof yaml.YAMLException ? error.message : String(error);
-    throw corrupt(where, `it is not valid YAML (${reason})`, error);
+    throw corruptStateError(where, `it is not valid YAML (${yamlProblem(error)})`);
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw corrupt(where, 'it is not a YAML mapping');
+    throw corruptStateError(where, `it is not a YAML mapping but ${kindOf(document)}`);
   }
   const { [instancesKey]: ids, ...fields } = document as Record<string, unknown>;
   if (ids === undefined || ids === null) return { stateInstances: [], fields };
-  if (!Array.isArray(ids)) throw corrupt(where, `"${instancesKey}" is not a list`);
+  if (!Array.isArray(ids)) throw corruptStateError(where, `"${instancesKey}" is not a list`);
   const bad = ids.findIndex((id) => typeof id !== 'string' || id.trim() === '');
-  if (bad !== -1) throw corrupt(where, `"${instancesKey}[${bad}]" is not a non-empty string`);
+  if (bad !== -1) throw corruptStateError(where, `"${instancesKey}[${bad}]" is not a non-empty string`);
   return { stateInstances: [...new Set(ids as string[])], fields };
 }
 
-function corrupt(where: string, problem: string, cause?: unknown): StateCorruptError {
+/**
+ * The `STATE_CORRUPT` error for the provider-state object in `where`. `problem` must quote
+ * nothing of the object but through `printableExcerpt`.
+ */
+export function corruptStateError(where: string, problem: string): StateCorruptError {
   return new StateCorruptError(
-    `${stateObjectName} in ${where} is corrupt: ${problem}. envboot will not overwrite it; ` +
-      `repair the object by hand, or remove it if the environment is gone`,
-    cause === undefined ? {} : { cause },
+    `${stateObjectName} in ${where} is corrupt: ${problem}. envboot will not overwrite it; repair the object by hand, ` +
+      `or run "envboot destroy" to remove the environment (it finds every machine by its ownership tag, and removes the object last)`,
+    { problem },
   );
+}
+
+/**
+ * The parser's reason and position. Not the parser's own message, nor the parser's error
+ * as `cause`: both quote the document (the error even holds all of it, in `mark.buffer`),
+ * raw bytes and terminal escapes included, and a cause reaches --debug output and logs.
+ */
+function yamlProblem(error: unknown): string {
+  if (!(error instanceof yaml.YAMLException)) return printableExcerpt(String(error));
+  const mark = error.mark as yaml.YAMLException['mark'] | undefined;
+  const at = mark === undefined ? '' : ` at line ${mark.line + 1}, column ${mark.column + 1}`;
+  return `${printableExcerpt(error.reason)}${at}`;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
 }

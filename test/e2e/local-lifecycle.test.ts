@@ -107,7 +107,7 @@ describe('local provider, end to end', () => {
     const listed = await listFromAnotherProcess(dataDir, environ.environment.uuid);
     assert.equal(listed.length, 11);
 
-    const removed = await removeMachines({ environ, machineIds: ['4'] });
+    const removed = await removeMachines({ environ, ids: ['4'] });
     assert.deepEqual(removed.failures, []);
     const gone = added.machines.find((m) => m.id === '4');
     assert.ok(gone !== undefined);

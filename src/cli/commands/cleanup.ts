@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors/index.js';
-import { canCleanUp, type Leftover } from '../../provider/index.js';
+import { canCleanUp, type FindLeftoversResult, type Leftover } from '../../provider/index.js';
+import { printableExcerpt } from '../../state/printable-excerpt.js';
 import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
@@ -29,7 +30,7 @@ export async function runCleanup(context: CommandContext, input: CleanupInput): 
   const started = performance.now();
   context.reporter.notice('info', `looking for leftovers of the ${input.provider} provider${input.region === undefined ? '' : ` in ${input.region}`}…`);
   const found = await provider.findLeftovers({ scope, ...(input.olderThanMs === undefined ? {} : { olderThanMs: input.olderThanMs }), signal: context.signal });
-  for (const environment of found.undecided) context.reporter.notice('warn', `kept ${environment.environment}: ${environment.reason}`);
+  reportUndecided(context, found.undecided);
   const listing = found.leftovers.map(describeLeftover);
   if (found.leftovers.length === 0 || input.dryRun) {
     const verdict = found.leftovers.length === 0 ? 'No leftovers found.' : `${found.leftovers.length} leftover(s) found; --dry-run removed nothing:`;
@@ -56,9 +57,31 @@ export async function runCleanup(context: CommandContext, input: CleanupInput): 
   return { outcome: { json, text: lines.join('\n') }, exitCode: 1, error: new Error('some leftovers could not be removed (listed above); run "envboot cleanup" again') };
 }
 
+/**
+ * Environments kept because their state could not be judged (unreadable, corrupt, or not
+ * named by their tags): a sweep of a whole account must not remove an environment that
+ * may be in use. Each is named, with why, and the ways to remove it are said once.
+ */
+function reportUndecided(context: CommandContext, undecided: FindLeftoversResult['undecided']): void {
+  for (const environment of undecided) {
+    context.reporter.notice('warn', `kept ${printable(environment.environment)}: ${printable(environment.reason)}`);
+  }
+  if (undecided.length === 0) return;
+  context.reporter.notice(
+    'info',
+    'an environment whose state cannot be judged is kept: "envboot destroy ENV" removes it by its ownership tag from a client that knows it, ' +
+      'and --older-than D includes its resources older than D',
+  );
+}
+
+// Tags and reasons come from the cloud and from provider-state, which others can write.
+function printable(text: string): string {
+  return printableExcerpt(text, 300);
+}
+
 function describeLeftover(leftover: Leftover): string {
   const environment = `${leftover.environment.name ?? '?'} (${leftover.environment.uuid})`;
-  return `  ${leftover.kind} ${leftover.id} of ${environment}: ${leftover.reason}`;
+  return printable(`  ${leftover.kind} ${leftover.id} of ${environment}: ${leftover.reason}`);
 }
 
 function leftoverJson(leftover: Leftover): unknown {

@@ -1,12 +1,13 @@
 import { destroy, type DestroyResult } from '../../destroy/index.js';
-import { isNotBootstrapped } from '../../errors/index.js';
+import { ErrorCode, findInChain, isCancelled, isNotBootstrapped, isStateCorrupt, StateCorruptError } from '../../errors/index.js';
+import type { Environ } from '../../provider/index.js';
 import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import { eventSink, type CommandContext } from '../context.js';
-import { openBootstrapped, type OpenedEnvironment } from '../environment/open-environment.js';
+import { openBootstrapped, openEnviron } from '../environment/open-environment.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve-environment.js';
 import { withEnvironmentLock } from '../records/environment-lock.js';
-import { forgetEnvironment } from '../records/environment-record.js';
+import { environmentRecordFile, forgetEnvironment } from '../records/environment-record.js';
 import { readMachineCache } from '../records/machine-cache.js';
 import { confirm } from './confirm.js';
 
@@ -49,13 +50,32 @@ async function confirmDestroy(context: CommandContext, environment: ResolvedEnvi
   if (!confirmed) throw new Error(`not destroyed: "${environment.name}" was left as it was`);
 }
 
-async function openOrNothing(context: CommandContext, environment: ResolvedEnvironment): Promise<OpenedEnvironment | undefined> {
+/**
+ * The environment to destroy, or undefined when nothing knows it. When provider-state is
+ * corrupt or cannot be read, it is opened with the UUID this client recorded: that UUID
+ * is the ownership tag, so destroy still finds every instance (and warns about the state).
+ */
+async function openOrNothing(context: CommandContext, environment: ResolvedEnvironment): Promise<{ environ: Environ } | undefined> {
   try {
     return await openBootstrapped({ context, environment });
   } catch (error) {
     if (isNotBootstrapped(error)) return undefined;
-    throw error;
+    if (isCancelled(error)) throw error;
+    const { record } = environment;
+    if (record === undefined) throw isStateCorrupt(error) ? withoutIdentity(error, environment) : error;
+    return { environ: await openEnviron({ context, environment, uuid: record.uuid }) };
   }
+}
+
+/** Without provider-state or a record, no tag tells this environment's instances from others'. */
+function withoutIdentity(error: unknown, environment: ResolvedEnvironment): StateCorruptError {
+  const problem = (findInChain(error, ErrorCode.StateCorrupt) as { problem?: unknown } | undefined)?.problem;
+  return new StateCorruptError(
+    `cannot tell the machines of "${environment.name}" by their ownership tag: provider-state is corrupt` +
+      `${typeof problem === 'string' ? ` (${problem})` : ''} and this client has no record of the environment's UUID ` +
+      `(${environmentRecordFile(environment.dir)}); restore that file, or repair provider-state so that it names the environment, and run destroy again`,
+    { cause: error },
+  );
 }
 
 function destroyOutcome(name: string, result: DestroyResult): { json: unknown; text: string } {

@@ -22,9 +22,22 @@ describe('envboot command', () => {
     assert.equal(stdout.trim(), version);
   });
 
-  it('prints help with no arguments', async () => {
-    const { stdout } = await run(process.execPath, [cli]);
-    assert.match(stdout, /^Usage: envboot/);
+  it('prints its usage to stderr and exits 2 when no command is given, with or without options', async () => {
+    for (const args of [[], ['--debug'], ['--log-file', '/dev/null']]) {
+      await assert.rejects(run(process.execPath, [cli, ...args]), (error: { code?: number; stdout?: string; stderr?: string }) => {
+        assert.equal(error.code, 2, args.join(' '));
+        assert.match(error.stderr ?? '', /^Usage: envboot \[options\] \[command\]/);
+        assert.equal(error.stdout, '');
+        return true;
+      });
+    }
+  });
+
+  it('prints its help to stdout and exits 0 when asked', async () => {
+    for (const args of [['--help'], ['help']]) {
+      const { stdout } = await run(process.execPath, [cli, ...args]);
+      assert.match(stdout, /^Usage: envboot/, args.join(' '));
+    }
   });
 
   it('lists every command in its help, and each command has its own help with examples', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -68,7 +68,22 @@ describe('logger redaction', () => {
       logger.end();
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const { stat } = await import('node:fs/promises');
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+  });
+
+  it('makes an existing log file 0600 before the first record, and appends to it', async () => {
+    const file = path.join(await tempDir(), 'existing.log');
+    await writeFile(file, 'an earlier run\n');
+    await chmod(file, 0o644);
+    const logger = createLogger({ console: false, file });
+    assert.equal((await stat(file)).mode & 0o777, 0o600, 'private before anything is logged');
+    logger.info('host 203.0.113.7');
+    await new Promise<void>((resolve) => {
+      logger.on('finish', resolve);
+      logger.end();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(await readFile(file, 'utf8'), /^an earlier run\n.*host 203\.0\.113\.7/);
     assert.equal((await stat(file)).mode & 0o777, 0o600);
   });
 });

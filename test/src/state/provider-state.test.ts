@@ -14,10 +14,21 @@ import {
   removeStateInstances,
   saveState,
   stateObjectName,
+  type StateCorruptError,
 } from '../../../src/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const run = promisify(execFile);
+
+/** No control character in the message, nor anywhere down the cause chain (what --debug and logs print). */
+function assertQuotesNoBytes(error: unknown): void {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    assert.doesNotMatch(`${e.message}\n${e.stack ?? ''}`, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'no raw control or bidi characters');
+    assert.equal((e as { mark?: unknown }).mark, undefined, 'no parser error holding the document');
+  }
+}
+
 const empty = { stateInstances: [], fields: {} };
 
 describe('provider-state', () => {
@@ -64,10 +75,14 @@ describe('provider-state', () => {
     await assert.rejects(saveState({ storage, state: empty, expect: { version } }), { code: 'PRECONDITION_FAILED' });
   });
 
-  const corruptions: [string, string, RegExp][] = [
-    ['bad YAML', 'state-instances: [i-1\n', /not valid YAML/],
-    ['a list instead of a mapping', '- i-1\n', /not a YAML mapping/],
-    ['a scalar document', 'hello\n', /not a YAML mapping/],
+  const corruptions: [string, string | Uint8Array, RegExp][] = [
+    ['bad YAML', 'state-instances: [i-1\n', /not valid YAML \(.* at line 2, column 1\)/],
+    ['a list instead of a mapping', '- i-1\n', /not a YAML mapping but a list/],
+    ['a scalar document', 'hello\n', /not a YAML mapping but a string/],
+    ['nothing in it', '', /it is empty/],
+    ['only blank lines', '\n  \n', /it is empty/],
+    ['bytes that are not UTF-8', new Uint8Array([0x1b, 0x5b, 0x32, 0x4a, 0xff, 0xfe, 0x00]), /it is not UTF-8 text \(7 bytes\)/],
+    ['terminal escapes in it', 'state-instances: [\u001b[2J\u001b]0;pwned\u0007\n', /not valid YAML \(the stream contains non-printable characters at line 1, column 20\)/],
     ['state-instances that is not a list', 'state-instances: i-1\n', /"state-instances" is not a list/],
     ['a non-string id', 'state-instances: [i-1, {a: 1}]\n', /"state-instances\[1\]" is not a non-empty string/],
     ['an empty id', 'state-instances: ["i-1", ""]\n', /"state-instances\[1\]"/],
@@ -80,14 +95,28 @@ describe('provider-state', () => {
         assert.ok(isStateCorrupt(error));
         assert.match((error as Error).message, /provider-state in memory storage prod is corrupt/);
         assert.match((error as Error).message, problem);
+        assert.match((error as StateCorruptError).problem ?? '', problem, 'the problem on its own, for messages of their own');
+        assert.match((error as Error).message, /run "envboot destroy" to remove the environment/);
+        assertQuotesNoBytes(error);
         return true;
       };
       await assert.rejects(loadState({ storage }), check);
       await assert.rejects(addStateInstance({ storage, instanceId: 'i-9' }), check);
       await assert.rejects(removeStateInstances({ storage, instanceIds: ['i-1'] }), check);
-      assert.equal(Buffer.from((await storage.get({ key: stateObjectName })).body).toString(), body);
+      assert.deepEqual((await storage.get({ key: stateObjectName })).body, typeof body === 'string' ? new TextEncoder().encode(body) : body);
     });
   }
+
+  it('quotes nothing of what YAML a parser error shows, however much of it there is', async () => {
+    const storage = new MemoryStorage();
+    // The parser's reason quotes a bad tag in full.
+    await storage.put({ key: stateObjectName, body: `state-instances: !<${'\u001b[2J\u202e'.repeat(200)}> [i-1]\n` });
+    await assert.rejects(loadState({ storage }), (error: unknown) => {
+      assertQuotesNoBytes(error);
+      assert.ok((error as Error).message.length < 600, `a short message, not the object: ${(error as Error).message.length} characters`);
+      return true;
+    });
+  });
 
   it('an empty document has no instances', async () => {
     const storage = new MemoryStorage();
