@@ -4,8 +4,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
-import { CancelledError, throwIfCancelled } from '../../src/index.js';
+import { CancelledError } from '../../src/index.js';
+import { waitForHolderLock } from '../../src/util/holder-lock.js';
 import { AgentClient, AgentUnreachableError } from './agent-client.js';
 import { socketPathFor, type LocalLayout } from './layout.js';
 import { ensurePrivateDir } from './private-dir.js';
@@ -53,14 +53,9 @@ export async function connectAgent(params: ConnectAgentParams): Promise<Connecte
 
 /** Takes the lock that serialises agent start and teardown; resolves with its release. */
 export async function lockAgent(layout: LocalLayout, signal?: AbortSignal): Promise<() => Promise<void>> {
-  throwIfCancelled(signal, 'waiting for the local agent lock');
-  const release = await lockfile.lock(layout.agentLock, {
-    realpath: false,
-    stale: 10_000,
-    retries: { retries: 200, factor: 1.2, minTimeout: 10, maxTimeout: 200 },
-    onCompromised: () => undefined,
-  });
-  return () => release().catch(() => undefined);
+  // The lock names its holder: one left by a command killed meanwhile is taken over at once, not after a stale timeout.
+  const lock = await waitForHolderLock({ path: `${layout.agentLock}.lock`, command: 'starting or stopping the local agent', timeoutMs: 40_000, signal });
+  return () => lock.release().catch(() => undefined);
 }
 
 /** What `agent.json` says about the running agent, if anything. */

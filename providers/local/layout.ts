@@ -10,7 +10,7 @@ import path from 'node:path';
  * <dataDir>/storage/                  provider-state (FilesystemStorage; removed by common code)
  * <dataDir>/agent.json                the running agent: pid, socket (written by the agent)
  * <dataDir>/agent.log                 the agent's log
- * <dataDir>/agent.lock/               held while an agent is being started (proper-lockfile)
+ * <dataDir>/agent.lock/               held while an agent is being started or stopped (names its holder)
  * <dataDir>/sandbox-setup.sh          the script that builds a machine's filesystem view
  * <dataDir>/used-ids                  every instance id ever given out, so none is reused
  * <dataDir>/machines/<id>/machine.json  the machine's record (0600: it holds the host key)
@@ -23,7 +23,7 @@ export interface LocalLayout {
   readonly storage: string;
   readonly agentInfo: string;
   readonly agentLog: string;
-  /** What proper-lockfile locks; the lock itself is the directory `<agentLock>.lock`. */
+  /** The agent lock is the directory `<agentLock>.lock` (see `waitForHolderLock`). */
   readonly agentLock: string;
   readonly setupScript: string;
   readonly usedIds: string;

@@ -51,13 +51,15 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
   await context.providers.open(environment.provider, environment.options);
   const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: true });
   return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'bootstrap' }, async () => {
-    const { record, created } = await createEnvironmentRecord(environment.dir, environment.record ?? newEnvironmentRecord(environment));
     const hadKey = (await readClientKey(environment.dir)) !== undefined;
-    const clientKey = await ensureClientKey({ dir: environment.dir, environment: environment.name });
-    const environ = await openEnviron({ context, environment, uuid: record.uuid });
+    const { record, created } = await createEnvironmentRecord(environment.dir, environment.record ?? newEnvironmentRecord(environment));
     const run = bootstrapRun(context, input);
+    let environ: Environ | undefined;
     let result: BootstrapResult;
     try {
+      // Inside the try: an interrupt while the environment is opened forgets the record and key like any other failure.
+      const clientKey = await ensureClientKey({ dir: environment.dir, environment: environment.name });
+      environ = await openEnviron({ context, environment, uuid: record.uuid });
       result = await bootstrap({
         environ,
         constraints: inputs.constraints,
@@ -72,13 +74,12 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
       });
     } catch (error) {
       cleanupSummary({ context, environment: environment.name, events: run.cleanup, keptBroken: input.keepBroken });
+      const existing = isAlreadyBootstrapped(error);
       // The record of an environment that no longer exists anywhere is forgotten: bad input leaves no trace.
-      if (created && (!run.claimed() || !(run.leftovers() || isAlreadyBootstrapped(error)))) await forgetEnvironment(environment.dir);
-      if (isAlreadyBootstrapped(error)) {
-        // A key made for this run opens none of the existing environment's machines: keeping it would hide that this client has none.
-        if (!hadKey) await forgetClientKey(environment.dir);
-        await followExistingState(context, environment, environ);
-      }
+      if (created && (!run.claimed() || !(run.leftovers() || existing))) await forgetEnvironment(environment.dir);
+      // A key made for this run that opens no machine (none was left, or they are another run's): keeping it would hide that this client has none.
+      if (!hadKey && !(run.claimed() && run.leftovers() && !existing)) await forgetClientKey(environment.dir);
+      if (existing && environ !== undefined) await followExistingState(context, environment, environ);
       throw run.explain(error, environment.name);
     }
     await writeEnvironmentRecord(environment.dir, { ...record, bootstrappedAt: new Date().toISOString() });
