@@ -17,6 +17,8 @@ export async function openEnviron(params: { context: CommandContext; environment
     environment: { name: environment.name, uuid: params.uuid },
     config,
     dataDir: path.join(environment.dir, 'provider'),
+    // Every environment's keys and records, and the config: no machine on this host may read them.
+    hostPrivatePaths: [context.paths.dataRoot, path.dirname(context.paths.configFile)],
     signal: context.signal,
     ...(context.logger === undefined ? {} : { logger: context.logger }),
   });

@@ -77,6 +77,21 @@ describe('machine isolation', () => {
     assert.equal(await readFile(secret, 'utf8'), 'the client private key\n');
   });
 
+  it("hides the client's directories wherever they are on the host, for good", async (t) => {
+    const sandbox = await testSandbox(t);
+    if (sandbox === undefined) return;
+    // A directory the machine would otherwise see (read-only), as a data directory under /srv or /work would be.
+    const visible = '/usr/share/common-licenses';
+    if (!existsSync(visible)) {
+      t.skip(`${visible} is not on this host`);
+      return;
+    }
+    const holder = await sandbox.start({ hide: [sandbox.dir, visible] });
+    assert.deepEqual(await runInMachine(holder, `ls -A ${visible} | wc -l`), { code: 0, signal: null, out: '0\n' });
+    const revealed = await runInMachine(holder, `umount -l ${visible} || umount ${visible}; ls -A ${visible} | grep .`);
+    assert.notEqual(revealed.code, 0, `the hidden directory was revealed: ${revealed.out}`);
+  });
+
   it('shows the machine its own processes only, and no process of the host to signal', async (t) => {
     const sandbox = await testSandbox(t);
     if (sandbox === undefined) return;
