@@ -65,7 +65,7 @@ async function runner(t: TestContext, asUser: boolean): Promise<Runner> {
 
 async function chownTree(dir: string, uid: number): Promise<void> {
   await chown(dir, uid, uid);
-  for (const entry of await readdir(dir, { recursive: true })) await chown(path.join(dir, String(entry)), uid, uid);
+  for (const entry of await readdir(dir, { recursive: true })) await chown(path.join(dir, entry), uid, uid);
 }
 
 describe('local machines are isolated from the host, the client and each other', () => {
