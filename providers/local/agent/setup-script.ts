@@ -117,6 +117,8 @@ devices() {
     mount --bind "/dev/$node" "$stage_dev/$node" || fail "cannot bind /dev/$node"
   done
   mkdir -p "$stage_dev/pts" "$stage_dev/shm"
+  # Below the machine's own devpts: what it falls back to where the kernel refuses one.
+  mount --bind /dev/pts "$stage_dev/pts" 2>/dev/null || true
   ln -s pts/ptmx "$stage_dev/ptmx"
   ln -s /proc/self/fd "$stage_dev/fd"
   ln -s /proc/self/fd/0 "$stage_dev/stdin"
@@ -156,7 +158,6 @@ outer() {
       devpts)
         if ! err=$(mount -t devpts -o "newinstance,ptmxmode=0666,mode=$mode" devpts "$target" 2>&1); then
           warn "no terminals of its own ($(printf '%s' "$err" | tr -s '\\n\\t ' ' ')); the machine's ptys come from the host's"
-          mount --bind /dev/pts/ptmx "$target/ptmx" 2>/dev/null || true
         fi ;;
       # The client's own directories (keys, records, other machines' files): an empty read-only tmpfs.
       hide) mount -t tmpfs -o ro,mode=0755,size=4k tmpfs "$target" || fail "cannot hide $target from the machine" ;;
