@@ -16,6 +16,7 @@ import path from 'node:path';
  * <dataDir>/machines/<id>/machine.json  the machine's record (0600: it holds the host key)
  * <dataDir>/machines/<id>/console.log   output of the first-boot configuration
  * <dataDir>/machines/<id>/fs/         the machine's own files (overlay layers, own dirs, /tmp)
+ * <dataDir>/base/                     snapshots every machine's view is layered on (the host's /etc)
  * ```
  */
 export interface LocalLayout {
@@ -28,6 +29,7 @@ export interface LocalLayout {
   readonly setupScript: string;
   readonly usedIds: string;
   readonly machines: string;
+  readonly base: string;
 }
 
 /** The longest Unix socket path we use: sun_path holds 108 bytes with the final NUL, less a margin. */
@@ -44,6 +46,7 @@ export function layoutFor(dataDir: string): LocalLayout {
     setupScript: path.join(dir, 'sandbox-setup.sh'),
     usedIds: path.join(dir, 'used-ids'),
     machines: path.join(dir, 'machines'),
+    base: path.join(dir, 'base'),
   };
 }
 

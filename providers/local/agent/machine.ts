@@ -152,8 +152,9 @@ export class Machine {
     const holder = await startHolder({
       setupScript: this.#context.layout.setupScript,
       fsDir,
+      baseDir: this.#context.layout.base,
       hostname: this.record.id,
-      ids: sandboxIds({ fsDir, privileged: this.#context.privileged }),
+      ids: sandboxIds({ dataDir: this.#context.layout.dataDir, privileged: this.#context.privileged }),
       mounts: planMounts({ fsDir, hide: [this.#context.layout.dataDir, ...(this.record.hide ?? [])] }),
       signal: this.#abort.signal,
     });

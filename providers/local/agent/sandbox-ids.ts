@@ -16,17 +16,18 @@ const ranges = 16_384;
  * The ids of one machine. Unprivileged, the only id a user namespace may have is the
  * user's own, which the machine's root becomes. As real root, the machine's root must not
  * be uid 0 of the host (root-owned files, `/proc/sys` and device nodes would be its own),
- * so each machine gets 65536 ids of its own between 2^30 and 2^31, no user of the host
- * (useradd's ranges and /etc/subuid's stay far below). The range is derived from the
- * machine's directory, so an agent restarted later finds the same one and the machine's
- * files keep their owner.
+ * so the machines of an environment get 65536 ids of their own between 2^30 and 2^31, no
+ * user of the host (useradd's ranges and /etc/subuid's stay far below). One range per
+ * environment, because its machines share one snapshot of /etc as the lower layer of their
+ * views, which their root must own to change. It is derived from the environment's data
+ * directory, so an agent restarted later finds the same one and the files keep their owner.
  *
  * @example
- * sandboxIds({ fsDir: '/root/.local/share/envboot/environments/dev/provider/machines/local-1/fs', privileged: true });
+ * sandboxIds({ dataDir: '/root/.local/share/envboot/environments/dev/provider', privileged: true });
  * // { outer: 1_4xx_xxx_xxx, count: 65536 }
  */
-export function sandboxIds(params: { fsDir: string; privileged: boolean }): SandboxIds {
+export function sandboxIds(params: { dataDir: string; privileged: boolean }): SandboxIds {
   if (!params.privileged) return { outer: 0, count: 1 };
-  const slot = createHash('sha256').update(params.fsDir).digest().readUInt32BE(0) % ranges;
+  const slot = createHash('sha256').update(params.dataDir).digest().readUInt32BE(0) % ranges;
   return { outer: firstRange + slot * rangeSize, count: rangeSize };
 }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 
 /** How one directory of the machine is made (see `setup-script.ts`). */
-export type MountKind = 'overlay' | 'own' | 'copy' | 'var' | 'tmpfs' | 'dev' | 'devpts' | 'hide';
+export type MountKind = 'overlay' | 'snapshot' | 'own' | 'copy' | 'var' | 'tmpfs' | 'dev' | 'devpts' | 'hide';
 
 export interface MountOp {
   readonly kind: MountKind;
@@ -25,8 +25,10 @@ export interface PlanMountsParams {
 /**
  * The mounts that make a machine's filesystem, in order. The machine's root is never a
  * user that owns the host's files (see `sandbox-ids.ts`), so a copy-on-write view of a
- * host directory is writable at its top only: /etc is a copy of what every host user may
- * read, /var a fresh skeleton, /usr/local, /opt and /srv views of the host's. /root and
+ * host directory is writable at its top only: /etc is a view of the environment's
+ * snapshot of what every host user may read there (copied once, owned by the machines'
+ * root, so writable throughout), /var a fresh skeleton, /usr/local, /opt and /srv views of
+ * the host's. /root and
  * /home are always the machine's own, empty: a fresh machine has no host users' files
  * (keys, credentials) in them. /dev holds the harmless devices only, /dev/pts is a devpts
  * of the machine's own (numbered from 0, no access to the host's terminals). A mount whose
@@ -41,7 +43,7 @@ export interface PlanMountsParams {
 export function planMounts(params: PlanMountsParams): MountOp[] {
   const isDirectory = params.isDirectory ?? hostHasDirectory;
   const ops: MountOp[] = [
-    { kind: 'copy', mode: '0755', target: '/etc' },
+    { kind: 'snapshot', fallback: 'copy', mode: '0755', target: '/etc' },
     { kind: 'var', mode: '0755', target: '/var' },
     { kind: 'overlay', fallback: 'own', mode: '0755', target: '/usr/local' },
     { kind: 'overlay', fallback: 'own', mode: '0755', target: '/opt' },
@@ -58,7 +60,7 @@ export function planMounts(params: PlanMountsParams): MountOp[] {
   const overlayable = !/[,:\\\s]/.test(params.fsDir);
   const planned = ops
     .filter((op) => isDirectory(op.target))
-    .map((op) => (op.kind === 'overlay' && (!overlayable || contains(op.target, params.fsDir)) ? withoutOverlay(op) : op));
+    .map((op) => (op.fallback !== undefined && (!overlayable || contains(op.target, params.fsDir)) ? withoutOverlay(op) : op));
   const hidden = [...new Set(params.hide ?? [])].map((target): MountOp => ({ kind: 'hide', mode: '0755', target }));
   return [...planned.filter((op) => !contains(op.target, params.fsDir)), ...planned.filter((op) => contains(op.target, params.fsDir)), ...hidden];
 }

@@ -43,6 +43,8 @@ export class SandboxError extends Error {
 export interface StartHolderParams {
   readonly setupScript: string;
   readonly fsDir: string;
+  /** The environment's snapshots, shared by its machines (see `setup-script.ts`). */
+  readonly baseDir: string;
   /** The machine's host name (its instance id). */
   readonly hostname: string;
   /** The ids the machine's root and users map to (see `sandbox-ids.ts`). */
@@ -67,6 +69,7 @@ export function startHolder(params: StartHolderParams): Promise<Holder> {
     params.setupScript,
     'outer',
     params.fsDir,
+    params.baseDir,
     params.hostname,
     String(params.ids.outer),
     String(params.ids.count),

@@ -19,9 +19,11 @@
  *            name, prints `ready` and stays as PID 1, reaping orphans, until the agent
  *            kills the holder (`--kill-child` takes PID 1, hence the machine, with it).
  *
- * ARGS are `FSDIR HOSTNAME IDS COUNT OP…`: IDS is the outer id the machine's root maps
- * to (0 unprivileged, where only the user's own id exists) and COUNT how many ids follow
- * it. Each OP is `KIND[,FALLBACK]:MODE:TARGET` (see `sandbox-plan.ts`); a failed overlay
+ * ARGS are `FSDIR BASEDIR HOSTNAME IDS COUNT OP…`: BASEDIR holds the environment's
+ * snapshots (the host's /etc as every host user may read it, copied once and shared by
+ * every machine as the lower layer of its own copy-on-write view); IDS is the outer id the
+ * machine's root maps to (0 unprivileged, where only the user's own id exists) and COUNT
+ * how many ids follow it. Each OP is `KIND[,FALLBACK]:MODE:TARGET` (see `sandbox-plan.ts`); a failed overlay
  * falls back to a plain directory with a warning, a refused devpts leaves the host's
  * /dev/pts with a warning too; anything that would weaken the sandbox is an error.
  * Each user namespace's id map is written from its parent namespace by a short-lived
@@ -37,10 +39,11 @@ umask 022
 export ENVBOOT_SANDBOX_SCRIPT
 stage=$1
 fs=$2
-host=$3
-ids=$4
-count=$5
-shift 5
+base=$3
+host=$4
+ids=$5
+count=$6
+shift 6
 fail() { printf 'envboot-local: %s\\n' "$*" >&2; exit 1; }
 warn() { printf 'envboot-local: warning: %s\\n' "$*" >&2; }
 pause() { sleep 0.01 2>/dev/null || sleep 1; }
@@ -90,6 +93,21 @@ own() {
   mount --bind "$dir" "$3" || fail "cannot bind the machine's own $3"
 }
 
+# snapshot NAME SOURCE: the environment's one copy of SOURCE, as the machine's root may
+# read it, made once and never changed (it is the lower layer of every machine's view):
+# copied aside, then renamed into place, so two machines starting at once cannot both win.
+snapshot() {
+  [ -d "$base/$1" ] && return 0
+  mkdir -p "$base"
+  part="$base/.$1.$$"
+  rm -rf "$part"
+  mkdir "$part"
+  chown "$ids:$ids" "$part"
+  (cd "$part" && as_machine cp -a "$2/." . 2>/dev/null) || true
+  chmod 0755 "$part"
+  mv -T "$part" "$base/$1" 2>/dev/null || rm -rf "$part"
+}
+
 as_machine() {
   if [ "$ids" = 0 ]; then "$@"; else setpriv --reuid="$ids" --regid="$ids" --clear-groups -- "$@"; fi
 }
@@ -103,7 +121,7 @@ exec_as_machine() {
 next() {
   stage=$1
   shift
-  exec /bin/sh -c 'eval "$ENVBOOT_SANDBOX_SCRIPT"' "$0" "$stage" "$fs" "$host" "$ids" "$count" "$@"
+  exec /bin/sh -c 'eval "$ENVBOOT_SANDBOX_SCRIPT"' "$0" "$stage" "$fs" "$base" "$host" "$ids" "$count" "$@"
 }
 
 # devices: a /dev of the machine's own with the harmless nodes only (no disks, no kmsg).
@@ -151,6 +169,15 @@ outer() {
           warn "no copy-on-write view of $target ($(printf '%s' "$err" | tr -s '\\n\\t ' ' ')); using a plain directory"
           own "$fallback" "$mode" "$target" "$name"
         fi ;;
+      snapshot)
+        snapshot "$name" "$target"
+        mkdir -p "$fs/upper/$name" "$fs/work/$name"
+        chmod "$mode" "$fs/upper/$name"
+        chown "$ids:$ids" "$fs/upper/$name"
+        if ! err=$(mount -t overlay overlay -o "lowerdir=$base/$name,upperdir=$fs/upper/$name,workdir=$fs/work/$name,userxattr" "$target" 2>&1); then
+          warn "no copy-on-write view of $target ($(printf '%s' "$err" | tr -s '\\n\\t ' ' ')); using a copy of its own"
+          own "$fallback" "$mode" "$target" "$name"
+        fi ;;
       own|copy|var) own "$kind" "$mode" "$target" "$name" ;;
       tmpfs) mount -t tmpfs -o "mode=$mode,uid=$ids,gid=$ids" tmpfs "$target" || fail "cannot mount a tmpfs on $target" ;;
       dev) devices "$mode" ;;
@@ -181,7 +208,7 @@ outer() {
   ( map_when_unshared $$ "$ids" & )
   # As the machine's ids already (real root): the namespace is then owned by them, and its
   # processes are its root as soon as the map is written.
-  exec_as_machine unshare --user --mount --pid --fork --kill-child --propagation private -- /bin/sh -c 'eval "$ENVBOOT_SANDBOX_SCRIPT"' "$0" pidns "$fs" "$host" "$ids" "$count"
+  exec_as_machine unshare --user --mount --pid --fork --kill-child --propagation private -- /bin/sh -c 'eval "$ENVBOOT_SANDBOX_SCRIPT"' "$0" pidns "$fs" "$base" "$host" "$ids" "$count"
 }
 
 pidns() {
@@ -197,7 +224,7 @@ proc() {
     { mount --bind "/proc/$entry" "/proc/$entry" && mount -o remount,bind,ro,nosuid,nodev,noexec "/proc/$entry"; } || fail "cannot make /proc/$entry read-only"
   done
   map_when_unshared $$ 0 &
-  exec unshare --user --mount --uts --propagation private -- /bin/sh -c 'eval "$ENVBOOT_SANDBOX_SCRIPT"' "$0" machine "$fs" "$host" "$ids" "$count" $!
+  exec unshare --user --mount --uts --propagation private -- /bin/sh -c 'eval "$ENVBOOT_SANDBOX_SCRIPT"' "$0" machine "$fs" "$base" "$host" "$ids" "$count" $!
 }
 
 machine() {

@@ -81,7 +81,7 @@ describe('local provider robustness', () => {
     await writeFile(path.join(dir, 'setup.sh'), setupScript);
     let holder: Holder;
     try {
-      holder = await startHolder({ setupScript: path.join(dir, 'setup.sh'), fsDir, hostname: 'm', ids: sandboxIds({ fsDir, privileged: process.getuid?.() === 0 }), mounts: planMounts({ fsDir, hide: [dir] }) });
+      holder = await startHolder({ setupScript: path.join(dir, 'setup.sh'), fsDir, baseDir: path.join(dir, 'base'), hostname: 'm', ids: sandboxIds({ dataDir: dir, privileged: process.getuid?.() === 0 }), mounts: planMounts({ fsDir, hide: [dir] }) });
     } catch (error) {
       if (process.env['CI'] === 'true') throw error;
       t.skip(`no sandboxes on this host: ${(error as Error).message}`);

@@ -43,8 +43,9 @@ export async function testSandbox(t: TestContext, fsPath = 'fs'): Promise<TestSa
       const holder = await startHolder({
         setupScript: script,
         fsDir,
+        baseDir: path.join(dir, 'base'),
         hostname: 'machine-1',
-        ids: sandboxIds({ fsDir, privileged: process.getuid?.() === 0 }),
+        ids: sandboxIds({ dataDir: dir, privileged: process.getuid?.() === 0 }),
         mounts: options.mounts ?? planMounts({ fsDir, hide: options.hide ?? [dir] }),
       });
       holders.push(holder);

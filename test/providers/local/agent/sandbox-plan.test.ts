@@ -6,9 +6,9 @@ describe('planMounts', () => {
   const everywhere = (): boolean => true;
   const ops = (fsDir: string, hide?: string[]): string[] => planMounts({ fsDir, hide, isDirectory: everywhere }).map(formatMountOp);
 
-  it('gives a machine a copy of /etc, a /var skeleton, views of /usr/local, /opt and /srv, and its own /home, /root, /tmp, /run and /dev', () => {
+  it('gives a machine a view of the environment\'s snapshot of /etc, a /var skeleton, views of /usr/local, /opt and /srv, and its own /home, /root, /tmp, /run and /dev', () => {
     assert.deepEqual(ops('/data/m/fs'), [
-      'copy:0755:/etc',
+      'snapshot,copy:0755:/etc',
       'var:0755:/var',
       'overlay,own:0755:/usr/local',
       'overlay,own:0755:/opt',
@@ -37,7 +37,7 @@ describe('planMounts', () => {
   });
 
   it('avoids overlays for a path overlayfs options cannot carry, and skips directories the host lacks', () => {
-    assert.ok(ops('/data/a,b/fs').every((op) => !op.startsWith('overlay')));
+    assert.ok(ops('/data/a,b/fs').every((op) => !op.startsWith('overlay') && !op.startsWith('snapshot')));
     const noSrv = planMounts({ fsDir: '/data/fs', isDirectory: (dir) => dir !== '/srv' }).map((op) => op.target);
     assert.ok(!noSrv.includes('/srv'));
   });

@@ -34,6 +34,17 @@ describe('machine sandboxes', () => {
     });
   });
 
+  it("writes /etc through a view of the environment's snapshot, never into the snapshot or the host's /etc", async (t) => {
+    const sandbox = await testSandbox(t);
+    if (sandbox === undefined) return;
+    const holder = await sandbox.start();
+    const changed = await runInMachine(holder, 'echo "10.9.8.7 changed-here" >> /etc/hosts && mkdir -p /etc/ssl/envboot-test && echo x > /etc/ssl/envboot-test/f && grep -c changed-here /etc/hosts');
+    assert.deepEqual(changed, { code: 0, signal: null, out: '1\n' });
+    assert.doesNotMatch(await readFile('/etc/hosts', 'utf8'), /changed-here/);
+    assert.doesNotMatch(await readFile(path.join(sandbox.dir, 'base', '_etc', 'hosts'), 'utf8'), /changed-here/);
+    assert.equal(existsSync(path.join(sandbox.dir, 'base', '_etc', 'ssl', 'envboot-test')), false);
+  });
+
   it('ends every process of the machine when killed, PID 1 included, and passes a command\'s fatal signal on', async (t) => {
     const sandbox = await testSandbox(t);
     if (sandbox === undefined) return;
