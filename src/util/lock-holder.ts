@@ -1,6 +1,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { formatDuration } from './duration.js';
+import { parseJsonObject } from './json-object.js';
 import { identityOf, isAlive } from './process-identity.js';
 
 /**
@@ -85,18 +86,12 @@ export function describeHolder(holder: LockHolder, params: { here: HostIdentity;
 
 /** The holder in `text`, or undefined when it is not one (a damaged or foreign file). */
 export function parseHolder(text: string): LockHolder | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object') return undefined;
-  const v = value as Record<string, unknown>;
+  const v = parseJsonObject(text);
+  if (v === undefined) return undefined;
   const strings = ['token', 'host', 'command', 'since', 'renewedAt'].every((key) => typeof v[key] === 'string');
   const numbers = ['pid', 'leaseMs'].every((key) => Number.isInteger(v[key]));
   if (!strings || !numbers || Number.isNaN(Date.parse(String(v['renewedAt'])))) return undefined;
-  return value as LockHolder;
+  return v as unknown as LockHolder;
 }
 
 function readOrUndefined(read: () => string): string | undefined {

@@ -10,7 +10,7 @@ import { layoutFor, objectPath } from '../../storage/filesystem-layout.js';
 import { S3Storage } from '../../storage/s3/index.js';
 import { environmentTags, stateObjectName } from '../../src/index.js';
 import { isRunning, processTree } from '../helpers/processes.js';
-import { startFakeAws } from '../providers/ec2/fixtures.js';
+import { sdkEnvironment, startFakeAws } from '../providers/ec2/fixtures.js';
 import { fakeS3Client } from '../storage/fixtures/open-s3-storage.js';
 import { cliHome, finalResult, type CliHome, type CliRun } from '../src/cli/cli-harness.js';
 import { destroyLeftovers, leftovers, requireLocalMachines } from './cli-fixtures.js';
@@ -189,15 +189,7 @@ describe('envboot destroy and status with a damaged or lost provider-state (loca
 
   it('cleanup keeps an environment whose provider-state is corrupt, names it without quoting the object, and goes on', async () => {
     const aws = await startFakeAws();
-    const awsEnv = {
-      AWS_ENDPOINT_URL_EC2: aws.ec2.endpoint,
-      AWS_ENDPOINT_URL_S3: aws.s3.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLETEST',
-      AWS_SECRET_ACCESS_KEY: 'test-secret',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_REGION: undefined,
-      AWS_PROFILE: undefined,
-    };
+    const awsEnv = sdkEnvironment(aws);
     const bucket = 'envboot-corrupt-state';
     const seed = (name: string): { uuid: string; instance: string } => {
       const environment = { name, uuid: randomUUID() };

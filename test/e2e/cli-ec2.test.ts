@@ -4,21 +4,12 @@ import { describe, it } from 'node:test';
 import yaml from 'js-yaml';
 import { environmentTags, TagKey } from '../../src/index.js';
 import { requireTool } from '../helpers/require-tool.js';
-import { callsBeyondPolling, startFakeAws, type FakeAws } from '../providers/ec2/fixtures.js';
+import { callsBeyondPolling, sdkEnvironment, startFakeAws, type FakeAws } from '../providers/ec2/fixtures.js';
 import { cliHome, finalResult, type CliHome } from '../src/cli/cli-harness.js';
 
 const aws: FakeAws = await startFakeAws();
 
-/** The AWS SDK's own settings, as an operator would set them: endpoints and credentials from the environment. */
-const awsEnv = {
-  AWS_ENDPOINT_URL_EC2: aws.ec2.endpoint,
-  AWS_ENDPOINT_URL_S3: aws.s3.endpoint,
-  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLETEST',
-  AWS_SECRET_ACCESS_KEY: 'test-secret',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_REGION: undefined,
-  AWS_PROFILE: undefined,
-};
+const awsEnv = sdkEnvironment(aws);
 
 async function ec2Home(bucket: string): Promise<CliHome> {
   const cli = await cliHome('envboot-cli-ec2-');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as pause } from 'node:timers/promises';
@@ -10,6 +9,7 @@ import type { Address } from '../../src/index.js';
 import { withKeyLock } from '../../storage/file-lock.js';
 import { cliHome, collect, finalResult, type CliHome } from '../src/cli/cli-harness.js';
 import { destroyLeftovers, requireLocalMachines } from './cli-fixtures.js';
+import { connectionRefused } from '../helpers/connection-refused.js';
 
 const environments = 'environments:\n  orph:\n    provider: local\n';
 
@@ -30,7 +30,7 @@ describe('instances a killed add-machine left unrecorded', () => {
     const orphan = await orphanOfKilledAddMachine(cli, 'orph');
     const addresses = await addressesOf(cli, 'orph', orphan);
     assert.ok(addresses.length > 0, 'the unrecorded machine booted on its own');
-    for (const address of addresses) assert.equal(await refused(address), false, `the unrecorded machine listens on ${address.value}`);
+    for (const address of addresses) assert.equal(await connectionRefused(address), false, `the unrecorded machine listens on ${address.value}`);
     const human = await cli.run(['status', 'orph']);
     assert.equal(human.code, 0, human.stderr);
     assert.ok(human.stdout.includes(`provider-state does not list: ${orphan}\n`), human.stdout);
@@ -42,7 +42,7 @@ describe('instances a killed add-machine left unrecorded', () => {
     assert.ok(madeUp.stderr.includes("local-00000000: no such machine, nor an unrecorded instance with this environment's tag"), madeUp.stderr);
     assert.ok(madeUp.stderr.includes(`what can be removed: machines none; unrecorded instances ${orphan}`), madeUp.stderr);
     assert.ok(madeUp.stderr.includes(`${controller}: is the controller`), madeUp.stderr);
-    assert.equal(await refused(addresses[0] as Address), false, 'the unrecorded machine still runs');
+    assert.equal(await connectionRefused(addresses[0] as Address), false, 'the unrecorded machine still runs');
     assert.deepEqual(await status(cli), {
       machines: [{ id: '0', instanceId: controller, status: 'running' }],
       unrecordedInstances: [{ instanceId: orphan, status: 'running' }],
@@ -51,7 +51,7 @@ describe('instances a killed add-machine left unrecorded', () => {
     const removed = await cli.run(['remove-machine', 'orph', orphan]);
     assert.equal(removed.code, 0, removed.stderr);
     assert.equal(removed.stdout, `Removed unrecorded instance ${orphan}.\n`);
-    for (const address of addresses) assert.ok(await refused(address), `${address.value}:${String(address.port)} refuses connections`);
+    for (const address of addresses) assert.ok(await connectionRefused(address), `${address.value}:${String(address.port)} refuses connections`);
     assert.deepEqual(await status(cli), { machines: [{ id: '0', instanceId: controller, status: 'running' }], unrecordedInstances: [] });
   });
 
@@ -65,7 +65,8 @@ describe('instances a killed add-machine left unrecorded', () => {
       assert.equal(run.code, 0, run.stderr);
     }
     const dir = cli.environmentDir('orph');
-    const modes = await folderModes(dir, (folder) => /^provider\/machines\/[^/]+\/fs$/.test(path.relative(dir, folder)));
+    // The machines' own files, and the snapshot of /etc their views are layered on, keep the modes a machine sees.
+    const modes = await folderModes(dir, (folder) => /^provider\/(machines\/[^/]+\/fs|base\/[^/]+)$/.test(path.relative(dir, folder)));
     assert.ok(modes.some(([folder]) => folder === 'provider/storage/locks'), JSON.stringify(modes));
     assert.deepEqual(modes.filter(([, mode]) => mode !== 0o700), []);
   });
@@ -153,18 +154,6 @@ async function addressesOf(cli: CliHome, environment: string, instanceId: string
   assert.fail(`instance ${instanceId} did not come up within 30 s`);
 }
 
-function refused(address: Address): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(address.port ?? 22, address.value);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => {
-      resolve(true);
-    });
-  });
-}
 
 /** Every folder under `root` (relative path, mode), not descending into those `skipBelow` names. */
 async function folderModes(root: string, skipBelow: (folder: string) => boolean): Promise<[string, number][]> {

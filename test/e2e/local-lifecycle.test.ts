@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -23,6 +22,7 @@ import {
 import { localProvider } from '../../providers/local/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { isRunning, processTree, processesMentioning } from '../helpers/processes.js';
+import { connectionRefused } from '../helpers/connection-refused.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -58,23 +58,11 @@ async function run(machine: ProvisionedMachine, key: SshKeyPair, command: string
   }
 }
 
-function refused(address: Address): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(address.port ?? 22, address.value);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => {
-      resolve(true);
-    });
-  });
-}
 
 async function assertNothingLeft(dataDir: string, pids: readonly number[], addresses: readonly Address[]): Promise<void> {
   assert.deepEqual(pids.filter(isRunning), [], 'processes left running');
   assert.deepEqual(processesMentioning(dataDir), [], 'processes mentioning the environment directory');
-  for (const address of addresses) assert.ok(await refused(address), `something still listens on ${address.value}:${String(address.port)}`);
+  for (const address of addresses) assert.ok(await connectionRefused(address), `something still listens on ${address.value}:${String(address.port)}`);
   const files = existsSync(dataDir) ? await readdir(dataDir, { recursive: true }) : [];
   assert.deepEqual(files, [], 'files left under the environment directory');
 }
@@ -111,7 +99,7 @@ describe('local provider, end to end', () => {
     assert.deepEqual(removed.failures, []);
     const gone = added.machines.find((m) => m.id === '4');
     assert.ok(gone !== undefined);
-    for (const address of gone.addresses) assert.ok(await refused(address));
+    for (const address of gone.addresses) assert.ok(await connectionRefused(address));
 
     const agentPids = processesMentioning(dataDir).flatMap(processTree);
     assert.ok(agentPids.length > 0, 'the machines are processes on this host');

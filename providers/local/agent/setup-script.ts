@@ -98,13 +98,14 @@ own() {
 # copied aside, then renamed into place, so two machines starting at once cannot both win.
 snapshot() {
   [ -d "$base/$1" ] && return 0
-  mkdir -p "$base"
+  mkdir -p -m 0700 "$base"
   part="$base/.$1.$$"
   rm -rf "$part"
   mkdir "$part"
   chown "$ids:$ids" "$part"
   (cd "$part" && as_machine cp -a "$2/." . 2>/dev/null) || true
-  chmod 0755 "$part"
+  # The merged /etc takes its own mode from the machine's upper layer; this one stays private.
+  chmod 0700 "$part"
   mv -T "$part" "$base/$1" 2>/dev/null || rm -rf "$part"
 }
 

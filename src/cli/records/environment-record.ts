@@ -3,6 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StateCorruptError } from '../../errors/index.js';
 import { writeFileAtomically } from './write-atomically.js';
+import { parseJsonObject } from '../../util/json-object.js';
 
 /**
  * What this client remembers of an environment, in `<environment dir>/environment.json`:
@@ -81,14 +82,8 @@ export function newEnvironmentRecord(params: { name: string; provider: string; u
 }
 
 function parseRecord(text: string): EnvironmentRecord | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
+  const record = parseJsonObject(text);
+  if (record === undefined) return undefined;
   const { name, uuid, provider, createdAt, bootstrappedAt } = record;
   if (typeof name !== 'string' || typeof uuid !== 'string' || typeof provider !== 'string' || typeof createdAt !== 'string') return undefined;
   return { name, uuid, provider, createdAt, ...(typeof bootstrappedAt === 'string' ? { bootstrappedAt } : {}) };

@@ -45,6 +45,19 @@ export interface FakeAws {
   options(bucket: string): Record<string, unknown>;
 }
 
+/** The AWS SDK's own settings for a CLI run against the fakes, as an operator would set them: endpoints and credentials from the environment. */
+export function sdkEnvironment(aws: Pick<FakeAws, 'ec2' | 's3'>): Record<string, string | undefined> {
+  return {
+    AWS_ENDPOINT_URL_EC2: aws.ec2.endpoint,
+    AWS_ENDPOINT_URL_S3: aws.s3.endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLETEST',
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_REGION: undefined,
+    AWS_PROFILE: undefined,
+  };
+}
+
 /** `openFakeAws`, stopped when the calling test file's tests end. */
 export async function startFakeAws(options: StartFakeEc2Options = {}): Promise<FakeAws> {
   const aws = await openFakeAws(options);

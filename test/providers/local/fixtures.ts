@@ -122,16 +122,8 @@ export async function run(address: Address, hostKey: SshKeyPair, command: string
 }
 
 /** True when nothing listens on the address any more. */
-export function refused(address: Address): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(address.port ?? 22, address.value);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => { resolve(true); });
-  });
-}
+export { connectionRefused as refused } from '../../helpers/connection-refused.js';
+
 
 /** The holder process recorded for a machine (the `unshare` whose death ends the machine). */
 export async function holderPid(dataDir: string, id: string): Promise<number> {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -8,21 +7,14 @@ import {
   machineTags,
   machineUserData,
   waitSSH,
-  type Address,
 } from '../../../src/index.js';
 import { isRunning, processesMentioning } from '../../helpers/processes.js';
 import { eventually, openQemu, refreshable } from './fixtures.js';
+import { connectionRefused } from '../../helpers/connection-refused.js';
 
 const client = generateSshKeyPair({ comment: 'qemu-lifecycle-test' });
 
 
-function refused(address: Address): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(address.port ?? 22, address.value);
-    socket.once('connect', () => { socket.destroy(); resolve(false); });
-    socket.once('error', () => { resolve(true); });
-  });
-}
 
 function mode(file: string): number {
   return statSync(file).mode & 0o777;
@@ -82,7 +74,7 @@ describe('qemu provider lifecycle', () => {
     await later.stopInstances({ ids: [instance.id], waitUntilGone: true });
     assert.deepEqual(qemuPids.filter(isRunning), [], 'QEMU is gone');
     assert.equal(existsSync(machineDir), false, 'overlay, seed, console log and record are gone');
-    assert.ok(await refused(address), 'nothing listens on the forward any more');
+    assert.ok(await connectionRefused(address), 'nothing listens on the forward any more');
     assert.deepEqual(await environ.allInstances({}), []);
     await environ.stopInstances({ ids: [instance.id] });
     assert.deepEqual(await environ.teardown({}), { removed: [], failures: [] });
