@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { renderScript, type CloudConfig } from '../../cloudinit/index.js';
-import { CancelledError, RemoteCommandError, TimeoutError, isCancelled } from '../errors/index.js';
+import { CancelledError, RemoteCommandError, SshConnectionLostError, TimeoutError, isCancelled, isSshConnectionLost } from '../errors/index.js';
 import { uploadFile, type SshConnection } from '../ssh/index.js';
 import { LineSplitter, LineTail } from './line-splitter.js';
 
@@ -33,8 +33,10 @@ const stepLine = /^envboot: \[(\d+)\/(\d+)\] (.*)$/;
  * Applies a cloud-config to a machine over SSH: renders it as one shell script, uploads
  * it (0600), runs it (through `sudo -n` when the user is not root), streams its output
  * line by line as events, and removes it. Fails with `REMOTE_COMMAND_FAILED` carrying the
- * exit status and the last 20 lines of output, `TIMEOUT`, or `CANCELLED`; on timeout or
- * cancel the remote script is stopped.
+ * exit status and the last 20 lines of output, `SSH_CONNECTION_LOST` (naming the step it
+ * was on) when the connection goes away or stops answering under it, `TIMEOUT`, or
+ * `CANCELLED`; on timeout or cancel the remote script is stopped. It is never re-run by
+ * itself: the steps are not known to be safe to repeat.
  *
  * @example
  * await configureMachine({ connection, config, onEvent: (e) => e.type === 'configure.output' && console.log(e.line) });
@@ -64,11 +66,13 @@ export async function configureMachine(params: ConfigureMachineParams): Promise<
 
   const tail = new LineTail(tailSize);
   let steps = 0;
+  let currentStep: string | undefined;
   const emit = (stream: 'stdout' | 'stderr') => (line: string) => {
     tail.add(line);
     const step = stream === 'stdout' ? stepLine.exec(line) : null;
     if (step !== null) {
       steps = Number(step[2]);
+      currentStep = `step ${step[1]}/${step[2]} (${step[3] ?? ''})`;
       params.onEvent?.({ type: 'configure.step', index: Number(step[1]), total: steps, name: step[3] ?? '' });
     }
     params.onEvent?.({ type: 'configure.output', stream, line });
@@ -107,9 +111,10 @@ export async function configureMachine(params: ConfigureMachineParams): Promise<
     }
     return { elapsedMs: Date.now() - started, steps };
   } catch (error) {
-    if (!isCancelled(error) || stopped === undefined) throw error;
     const lines = tail.lines();
     const last = lines.length === 0 ? '' : `; last lines of output:\n${indented(lines)}`;
+    if (isSshConnectionLost(error) && stopped === undefined) throw connectionLost(connection.address, { error, step: currentStep, last });
+    if (!isCancelled(error) || stopped === undefined) throw error;
     if (stopped === 'timeout') {
       throw new TimeoutError(`configuring ${connection.address} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped${last}`, { cause: error });
     }
@@ -144,6 +149,20 @@ function runner(script: string): string {
     'trap envboot_stop HUP INT TERM',
     'wait "$envboot_pid"',
   ].join('\n');
+}
+
+/**
+ * The script's end, when the connection went first: no exit status, so no telling how far
+ * it got. The runner stops the script when its session ends on the machine (at once when
+ * the server is gone; a server cut off by the network notices later), so re-running
+ * the configuration on this machine is not safe without checking it.
+ */
+function connectionLost(address: string, found: { error: unknown; step: string | undefined; last: string }): SshConnectionLostError {
+  const where = found.step === undefined ? 'before the first step' : `during ${found.step}`;
+  return new SshConnectionLostError(
+    `configuring ${address} failed: the SSH connection was lost ${where}, so the machine may be part-configured (the script is stopped when its session ends there); check the machine or replace it${found.last}`,
+    { address, cause: found.error },
+  );
 }
 
 function indented(lines: readonly string[]): string {

@@ -25,6 +25,7 @@ export const ErrorCode = {
   SshHostKeyMismatch: 'SSH_HOST_KEY_MISMATCH',
   SshNonceMismatch: 'SSH_NONCE_MISMATCH',
   SshNonceUnreadable: 'SSH_NONCE_UNREADABLE',
+  SshConnectionLost: 'SSH_CONNECTION_LOST',
   RemoteCommandFailed: 'REMOTE_COMMAND_FAILED',
   InstanceFailed: 'INSTANCE_FAILED',
   Timeout: 'TIMEOUT',

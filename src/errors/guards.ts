@@ -41,6 +41,7 @@ export const isSshAuthRefused = has(ErrorCode.SshAuthRefused);
 export const isHostKeyMismatch = has(ErrorCode.SshHostKeyMismatch);
 export const isNonceMismatch = has(ErrorCode.SshNonceMismatch);
 export const isNonceUnreadable = has(ErrorCode.SshNonceUnreadable);
+export const isSshConnectionLost = has(ErrorCode.SshConnectionLost);
 export const isTimeout = has(ErrorCode.Timeout);
 export const isRemoteCommandFailed = has(ErrorCode.RemoteCommandFailed);
 export const isInstanceFailed = has(ErrorCode.InstanceFailed);

@@ -27,6 +27,7 @@ export {
   type NonceUnreadableReason,
   RemoteCommandError,
   SshAuthRefusedError,
+  SshConnectionLostError,
   SshUnreachableError,
   type RemoteCommandErrorOptions,
   type SshErrorOptions,

@@ -21,6 +21,17 @@ export class SshUnreachableError extends SshError {
   }
 }
 
+/**
+ * An established SSH connection went away under a command: the server closed or reset it
+ * (its process died or restarted), or stopped answering keepalive probes. Whatever ran on
+ * it may or may not have finished; a new connection may well succeed (waitSSH makes one).
+ */
+export class SshConnectionLostError extends SshError {
+  constructor(message: string, options: SshErrorOptions = {}) {
+    super(ErrorCode.SshConnectionLost, message, options);
+  }
+}
+
 /** The server refused the client key. */
 export class SshAuthRefusedError extends SshError {
   constructor(message: string, options: SshErrorOptions = {}) {

@@ -1,5 +1,16 @@
 import pAny from 'p-any';
-import { asError, CancelledError, ConfigError, ErrorCode, findInChain, InstanceFailedError, throwIfCancelled } from '../errors/index.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  asError,
+  CancelledError,
+  ConfigError,
+  ErrorCode,
+  findInChain,
+  InstanceFailedError,
+  isSshConnectionLost,
+  isSshUnreachable,
+  throwIfCancelled,
+} from '../errors/index.js';
 import { formatAddress, jumpTargetOf, routeAddresses, sshRouteOf, type Address, type Environ, type Instance, type SshRoute } from '../provider/index.js';
 import { connectSsh, type SshConnection, type SshKeyPair } from '../ssh/index.js';
 import { loadState, machineRecords, type MachineRecord } from '../state/index.js';
@@ -31,7 +42,9 @@ const failurePreference = [ErrorCode.SshHostKeyMismatch, ErrorCode.SshAuthRefuse
  * Opens an SSH connection to one machine of a bootstrapped environment, as any later
  * command does (exec, ssh, status checks): the machine's record in provider-state gives
  * its instance and the host keys it was given, the provider its current addresses; every
- * usable address is tried at once and the first verified connection wins. The other
+ * usable address is tried at once and the first verified connection wins. An address
+ * that refuses, resets or drops the connection is tried again until `connectTimeoutMs`
+ * (its SSH server may be restarting). The other
  * attempts are cancelled the moment it does, so a silent address is not waited out; any
  * that got through all the same are closed.
  *
@@ -94,16 +107,17 @@ async function raceAddresses(
   const attempts = params.addresses.map((address): Attempt => {
     const controller = new AbortController();
     const signal = params.signal === undefined ? controller.signal : AbortSignal.any([params.signal, controller.signal]);
-    const connecting = connectSsh({
+    const target = {
       host: address.value,
       port: address.port ?? 22,
       user: params.machine.user ?? params.environ.sshUser,
       privateKey: params.clientKey.privateKey,
       hostKeys: params.machine.hostKeys,
-      connectTimeoutMs: params.connectTimeoutMs ?? 5000,
       ...(jumpHost === undefined ? {} : { jumpHost }),
       signal,
-    }).then((connection) => ({ connection, address }));
+    };
+    const connecting = connectUntil(params.connectTimeoutMs ?? 5000, (connectTimeoutMs) => connectSsh({ ...target, connectTimeoutMs }), signal)
+      .then((connection) => ({ connection, address }));
     return { address, controller, connecting };
   });
   try {
@@ -119,6 +133,24 @@ async function raceAddresses(
     // Every attempt failed: their errors, in address preference order.
     const errors = await Promise.all(attempts.map((attempt) => attempt.connecting.then(() => undefined, (error: unknown) => error)));
     throw mostTelling(errors, params.addresses);
+  }
+}
+
+/**
+ * Connects, trying again while the server refuses, resets or drops the connection (an SSH
+ * server restarting: the local provider's agent being replaced, sshd restarted), until
+ * `timeoutMs` from now. A server that does not answer uses the whole time in one try.
+ */
+async function connectUntil(timeoutMs: number, connect: (timeoutMs: number) => Promise<SshConnection>, signal: AbortSignal): Promise<SshConnection> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
+    try {
+      return await connect(Math.max(1, deadline - Date.now()));
+    } catch (error) {
+      const passing = isSshUnreachable(error) || isSshConnectionLost(error);
+      if (!passing || signal.aborted || Date.now() + pause >= deadline) throw error;
+    }
+    await delay(pause, undefined, { signal }).catch(() => undefined);
   }
 }
 

@@ -5,11 +5,19 @@ import { fingerprint, publicKeyBlob } from './keys.js';
 import { SshConnection } from './ssh-connection.js';
 import type { SshTarget } from './ssh-target.js';
 
+const defaultKeepaliveMs = 5_000;
+const keepaliveCountMax = 3;
+
 export interface ConnectSshParams extends SshTarget {
   /** Time for TCP connect plus the SSH handshake and authentication. Default 5 s. */
   readonly connectTimeoutMs?: number;
-  /** Keepalive probes on an idle connection; three missed ones close it. Default 5 s. */
-  readonly keepaliveIntervalMs?: number;
+  /**
+   * How often the connection is probed (whether idle or busy); when three probes in a row
+   * go unanswered it is closed, and commands running on it fail with
+   * `SSH_CONNECTION_LOST`: a server that stops answering is noticed within about four
+   * intervals. Default 5 s.
+   */
+  readonly keepaliveIntervalMs?: number | undefined;
   /** Reach the target through this machine (ProxyJump), for private addresses. */
   readonly jumpHost?: SshTarget;
   /** An already connected stream to the target (a probed socket, or a forwarded channel). */
@@ -20,7 +28,8 @@ export interface ConnectSshParams extends SshTarget {
 /**
  * Opens an SSH connection that is refused unless the server presents one of
  * `hostKeys`. Fails with `SSH_HOST_KEY_MISMATCH`, `SSH_AUTH_REFUSED`, `SSH_UNREACHABLE`
- * (refused, timed out, reset, no route) or `CANCELLED`.
+ * (refused, timed out, reset, closed, no route) or `CANCELLED`. Once open, a connection
+ * that is lost fails its commands with `SSH_CONNECTION_LOST` (see `SshConnection`).
  *
  * @example
  * const connection = await connectSsh({ host: '203.0.113.7', user: 'ubuntu', privateKey, hostKeys: [hostPublicKey] });
@@ -35,7 +44,8 @@ export async function connectSsh(params: ConnectSshParams): Promise<SshConnectio
   try {
     const sock = jump === undefined ? params.sock : await jump.forwardOut(params.host, params.port ?? 22);
     const client = await handshake(params, address, sock);
-    return new SshConnection({ client, address, user: params.user, owned: jump === undefined ? [] : [jump] });
+    const keepalive = { intervalMs: params.keepaliveIntervalMs ?? defaultKeepaliveMs, countMax: keepaliveCountMax };
+    return new SshConnection({ client, address, user: params.user, owned: jump === undefined ? [] : [jump], keepalive });
   } catch (error) {
     jump?.close();
     throw error;
@@ -85,8 +95,8 @@ function handshake(params: ConnectSshParams, address: string, sock: Readable | u
       username: params.user,
       privateKey: params.privateKey,
       readyTimeout: params.connectTimeoutMs ?? 5_000,
-      keepaliveInterval: params.keepaliveIntervalMs ?? 5_000,
-      keepaliveCountMax: 3,
+      keepaliveInterval: params.keepaliveIntervalMs ?? defaultKeepaliveMs,
+      keepaliveCountMax,
       ...(sock === undefined ? {} : { sock }),
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         presented = key;
@@ -126,6 +136,7 @@ function classify(
 function optional(params: ConnectSshParams): Partial<ConnectSshParams> {
   return {
     ...(params.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: params.connectTimeoutMs }),
+    keepaliveIntervalMs: params.keepaliveIntervalMs,
     ...(params.signal === undefined ? {} : { signal: params.signal }),
   };
 }

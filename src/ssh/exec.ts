@@ -62,22 +62,36 @@ export interface ExecResult {
   readonly outputClosed?: true;
 }
 
+/**
+ * Runs a command on a channel that `open` provides. `connectionEnded` aborts, with the
+ * error as its reason, when the connection goes away (lost, or closed here): a command
+ * that has no exit status by then rejects with that error once ssh2 has closed its
+ * channel, which it does in the same turn.
+ */
 export function runExec(
   params: ExecParams,
   open: (command: string, ready: (error: Error | undefined, channel?: ClientChannel) => void) => void,
+  connectionEnded?: AbortSignal,
 ): Promise<ExecResult> {
   if (params.signal?.aborted === true) return Promise.reject(new CancelledError('command cancelled', { cause: params.signal.reason }));
+  if (connectionEnded?.aborted === true) return Promise.reject(connectionEnded.reason as Error);
   const command = params.sudo === true ? `sudo -n -- sh -c ${shellQuote(params.command)}` : params.command;
   return new Promise((resolve, reject) => {
     open(command, (error, channel) => {
       if (error !== undefined || channel === undefined) reject(error ?? new Error('no channel'));
-      else listen(params, channel, resolve, reject);
+      else listen({ params, channel, connectionEnded }, resolve, reject);
     });
   });
 }
 
+interface Listening {
+  readonly params: ExecParams;
+  readonly channel: ClientChannel;
+  readonly connectionEnded: AbortSignal | undefined;
+}
+
 /** Wires a channel's output, exit status and close; called as soon as the channel exists. */
-function listen(params: ExecParams, channel: ClientChannel, resolve: (result: ExecResult) => void, reject: (error: unknown) => void): void {
+function listen({ params, channel, connectionEnded }: Listening, resolve: (result: ExecResult) => void, reject: (error: unknown) => void): void {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   let exitCode: number | undefined;
@@ -94,6 +108,14 @@ function listen(params: ExecParams, channel: ClientChannel, resolve: (result: Ex
   const unpipe = pipeOutputs(params, channel, () => { end('output closed'); });
   const onAbort = (): void => { end('cancelled'); };
   params.signal?.addEventListener('abort', onAbort, { once: true });
+  // The output must drain into the collectors now, whatever the caller's streams do: only
+  // then does the channel end and close, which is when this command settles.
+  let lost: unknown;
+  const onConnectionEnded = (): void => {
+    lost = connectionEnded?.reason;
+    unpipe();
+  };
+  connectionEnded?.addEventListener('abort', onConnectionEnded, { once: true });
   collectOutput(channel, params.collect ?? params.stdout === undefined, out, params.onStdout);
   collectOutput(channel.stderr, params.collect ?? params.stderr === undefined, err, params.onStderr);
   channel.on('exit', (code: number | null, signalName?: string) => {
@@ -102,6 +124,7 @@ function listen(params: ExecParams, channel: ClientChannel, resolve: (result: Ex
   });
   const detach = (): void => {
     params.signal?.removeEventListener('abort', onAbort);
+    connectionEnded?.removeEventListener('abort', onConnectionEnded);
     params.input?.unpipe(channel);
     unpipe();
   };
@@ -116,21 +139,33 @@ function listen(params: ExecParams, channel: ClientChannel, resolve: (result: Ex
     open -= 1;
     if (open > 0) return;
     detach();
-    if (ended === 'cancelled') reject(new CancelledError('command cancelled', { cause: params.signal?.reason }));
-    else if (ended === 'output closed') resolve({ exitCode, exitSignal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), outputClosed: true });
-    else if (exitCode === undefined && exitSignal === undefined) {
-      reject(new RemoteCommandError('the command ended without an exit status (connection lost?); treat it as failed'));
-    } else {
-      resolve({ exitCode, exitSignal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
-    }
+    const outcome = outcomeOf({ ended, lost, cancelReason: params.signal?.reason, result: { exitCode, exitSignal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) } });
+    if ('error' in outcome) reject(outcome.error);
+    else resolve(outcome.result);
   };
   channel.once('close', onDone);
   finished(channel.stderr, { writable: false }, onDone);
   if (params.input !== undefined) params.input.pipe(channel);
   else if (params.stdin !== undefined) channel.end(params.stdin);
   else if (params.holdStdin !== true) channel.end();
-  // Aborted while the channel was being opened: the listener came too late to hear it.
+  // Aborted, or the connection ended, while the channel was being opened: the listeners came too late.
   if (params.signal?.aborted === true) onAbort();
+  if (connectionEnded?.aborted === true) onConnectionEnded();
+}
+
+/** How a command settles once its channel has closed and its output has been read. */
+function outcomeOf(closed: {
+  ended: 'cancelled' | 'output closed' | undefined;
+  /** Why the connection ended under the command, if it did. */
+  lost: unknown;
+  cancelReason: unknown;
+  result: ExecResult;
+}): { result: ExecResult } | { error: unknown } {
+  const { result } = closed;
+  if (closed.ended === 'cancelled') return { error: new CancelledError('command cancelled', { cause: closed.cancelReason }) };
+  if (closed.ended === 'output closed') return { result: { ...result, outputClosed: true } };
+  if (result.exitCode !== undefined || result.exitSignal !== undefined) return { result };
+  return { error: closed.lost ?? new RemoteCommandError('the command ended without an exit status; treat it as failed') };
 }
 
 /**

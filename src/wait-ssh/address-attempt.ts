@@ -1,12 +1,12 @@
 import type { Duplex } from 'node:stream';
 import {
   NonceMismatchError,
-  isCancelled,
   isHostKeyMismatch,
   isNonceMismatch,
   isNonceUnreadable,
   isRemoteCommandFailed,
   isSshAuthRefused,
+  isSshConnectionLost,
 } from '../errors/index.js';
 import type { Address } from '../provider/index.js';
 import { connectSsh, type SshConnection } from '../ssh/index.js';
@@ -23,6 +23,8 @@ export interface AttemptContext {
   /** How long one nonce read waits on the machine for a missing file. */
   readonly nonceWaitMs: number;
   readonly connectTimeoutMs: number;
+  /** Keepalive probes on each connection (connectSsh's default when undefined): a server that stops answering is dropped and reconnected. */
+  readonly keepaliveIntervalMs: number | undefined;
   readonly probe: Backoff;
   readonly retry: Backoff;
   /** Stops every attempt: a winner was found, the deadline passed, or the caller cancelled. */
@@ -39,8 +41,11 @@ export interface AttemptContext {
  * Keeps trying one address until it wins or the wait stops: a TCP connect (retried
  * quickly while refused), then the SSH handshake with the pinned host key over that
  * socket, then the nonce check, repeated on the same verified connection while the
- * nonce file is not there yet. Anything left open is closed when the wait stops. A nonce
- * this user cannot read ends the whole wait: every address leads to the same machine.
+ * nonce file is not there yet. A connection that is lost on the way (the server closed or
+ * reset it, or stopped answering keepalive probes) is dropped and the address tried
+ * afresh, so a machine whose SSH server restarts is found as soon as it is back. Anything
+ * left open is closed when the wait stops. A nonce this user cannot read ends the whole
+ * wait: every address leads to the same machine.
  */
 export async function attemptAddress(address: Address, context: AttemptContext): Promise<void> {
   const probe = context.probe.fresh();
@@ -63,6 +68,7 @@ export async function attemptAddress(address: Address, context: AttemptContext):
         privateKey: context.privateKey,
         hostKeys: context.hostKeys,
         connectTimeoutMs: context.connectTimeoutMs,
+        keepaliveIntervalMs: context.keepaliveIntervalMs,
         sock: socket,
         signal: context.signal,
       });
@@ -73,7 +79,9 @@ export async function attemptAddress(address: Address, context: AttemptContext):
       return;
     } catch (error) {
       connection?.close();
-      if (stopped(context.signal) || isCancelled(error)) return;
+      // Only the wait's own stop ends the attempt: anything else, a lost connection included
+      // (its server restarted), is retried with a new TCP connect.
+      if (stopped(context.signal)) return;
       context.onFailure({ address, reason: reasonOf(error), message: (error as Error).message, attempts });
       if (isNonceUnreadable(error)) {
         context.onFatal(error as Error);
@@ -125,5 +133,6 @@ function reasonOf(error: unknown): AttemptFailure {
   if (isNonceMismatch(error)) return 'wrong-nonce';
   if (isNonceUnreadable(error)) return 'nonce-unreadable';
   if (isRemoteCommandFailed(error)) return 'nonce-read-failed';
+  if (isSshConnectionLost(error)) return 'connection-lost';
   return 'unreachable';
 }

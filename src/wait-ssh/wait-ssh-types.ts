@@ -15,7 +15,15 @@ export interface InstanceView {
 }
 
 /** Why the last attempt on one address did not win. */
-export type AttemptFailure = 'unreachable' | 'auth-refused' | 'host-key-mismatch' | 'wrong-nonce' | 'nonce-unreadable' | 'nonce-read-failed' | 'no-nonce-yet';
+export type AttemptFailure =
+  | 'unreachable'
+  | 'auth-refused'
+  | 'host-key-mismatch'
+  | 'wrong-nonce'
+  | 'nonce-unreadable'
+  | 'nonce-read-failed'
+  | 'no-nonce-yet'
+  | 'connection-lost';
 
 /** Progress of a wait, for the CLI's step display and for logs. */
 export type WaitSshEvent =
@@ -36,6 +44,14 @@ export type WaitSshEvent =
 export interface WaitSshTunables {
   /** TCP connect plus SSH handshake, per attempt. Default 3,000 ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Keepalive probes on every connection (and the jump host's); the winner keeps them, for
+   * `configureMachine`. After three unanswered ones the connection is dropped and the
+   * address tried afresh, so a server that stops answering without closing is noticed
+   * within about four intervals; one that dies or restarts is noticed at once. Default
+   * 5,000 ms (`connectSsh`'s): shorter risks dropping a busy machine's slow answer.
+   */
+  readonly keepaliveIntervalMs?: number;
   /** First and longest pause between instance refreshes. Default 250 ms growing to 2,000 ms. */
   readonly refreshMinMs?: number;
   readonly refreshMaxMs?: number;

@@ -72,6 +72,7 @@ export async function waitSSH(params: WaitSshParams): Promise<WaitSshResult> {
     nonceFile: tunables.nonceFile ?? defaultNonceFile,
     nonceWaitMs: tunables.nonceWaitMs ?? 2_000,
     connectTimeoutMs: tunables.connectTimeoutMs ?? 3_000,
+    keepaliveIntervalMs: tunables.keepaliveIntervalMs,
     probe: new Backoff({ minMs: tunables.probeMinMs ?? 20, maxMs: tunables.probeMaxMs ?? 100 }),
     retry: new Backoff({ minMs: tunables.retryMinMs ?? 25, maxMs: tunables.retryMaxMs ?? 1_000 }),
     signal: stop.signal,
@@ -160,13 +161,21 @@ function timeoutError(id: string, timeoutMs: number, failures: ReadonlyMap<strin
   );
 }
 
-/** The jump host connection, opened once on first use and shared by every attempt. */
+/**
+ * The jump host connection, opened on first use and shared by every attempt; opened
+ * again when it was lost (the attempts through it fail, and retry through the new one).
+ */
 function lazyJump(params: WaitSshParams, signal: AbortSignal): { get(): Promise<SshConnection>; connection(): SshConnection | undefined } {
   let pending: Promise<SshConnection> | undefined;
   let opened: SshConnection | undefined;
   return {
     get: () => {
-      pending ??= connectSsh({ ...(params.jumpHost as NonNullable<WaitSshParams['jumpHost']>), signal }).then((c) => (opened = c));
+      if (opened?.closed === true && !signal.aborted) {
+        pending = undefined;
+        opened = undefined;
+      }
+      const target = params.jumpHost as NonNullable<WaitSshParams['jumpHost']>;
+      pending ??= connectSsh({ ...target, keepaliveIntervalMs: params.tunables?.keepaliveIntervalMs, signal }).then((c) => (opened = c));
       return pending.catch((error: unknown) => {
         pending = undefined;
         throw error;

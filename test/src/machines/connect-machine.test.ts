@@ -15,6 +15,7 @@ import {
 } from '../../../src/index.js';
 import { closedPort, SshTestHost, type FakeEnviron } from '../../../src/testing/index.js';
 import { fakeEnvironment } from '../bootstrap/fixtures.js';
+import { startTcpRelay } from '../ssh/tcp-relay.js';
 
 /** `environ`, except that its instances report `addresses(own)` instead of their own addresses. */
 function reportingAddresses(environ: FakeEnviron, addresses: (own: readonly Address[]) => Address[]): Environ {
@@ -156,6 +157,25 @@ describe('connectMachine', () => {
     await eventually(() => host.connectedClients === 0, 'the winner to be closed');
   });
 
+  it('tries an address again while its SSH server restarts, within the connect timeout', async () => {
+    const relay = await startTcpRelay(controllerHost());
+    try {
+      await relay.cut();
+      const restarting = reportingAddresses(environ, () => [{ value: relay.host, port: relay.port, scope: 'public' }]);
+      const connecting = connectMachine({ environ: restarting, machineId: '0', clientKey, connectTimeoutMs: 10_000 });
+      // Refused for a while, as between a server's death and its successor's start.
+      setTimeout(() => void relay.listen(), 300);
+      const { connection } = await connecting;
+      try {
+        assert.equal((await connection.exec({ command: 'echo back' })).stdout.toString(), 'back\n');
+      } finally {
+        connection.close();
+      }
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('refuses unknown and malformed machine ids, naming the machines there are', async () => {
     await assert.rejects(connectMachine({ environ, machineId: '7', clientKey }), (error: unknown) => {
       assert.ok(isConfigError(error));
@@ -177,13 +197,14 @@ describe('connectMachine', () => {
       const refused: Address = { value: '127.0.0.1', port: await closedPort(), scope: 'public' };
       const wrongKey: Address = { value: impostor.hostname, port: impostor.port, scope: 'cloud-local' };
       const bad = reportingAddresses(environ, () => [wrongKey, refused]);
-      await assert.rejects(connectMachine({ environ: bad, machineId: '0', clientKey }), (error: unknown) => {
+      // A refused address is tried again until the connect timeout: keep it short.
+      await assert.rejects(connectMachine({ environ: bad, machineId: '0', clientKey, connectTimeoutMs: 1_000 }), (error: unknown) => {
         assert.ok(isHostKeyMismatch(error));
         assert.match((error as Error).message, new RegExp(`\\(tried 127\\.0\\.0\\.1:${refused.port}, 127\\.0\\.0\\.1:${impostor.port}\\)$`));
         return true;
       });
       const unreachable = reportingAddresses(environ, () => [refused]);
-      await assert.rejects(connectMachine({ environ: unreachable, machineId: '0', clientKey }), isSshUnreachable);
+      await assert.rejects(connectMachine({ environ: unreachable, machineId: '0', clientKey, connectTimeoutMs: 1_000 }), isSshUnreachable);
     } finally {
       await impostor.stop();
     }
