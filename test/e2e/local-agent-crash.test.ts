@@ -68,4 +68,5 @@ describe('a local agent killed during a machine\'s first boot', () => {
     assert.equal(destroyed.code, 0, destroyed.stderr);
     assert.deepEqual(await leftovers(cli), { processes: [], files: [] });
   });
+
 });

@@ -7,7 +7,7 @@ import type { Hardware, Instance } from '../../../src/index.js';
 import { machineDir, type LocalLayout } from '../layout.js';
 import { isAlive } from '../../../src/util/process-identity.js';
 import { removeTree } from '../remove-tree.js';
-import { applyUserData, BootError, sshIdentityOf } from './first-boot.js';
+import { applyUserData, BootError, followFirstBoot, sshIdentityOf } from './first-boot.js';
 import { closeServer, listenOnLoopbackPair } from './loopback-listeners.js';
 import { MachineSsh } from './machine-ssh.js';
 import { saveRecord, type MachineRecord } from './machine-record.js';
@@ -113,7 +113,7 @@ export class Machine {
     if (record.hostPrivateKey === undefined) throw new BootError('the machine has no host key and no user-data to take one from');
     const ssh = new MachineSsh({ hostKey: record.hostPrivateKey, authorizedKeys: record.authorizedKeys, run: (command, env) => this.#exec(command, env) });
     this.#ssh = ssh;
-    const holder = await this.#sandbox();
+    const { holder, adopted } = await this.#sandbox();
     this.#throwIfStopping();
     const pair = await listenOnLoopbackPair({
       onConnection: (socket) => { ssh.accept(socket); },
@@ -127,26 +127,31 @@ export class Machine {
       { value: pair.addresses[1], scope: 'cloud-local', port: pair.port },
     ];
     await this.#save();
-    if (config !== undefined && !record.firstBootDone) await this.#firstBoot(holder, config);
+    if (config !== undefined && !record.firstBootDone) await this.#firstBoot(holder, config, adopted);
     this.#throwIfStopping();
     record.status = 'running';
     await this.#save();
   }
 
-  async #firstBoot(holder: Holder, config: CloudConfig): Promise<void> {
-    await sleep(this.record.bootDelayMs, undefined, { signal: this.#abort.signal });
-    await applyUserData({ holder, config, consoleLog: path.join(this.dir, 'console.log'), signal: this.#abort.signal });
+  /** Applies the user-data once; in a sandbox adopted from a previous agent, follows the first boot that one started. */
+  async #firstBoot(holder: Holder, config: CloudConfig, adopted: boolean): Promise<void> {
+    const consoleLog = path.join(this.dir, 'console.log');
+    const followed = adopted ? await followFirstBoot({ holder, consoleLog, signal: this.#abort.signal }) : 'not-started';
+    if (followed === 'not-started') {
+      await sleep(this.record.bootDelayMs, undefined, { signal: this.#abort.signal });
+      await applyUserData({ holder, config, consoleLog, signal: this.#abort.signal });
+    }
     this.record.firstBootDone = true;
     delete this.record.userData;
   }
 
-  async #sandbox(): Promise<Holder> {
+  async #sandbox(): Promise<{ holder: Holder; adopted: boolean }> {
     const fsDir = path.join(this.dir, 'fs');
     const adopted = this.record.holder === undefined ? undefined : adoptHolder(this.record.holder, fsDir, this.#context.privileged);
     if (adopted !== undefined) {
       this.#holder = adopted;
       this.#context.log(`machine ${this.record.id}: adopted its running sandbox (pid ${adopted.process.pid})`);
-      return adopted;
+      return { holder: adopted, adopted: true };
     }
     await mkdir(fsDir, { recursive: true, mode: 0o755 });
     const holder = await startHolder({
@@ -163,7 +168,7 @@ export class Machine {
     holder.child?.on('exit', (code, signal) => void this.#onHolderExit(code, signal));
     this.record.holder = holder.process;
     await this.#save();
-    return holder;
+    return { holder, adopted: false };
   }
 
   #exec(command: string, env: Readonly<Record<string, string>>): ReturnType<typeof execInMachine> {

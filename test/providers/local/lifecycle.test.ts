@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCancelled, isConfigError, machineTags } from '../../../src/index.js';
@@ -102,6 +103,26 @@ describe('local provider lifecycle', () => {
     assert.equal(rebooted.status, 'running', rebooted.statusMessage);
     assert.notEqual(await holderPid(dataDir, instance.id), holder);
     assert.deepEqual(await run(address, secrets.hostKey, 'cat /etc/kept /var/lib/envboot/nonce'), { code: 0, out: 'kept\nchanged\n' });
+  });
+
+  it('follows a first boot under way when the agent dies to its end under the next agent: the user-data runs once', async (t) => {
+    const opened = await openEnvironment(t, { prefix: 'envboot-local-first-boot-' });
+    if (opened === undefined) return;
+    const { environ, dataDir } = opened;
+    const secrets = machineUserData({ runcmd: ['echo ran >> /root/runs', 'sleep 2', 'echo finished-after-the-kill'] });
+    const { instance } = await environ.startInstance({ machineId: '0', constraints: {}, userData: secrets.userData, tags: machineTags(environ.environment, '0') });
+    const consoleLog = path.join(dataDir, 'machines', instance.id, 'console.log');
+    for (const deadline = Date.now() + 10_000; !(await readFile(consoleLog, 'utf8').catch(() => '')).includes('runcmd[1]'); ) {
+      assert.ok(Date.now() < deadline, 'the first boot never reached its sleep');
+      await sleep(10);
+    }
+    await killAndWait(await agentPid(dataDir));
+    const booted = await waitUntilBooted(environ, instance.id);
+    assert.equal(booted.status, 'running', booted.statusMessage);
+    const [address] = booted.addresses;
+    assert.ok(address !== undefined);
+    assert.deepEqual(await run(address, secrets.hostKey, 'cat /root/runs'), { code: 0, out: 'ran\n' }, 'the user-data ran twice');
+    assert.match(await readFile(consoleLog, 'utf8'), /finished-after-the-kill/, 'the console log has the whole first boot');
   });
 
   it('tears down to nothing: no process, no listener, no file but storage; stop and teardown are idempotent', async (t) => {
