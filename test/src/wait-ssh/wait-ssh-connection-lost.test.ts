@@ -15,10 +15,16 @@ let stop: AbortController;
 /** A broken wait fails the test here instead of hanging it. */
 const limit = { timeout: 20_000 };
 
+/**
+ * As on a cloud: the image's non-root default user, whose nonce read goes through sudo
+ * (a private system needs root to make; elsewhere the machine is logged into as root).
+ */
+const user = process.getuid?.() === 0 || process.env['CI'] === 'true' ? 'debian' : 'root';
+
 // A machine still booting (no nonce yet) behind a relay that plays its SSH server's process.
 beforeEach(async () => {
   hostKey = generateSshKeyPair({ comment: 'machine' });
-  machine = await SshTestHost.start({ authorizedKeys: [client.publicKey], hostKey });
+  machine = await SshTestHost.start({ authorizedKeys: [client.publicKey], hostKey, ...(user === 'root' ? {} : { defaultUser: user }) });
   relay = await startTcpRelay(machine);
   stop = new AbortController();
 });
@@ -44,7 +50,7 @@ function watchWait(nonce: string, tunables: WaitSshTunables = {}, route: Pick<Wa
   const params: WaitSshParams = {
     instance: scriptedInstance({ status: 'running', addresses: [{ ...(route.address ?? { value: relay.host, port: relay.port }), scope: 'public' }] }),
     ...(route.jumpHost === undefined ? {} : { jumpHost: route.jumpHost }),
-    user: 'root',
+    user,
     privateKey: client.privateKey,
     hostKeys: [hostKey.publicKey],
     nonce,
