@@ -83,7 +83,7 @@ export async function configureMachine(params: ConfigureMachineParams): Promise<
   try {
     await uploadFile({ connection, path: remote, content: script, mode: '0600', signal: stop.signal });
     const result = await connection.exec({
-      command: runner(remote),
+      command: runner(remote, sudo),
       holdStdin: true,
       onStdout: (chunk) => {
         out.push(chunk);
@@ -126,19 +126,25 @@ export async function configureMachine(params: ConfigureMachineParams): Promise<
 }
 
 /**
- * Runs the uploaded script in its own session and process group, removes it however the
+ * Runs the uploaded script in its own session and process group (root's, when the script
+ * re-runs itself through sudo: then it is stopped through sudo too), removes it however the
  * run ends, and stops the whole group (the script and whatever it started) when standard
  * input reaches end-of-file: the client closed the channel to cancel. OpenSSH delivers
  * neither a hang-up nor signal requests to a command without a terminal, so end-of-file is
  * the one sign that always arrives; a hang-up or signal, where a server sends one, works
  * too.
  */
-function runner(script: string): string {
+function runner(script: string, sudo: boolean): string {
+  // A script that re-ran itself through sudo belongs to root: only root may signal its
+  // group. sudo runs procps' kill, which takes a negative pid after `--` only; the shell's
+  // own kill has no `--`.
+  const kill = sudo ? 'sudo -n kill' : 'kill';
+  const group = sudo ? '-- "-$envboot_pid"' : '"-$envboot_pid"';
   return [
     `trap 'rm -f -- ${script}' EXIT`,
     // First stop request wins: ignore the rest, stop the script's group (TERM, then KILL
     // after a second for anything that ignored it or was being forked), remove the file.
-    'envboot_kill() { kill -TERM "-$envboot_pid" 2>/dev/null; ( trap \'\' HUP INT TERM; sleep 1; kill -KILL "-$envboot_pid" 2>/dev/null ) >/dev/null 2>&1 & }',
+    `envboot_kill() { ${kill} -TERM ${group} 2>/dev/null; ( trap '' HUP INT TERM; sleep 1; ${kill} -KILL ${group} 2>/dev/null ) >/dev/null 2>&1 & }`,
     `envboot_stop() { trap '' HUP INT TERM; envboot_kill; rm -f -- ${script}; exit 143; }`,
     // A background job's stdin is /dev/null unless redirected explicitly: keep the real one on fd 3.
     'exec 3<&0',
