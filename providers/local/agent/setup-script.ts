@@ -230,7 +230,9 @@ proc() {
 
 machine() {
   await_map
-  next boot "$1"
+  # The exec that gave this process its capabilities cleared the death signal --kill-child
+  # set: armed again here, so that killing the holder still ends the machine.
+  exec setpriv --pdeathsig KILL -- /bin/sh -c 'eval "$ENVBOOT_SANDBOX_SCRIPT"' "$0" boot "$fs" "$base" "$host" "$ids" "$count" "$1"
 }
 
 boot() {

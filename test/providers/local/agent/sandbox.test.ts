@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { planMounts, type MountOp } from '../../../../providers/local/agent/sandbox-plan.js';
 import { execInMachine, killHolder } from '../../../../providers/local/agent/sandbox.js';
-import { isAlive } from '../../../../src/util/process-identity.js';
+import { isAlive, waitUntilGone } from '../../../../src/util/process-identity.js';
 import { runInMachine, testSandbox } from './sandbox-fixture.js';
 
 describe('machine sandboxes', () => {
@@ -32,6 +32,15 @@ describe('machine sandboxes', () => {
       signal: null,
       out: 'machine-1\netc\nbackups\ncache\nlib\nlocal\nlock\nlog\nmail\nopt\nrun\nspool\ntmp\n0\n0\nwrote\nfd full null ptmx pts random shm stderr stdin stdout tty urandom zero ',
     });
+  });
+
+  it("ends the machine when only its holder is killed (a previous agent's holder, killed by pid)", async (t) => {
+    const sandbox = await testSandbox(t);
+    if (sandbox === undefined) return;
+    const holder = await sandbox.start();
+    assert.ok(holder.init !== undefined);
+    process.kill(holder.process.pid, 'SIGKILL');
+    assert.ok(await waitUntilGone([holder.init], 5_000), "the machine's PID 1 outlived its holder");
   });
 
   it("writes /etc through a view of the environment's snapshot, never into the snapshot or the host's /etc", async (t) => {
