@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,19 +6,13 @@ import { describe, it } from 'node:test';
 import { lockAgent } from '../../../providers/local/agent-launcher.js';
 import { layoutFor } from '../../../providers/local/layout.js';
 import { thisHost, type LockHolder } from '../../../src/util/lock-holder.js';
-import { identityOf } from '../../../src/util/process-identity.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { deadProcess } from '../../helpers/dead-process.js';
 
 describe('the local agent lock', () => {
   it('is taken over at once when the command holding it was killed (while it started the agent)', async () => {
     const layout = layoutFor(await tempDir());
-    const child = spawn('sleep', ['600'], { stdio: 'ignore' });
-    await new Promise((resolve) => child.once('spawn', resolve));
-    const killed = identityOf(child.pid ?? -1);
-    assert.ok(killed !== undefined);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    const killed = await deadProcess();
     const lockPath = `${layout.agentLock}.lock`;
     await mkdir(lockPath, { recursive: true });
     const now = new Date().toISOString();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,8 +6,8 @@ import { describe, it } from 'node:test';
 import { isPreconditionFailed } from '../../../../src/errors/index.js';
 import { withEnvironmentLock } from '../../../../src/cli/records/environment-lock.js';
 import { thisHost, type LockHolder } from '../../../../src/util/lock-holder.js';
-import { identityOf } from '../../../../src/util/process-identity.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
+import { deadProcess } from '../../../helpers/dead-process.js';
 
 const demo = (root: string, operation = 'destroy') => ({ dir: path.join(root, 'environments', 'demo'), name: 'demo', operation });
 
@@ -50,13 +49,7 @@ describe('the environment lock', () => {
 
   it('runs at once when the holder was killed', async () => {
     const root = await tempDir();
-    const child = spawn('sleep', ['600'], { stdio: 'ignore' });
-    await new Promise((resolve) => child.once('spawn', resolve));
-    const killed = identityOf(child.pid ?? -1);
-    assert.ok(killed !== undefined);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    const killed = await deadProcess();
     await leaveLock(root, { ...thisHost(), pid: killed.pid, startTime: killed.startTime });
     assert.equal(await withEnvironmentLock(demo(root), () => Promise.resolve('ran')), 'ran');
     assert.deepEqual(await readdir(path.join(root, 'environments')), []);
