@@ -28,6 +28,7 @@ export const ErrorCode = {
   SshConnectionLost: 'SSH_CONNECTION_LOST',
   RemoteCommandFailed: 'REMOTE_COMMAND_FAILED',
   InstanceFailed: 'INSTANCE_FAILED',
+  BootFailed: 'BOOT_FAILED',
   Timeout: 'TIMEOUT',
   Cancelled: 'CANCELLED',
 } as const;

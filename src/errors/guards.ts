@@ -45,6 +45,7 @@ export const isSshConnectionLost = has(ErrorCode.SshConnectionLost);
 export const isTimeout = has(ErrorCode.Timeout);
 export const isRemoteCommandFailed = has(ErrorCode.RemoteCommandFailed);
 export const isInstanceFailed = has(ErrorCode.InstanceFailed);
+export const isBootFailed = has(ErrorCode.BootFailed);
 /** Cancellation, whether envboot's own or Node's `AbortError` from an aborted signal. */
 export function isCancelled(error: unknown): boolean {
   return findInChain(error, ErrorCode.Cancelled) !== undefined || findInChain(error, 'ABORT_ERR') !== undefined;

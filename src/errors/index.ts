@@ -13,6 +13,7 @@ export {
 export {
   AlreadyBootstrappedError,
   InstanceFailedError,
+  BootFailedError,
   NotBootstrappedError,
   NotFoundError,
   PreconditionFailedError,

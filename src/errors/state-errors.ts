@@ -51,6 +51,19 @@ export class StateCorruptError extends EnvbootError {
   }
 }
 
+/**
+ * The machine's own boot gave up: cloud-init finished without writing the nonce. The
+ * message carries cloud-init's verdict and the last lines of its output log.
+ */
+export class BootFailedError extends EnvbootError {
+  readonly address: string;
+
+  constructor(message: string, options: EnvbootErrorOptions & { address: string }) {
+    super(ErrorCode.BootFailed, message, options);
+    this.address = options.address;
+  }
+}
+
 /** The provider reports the instance failed or was terminated: it will never answer. */
 export class InstanceFailedError extends EnvbootError {
   readonly instanceId: string;

@@ -3,6 +3,7 @@ import {
   NonceMismatchError,
   isHostKeyMismatch,
   isNonceMismatch,
+  isBootFailed,
   isNonceUnreadable,
   isRemoteCommandFailed,
   isSshAuthRefused,
@@ -83,7 +84,7 @@ export async function attemptAddress(address: Address, context: AttemptContext):
       // (its server restarted), is retried with a new TCP connect.
       if (stopped(context.signal)) return;
       context.onFailure({ address, reason: reasonOf(error), message: (error as Error).message, attempts });
-      if (isNonceUnreadable(error)) {
+      if (isNonceUnreadable(error) || isBootFailed(error)) {
         context.onFatal(error as Error);
         return;
       }
@@ -132,6 +133,7 @@ function reasonOf(error: unknown): AttemptFailure {
   if (isSshAuthRefused(error)) return 'auth-refused';
   if (isNonceMismatch(error)) return 'wrong-nonce';
   if (isNonceUnreadable(error)) return 'nonce-unreadable';
+  if (isBootFailed(error)) return 'boot-failed';
   if (isRemoteCommandFailed(error)) return 'nonce-read-failed';
   if (isSshConnectionLost(error)) return 'connection-lost';
   return 'unreachable';

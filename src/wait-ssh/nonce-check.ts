@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { shellQuote } from '../../cloudinit/index.js';
-import { NonceUnreadableError, RemoteCommandError, type NonceUnreadableReason } from '../errors/index.js';
+import { BootFailedError, NonceUnreadableError, RemoteCommandError, type NonceUnreadableReason } from '../errors/index.js';
 import { execUnlessRefused, type RefusedLogin, type SshConnection } from '../ssh/index.js';
 
 export const defaultNonceFile = '/var/lib/envboot/nonce';
@@ -13,6 +13,33 @@ const absent = 3;
 const noSudo = 4;
 const sudoRefused = 5;
 const readFailed = 6;
+const bootFailed = 7;
+
+/**
+ * What a missing nonce means: not yet, or never. cloud-init writes result.json as the very
+ * last thing it does, after the nonce (a deferred write_files entry): a missing nonce with
+ * result.json present is a boot that finished without it. Then its verdict is printed
+ * (result.json itself, which lists cloud-init's errors: `cloud-init status` is a Python
+ * start, seconds on a small machine still busy booting) with the last lines of its output
+ * log (the default user is in adm, which may read it; else through sudo), and the read
+ * ends as `bootFailed`. A machine without cloud-init has no result.json: nothing
+ * more is run, and the answer is "absent" as before. 22.x has no meaningful status exit
+ * code, so none is relied on.
+ */
+function absentOrFailed(sudo: string): string {
+  const result = '"${ENVBOOT_ROOT:-}"/run/cloud-init/result.json';
+  const log = '"${ENVBOOT_ROOT:-}"/var/log/cloud-init-output.log';
+  return [
+    `if [ -e ${result} ]; then`,
+    '  echo "cloud-init finished without writing the nonce:"',
+    `  head -c 4096 ${result}; echo`,
+    `  echo "last lines of /var/log/cloud-init-output.log:"`,
+    `  tail -n 15 ${log} 2>/dev/null${sudo === '' ? '' : ` || ${sudo} tail -n 15 ${log} 2>/dev/null`}`,
+    `  exit ${bootFailed}`,
+    'fi',
+    `exit ${absent}`,
+  ].join('\n');
+}
 
 /**
  * The nonce is written by cloud-init, as root, mode 0600 (it proves which machine this
@@ -34,16 +61,19 @@ function readScript(nonceFile: string, waitMs: number): string {
   const ticks = Math.max(0, Math.ceil(waitMs / 100));
   // GNU and busybox sleep take fractions; a POSIX-only sleep fails at once, and then a whole
   // second counts as ten ticks. The same wait runs as root when a directory hides the file.
+  // The wait also ends when cloud-init has finished (result.json): the nonce will not come then.
   const waitFor = (file: string): string =>
-    `n=0; while [ ! -e "${file}" ] && [ "$n" -lt ${ticks} ]; do if sleep 0.1 2>/dev/null; then n=$((n + 1)); else sleep 1; n=$((n + 10)); fi; done`;
-  const asRoot = `${waitFor('$1')}; if [ -e "$1" ]; then cat -- "$1" || exit ${readFailed}; exit 0; fi; exit ${absent}`;
+    `n=0; while [ ! -e "${file}" ] && [ ! -e "\${ENVBOOT_ROOT:-}"/run/cloud-init/result.json ] && [ "$n" -lt ${ticks} ]; do if sleep 0.1 2>/dev/null; then n=$((n + 1)); else sleep 1; n=$((n + 10)); fi; done`;
+  const asRoot = `${waitFor('$1')}; if [ -e "$1" ]; then cat -- "$1" || exit ${readFailed}; exit 0; fi\n${absentOrFailed('')}`;
   return [
     `f="\${ENVBOOT_ROOT:-}"${shellQuote(nonceFile)}`,
     // A directory on the way that this user cannot search hides the file: only sudo can tell.
-    'hidden=; p=$f; while [ "${p%/*}" != "$p" ]; do p=${p%/*}; if [ -e "${p:-/}" ] && [ ! -x "${p:-/}" ]; then hidden=1; fi; done',
+    'hidden=; p=$f; while [ "${p%/*}" != "$p" ]; do p=${p%/*}; if [ -d "${p:-/}" ] && [ ! -x "${p:-/}" ]; then hidden=1; fi; done',
     'if [ -z "$hidden" ]; then',
     `  ${waitFor('$f')}`,
-    `  [ -e "$f" ] || exit ${absent}`,
+    `  if [ ! -e "$f" ]; then`,
+    absentOrFailed('sudo -n'),
+    '  fi',
     '  if [ -f "$f" ] && [ -r "$f" ] && cat -- "$f" 2>/dev/null; then exit 0; fi',
     'fi',
     `if [ "$(id -u)" = 0 ]; then echo "$f is not a readable file" >&2; exit ${readFailed}; fi`,
@@ -80,6 +110,9 @@ export async function readNonceState(params: {
   if (result.exitCode === noSudo) throw unreadable(params, 'no-sudo', stderr);
   if (result.exitCode === sudoRefused) throw unreadable(params, 'sudo-refused', stderr);
   if (result.exitCode === readFailed) throw unreadable(params, 'read-failed', stderr);
+  if (result.exitCode === bootFailed) {
+    throw new BootFailedError(`${connection.address}: the machine's boot failed: ${verdictOf(stdout)}`, { address: connection.address });
+  }
   if (result.exitCode !== 0) {
     throw new RemoteCommandError(
       `${connection.address}: reading ${params.nonceFile} as ${connection.user} failed (${result.exitCode === undefined ? `killed by ${String(result.exitSignal)}` : `exit ${result.exitCode}`})${stderr === '' ? '' : `: ${oneLine(stderr)}`}`,
@@ -120,3 +153,14 @@ function oneLine(text: string): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
+
+/**
+ * cloud-init's verdict as the machine printed it, for an error message: control
+ * characters dropped, at most 4 KiB. It holds no secret of envboot's: the nonce was never
+ * written, and cloud-init's status and output log do not print the user-data.
+ */
+function verdictOf(stdout: string): string {
+  // eslint-disable-next-line no-control-regex
+  const printable = stdout.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+  return printable.length <= 4096 ? printable : `${printable.slice(0, 4096)}…`;
+}

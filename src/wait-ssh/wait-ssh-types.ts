@@ -23,7 +23,8 @@ export type AttemptFailure =
   | 'nonce-unreadable'
   | 'nonce-read-failed'
   | 'no-nonce-yet'
-  | 'connection-lost';
+  | 'connection-lost'
+  | 'boot-failed';
 
 /** Progress of a wait, for the CLI's step display and for logs. */
 export type WaitSshEvent =

@@ -10,8 +10,10 @@ import {
   ExitCode,
   HostKeyMismatchError,
   InstanceFailedError,
+  BootFailedError,
   RemoteCommandError,
   isInstanceFailed,
+  isBootFailed,
   isRemoteCommandFailed,
   NonceMismatchError,
   NonceUnreadableError,
@@ -80,6 +82,7 @@ const family: readonly {
   { error: new TimeoutError('t'), code: 'TIMEOUT', guard: isTimeout, exit: 1, zoneIndependent: false },
   { error: new RemoteCommandError('r', { exitCode: 2 }), code: 'REMOTE_COMMAND_FAILED', guard: isRemoteCommandFailed, exit: 1, zoneIndependent: false },
   { error: new InstanceFailedError('i', { instanceId: 'i-1' }), code: 'INSTANCE_FAILED', guard: isInstanceFailed, exit: 1, zoneIndependent: false },
+  { error: new BootFailedError('b', { address: '10.0.0.1:22' }), code: 'BOOT_FAILED', guard: isBootFailed, exit: 1, zoneIndependent: false },
   { error: new CancelledError(), code: 'CANCELLED', guard: isCancelled, exit: 130, zoneIndependent: true },
 ];
 
