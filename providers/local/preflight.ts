@@ -4,6 +4,7 @@ import { chown, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CancelledError, ConfigError, type PreflightResult } from '../../src/index.js';
+import { firstMachineId } from './agent/sandbox-ids.js';
 import { removeTree } from './remove-tree.js';
 import { findTool } from '../../src/util/find-tool.js';
 
@@ -20,8 +21,8 @@ const tools: readonly { name: string; from: string }[] = [
   { name: 'timeout', from: 'coreutils' },
 ];
 
-/** An id of the range machines get as real root (see `agent/sandbox-ids.ts`), for the probe. */
-const probeId = 2 ** 30;
+/** An id of the range machines get as real root, for the probe. */
+const probeId = firstMachineId;
 
 /**
  * Checks that this host can make local machines, creating nothing that outlives the
@@ -41,10 +42,12 @@ export async function checkSandboxSupport(signal?: AbortSignal): Promise<Preflig
   const scratch = await mkdtemp(path.join(tmpdir(), 'envboot-local-preflight-'));
   try {
     const args = ['--user', '--map-root-user', '--mount', '--pid', '--uts', '--fork', '--mount-proc', '--propagation', 'private'];
-    const asMachine = process.getuid?.() === 0 ? ['setpriv', `--reuid=${probeId}`, `--regid=${probeId}`, '--clear-groups', '--'] : [];
-    if (asMachine.length > 0) await chown(scratch, probeId, probeId);
-    const probe = ['unshare', ...args, '--', '/bin/sh', '-c', probeScript, 'probe', scratch];
-    const result = asMachine.length > 0 ? await run('setpriv', [...asMachine.slice(1), ...probe], signal) : await run('unshare', probe.slice(1), signal);
+    const probe = [...args, '--', '/bin/sh', '-c', probeScript, 'probe', scratch];
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) await chown(scratch, probeId, probeId);
+    const result = asRoot
+      ? await run('setpriv', [`--reuid=${probeId}`, `--regid=${probeId}`, '--clear-groups', '--', 'unshare', ...probe], signal)
+      : await run('unshare', probe, signal);
     if (result.error !== undefined) throw new ConfigError(namespaceFailure(result.stderr), { cause: result.error });
     const overlay = result.stdout.trim();
     const namespaces = { name: 'sandboxes', status: 'ok' as const, detail: 'user, mount, PID and UTS namespaces can be made here' };

@@ -8,7 +8,8 @@ export interface SandboxIds {
   readonly count: number;
 }
 
-const firstRange = 2 ** 30;
+/** The first id of the ranges machines get as real root. */
+export const firstMachineId = 2 ** 30;
 const rangeSize = 65_536;
 const ranges = 16_384;
 
@@ -29,5 +30,5 @@ const ranges = 16_384;
 export function sandboxIds(params: { dataDir: string; privileged: boolean }): SandboxIds {
   if (!params.privileged) return { outer: 0, count: 1 };
   const slot = createHash('sha256').update(params.dataDir).digest().readUInt32BE(0) % ranges;
-  return { outer: firstRange + slot * rangeSize, count: rangeSize };
+  return { outer: firstMachineId + slot * rangeSize, count: rangeSize };
 }
