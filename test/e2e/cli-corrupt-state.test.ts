@@ -31,7 +31,7 @@ interface Running {
 }
 
 async function bootstrapWithMachine(t: TestContext, cli: CliHome): Promise<Running> {
-  destroyLeftovers(t, cli);
+  destroyLeftovers(cli);
   const boot = await cli.run(['bootstrap', 'demo', '--json']);
   assert.equal(boot.code, 0, boot.stderr + boot.stdout);
   const uuid = (finalResult(boot)['result'] as { environment: { uuid: string } }).environment.uuid;

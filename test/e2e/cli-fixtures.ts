@@ -25,11 +25,11 @@ export async function requireLocalMachines(t: TestContext): Promise<boolean> {
 }
 
 /**
- * Destroys, when the test ends, whatever environments the CLI home still holds (a failed
- * test must not leave machines running), then checks that nothing mentions the home.
+ * Destroys, when the test ends and before its home is removed, whatever environments the
+ * CLI home still holds: a failed test must not leave machines running.
  */
-export function destroyLeftovers(t: TestContext, cli: CliHome): void {
-  t.after(async () => {
+export function destroyLeftovers(cli: CliHome): void {
+  cli.beforeRemoval(async () => {
     for (const name of cli.environmentDirs()) await cli.run(['destroy', name, '--yes'], { timeoutMs: 60_000 });
   });
 }

@@ -11,7 +11,7 @@ describe('Ctrl-C during envboot bootstrap', () => {
   it('stops, removes what the run created, says so, and exits 130', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-int-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     await cli.write('environments.yaml', slowEnvironment);
     const child = cli.start(['bootstrap', 'slow', '--json']);
     const done = collect(child);
@@ -32,7 +32,7 @@ describe('Ctrl-C during envboot bootstrap', () => {
   it('stops cleaning up at a second Ctrl-C, says what was left, and destroy removes it', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-int2-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     await cli.write('environments.yaml', slowEnvironment);
     const child = cli.start(['bootstrap', 'slow']);
     const done = collect(child);

@@ -29,7 +29,7 @@ const instanceStarted: Moment = (e) => e['type'] === 'instance.started';
 async function killHome(t: TestContext): Promise<CliHome | undefined> {
   if (!(await requireLocalMachines(t))) return undefined;
   const cli = await cliHome('envboot-cli-kill-');
-  destroyLeftovers(t, cli);
+  destroyLeftovers(cli);
   await cli.write('configure-slowly.yaml', configureSlowly);
   await cli.write('environments.yaml', environments);
   return cli;

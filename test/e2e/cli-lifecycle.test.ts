@@ -21,7 +21,7 @@ describe('the envboot command, end to end on the local provider', () => {
     const ssh = requireTool(t, 'ssh', 'envboot ssh runs the OpenSSH client');
     if (ssh === undefined) return;
     const cli = await cliHome('envboot-cli-e2e-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     await cli.write('controller.yaml', '#cloud-config\nwrite_files:\n  - path: /etc/life.conf\n    content: "inside the controller\\n"\nruncmd:\n  - echo configured-by-runcmd\n');
     await cli.write('environments.yaml', 'environments:\n  life:\n    provider: local\n    constraints: "cores=1"\n    controller-cloud-config: ./controller.yaml\n');
 
@@ -115,7 +115,7 @@ describe('the envboot command, end to end on the local provider', () => {
   it('bootstraps an environment no config defines on the local provider, as the quick start does', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-quick-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     const log = path.join(cli.home, 'debug.log');
     const boot = await cli.run(['--log-file', log, 'bootstrap', 'demo']);
     assert.equal(boot.code, 0, boot.stderr);

@@ -11,7 +11,7 @@ describe("the environment lock, as the operator meets it", () => {
   it('names the command that holds it, and is taken over at once when that command is killed', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-held-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     await cli.write('environments.yaml', slowEnvironment);
     const holder = cli.start(['bootstrap', 'slow', '--json']);
     const done = collect(holder);

@@ -22,7 +22,7 @@ describe('instances a killed add-machine left unrecorded', () => {
   it('are listed by status with how to remove them, and remove-machine stops one by its instance id; a made-up id stops nothing', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-orphans-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     await cli.write('environments.yaml', environments);
     const boot = await cli.run(['bootstrap', 'orph']);
     assert.equal(boot.code, 0, boot.stderr);
@@ -58,7 +58,7 @@ describe('instances a killed add-machine left unrecorded', () => {
   it('keeps every folder inside the environment folder 0700 (the machines\' own files aside)', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-modes-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     await cli.write('environments.yaml', environments);
     for (const args of [['bootstrap', 'orph'], ['add-machine', 'orph']]) {
       const run = await cli.run(args);

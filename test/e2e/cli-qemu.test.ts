@@ -95,7 +95,7 @@ async function openCli(t: TestContext, prefix: string): Promise<{ cli: CliHome; 
   const image = await requireTestImage(t);
   if (image === undefined) return undefined;
   const cli = await cliHome(prefix);
-  destroyLeftovers(t, cli);
+  destroyLeftovers(cli);
   killLeftoverQemus(t, cli);
   return { cli, image };
 }

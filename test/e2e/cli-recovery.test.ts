@@ -19,7 +19,7 @@ describe('envboot keeps its local records in line with provider-state', () => {
   it('recovers a lost record, corrects a wrong one, and refuses a second bootstrap without losing track', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-rec-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     const boot = await cli.run(['bootstrap', 'demo', '--json']);
     assert.equal(boot.code, 0, boot.stderr);
     const uuid = (finalResult(boot)['result'] as { environment: { uuid: string } }).environment.uuid;
@@ -53,7 +53,7 @@ describe('envboot keeps its local records in line with provider-state', () => {
   it('lets one bootstrap or destroy change an environment at a time on one client', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-lock-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     await cli.write('environments.yaml', slowEnvironment);
     const first = cli.start(['bootstrap', 'slow', '--json']);
     const done = collect(first);
@@ -71,7 +71,7 @@ describe('envboot keeps its local records in line with provider-state', () => {
   it('gives up at --timeout with exit code 1 and TIMEOUT, after cleaning up', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-cli-tmo-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     await cli.write('environments.yaml', slowEnvironment);
     const run = await cli.run(['bootstrap', 'slow', '--timeout', '2s', '--json']);
     assert.equal(run.code, 1, run.stdout);
@@ -85,7 +85,7 @@ describe('envboot keeps its local records in line with provider-state', () => {
     if (!(await requireLocalMachines(t))) return;
     if (requireTool(t, 'ssh', 'envboot ssh runs the OpenSSH client') === undefined) return;
     const cli = await cliHome('envboot-cli-sshterm-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     assert.equal((await cli.run(['bootstrap', 'demo'])).code, 0);
     const session = cli.start(['ssh', 'demo', '0', '--', 'sleep 300']);
     const done = collect(session);

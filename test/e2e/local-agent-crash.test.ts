@@ -39,7 +39,7 @@ describe('a local agent killed during a machine\'s first boot', () => {
   it('bootstrap notices the dropped connection, finds the machine once the new agent has it, and destroy leaves nothing', async (t) => {
     if (!(await requireLocalMachines(t))) return;
     const cli = await cliHome('envboot-agent-crash-');
-    destroyLeftovers(t, cli);
+    destroyLeftovers(cli);
     await cli.write('environments.yaml', environments);
     // --timeout: a wait that never notices fails in a minute, not after waitSSH's ten.
     const bootstrap = cli.start(['bootstrap', 'crash', '--json', '--timeout', '60s']);

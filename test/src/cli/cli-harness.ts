@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
-import { tempDir } from '../../helpers/temp-dir.js';
 
 /** The built `envboot` command, run as operators run it. */
 export const cliPath = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
@@ -26,6 +26,11 @@ export interface CliHome {
   /** Names of the environment directories this client holds. */
   environmentDirs(): string[];
   environmentDir(name: string): string;
+  /**
+   * Runs `cleanup` when the test (or file) that made this home ends, after its runs are
+   * killed and before the home is removed: a destroy then still finds the environments.
+   */
+  beforeRemoval(cleanup: () => Promise<void>): void;
 }
 
 export interface RunOptions {
@@ -38,14 +43,23 @@ export interface RunOptions {
 
 /**
  * A temporary ENVBOOT_HOME, with runs of the built CLI pointed at it (and HOME too, so
- * nothing reaches the real home directory). Processes still running when the test file
- * ends are killed; the directory is removed.
+ * nothing reaches the real home directory). When the test (or file) that made it ends,
+ * runs still going are killed, the `beforeRemoval` cleanups run, and the directory is
+ * removed, in that order, in one hook: node:test runs a test's hooks in the order they
+ * were registered, so a separate removal hook would run before any cleanup registered
+ * later and pull the files from under machines still running.
  */
 export async function cliHome(prefix = 'envboot-cli-'): Promise<CliHome> {
-  const home = await tempDir(prefix);
+  const home = await mkdtemp(path.join(tmpdir(), prefix));
   const children = new Set<ChildProcess>();
-  after(() => {
-    for (const child of children) child.kill('SIGKILL');
+  const cleanups: (() => Promise<void>)[] = [];
+  after(async () => {
+    await Promise.all([...children].map(killAndWait));
+    try {
+      for (const cleanup of cleanups) await cleanup();
+    } finally {
+      await rm(home, { recursive: true, force: true, maxRetries: 3 });
+    }
   });
   const environment = (extra: RunOptions['env']): NodeJS.ProcessEnv => ({
     ...process.env,
@@ -77,7 +91,17 @@ export async function cliHome(prefix = 'envboot-cli-'): Promise<CliHome> {
       return existsSync(root) ? readdirSync(root) : [];
     },
     environmentDir: (name) => path.join(home, 'data', 'environments', name),
+    beforeRemoval: (cleanup) => {
+      cleanups.push(cleanup);
+    },
   };
+}
+
+function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  return exited;
 }
 
 /** Waits for a started run to end and returns what it printed. */
