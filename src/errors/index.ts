@@ -37,3 +37,4 @@ export { CancelledError, TimeoutError, throwIfCancelled } from './flow-errors.js
 export * from './guards.js';
 export { ExitCode, exitCodeFor } from './exit-codes.js';
 export { asError, messageOf } from './as-error.js';
+export { consoleOf, withConsole, type ConsoleExcerpt } from './console-excerpt.js';

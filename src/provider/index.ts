@@ -8,6 +8,7 @@ export { isZoned, type AvailabilityZone, type ZonedEnviron } from './abilities/z
 export { hasInstanceTypes, includeNamed, type InstanceType, type InstanceTypeCatalogue, type InstanceTypesParams } from './abilities/instance-types.js';
 export { hasFirewall, type FirewalledEnviron, type IngressRule } from './abilities/firewall.js';
 export { canCleanUp, type CleanupProvider, type FindLeftoversParams, type FindLeftoversResult, type Leftover, type RemoveLeftoversParams, type RemoveLeftoversResult } from './abilities/cleanup.js';
+export { hasConsoleOutput, type ConsoleEnviron, type ConsoleOutput } from './abilities/console-output.js';
 export { hasSshRoute, jumpTargetOf, routeAddresses, sshRouteOf, type JumpHost, type RoutedEnviron, type SshRoute } from './abilities/ssh-route.js';
 export { ProviderRegistry } from './registry.js';
 export type { ProviderDescriptor } from './provider-descriptor.js';

@@ -12,3 +12,5 @@ export {
   type ProvisionMachineParams,
   type ProvisionedMachine,
 } from './provision-machine.js';
+export { readConsole, type ReadConsoleParams } from './read-console.js';
+export { waitForMachine, type WaitForMachineParams } from './wait-for-machine.js';

@@ -2,16 +2,17 @@ import type { CloudConfig } from '../../cloudinit/index.js';
 import { configureMachine } from '../configure/index.js';
 import { throwIfCancelled } from '../errors/index.js';
 import type { Address, Constraints, Environ, Hardware, Instance } from '../provider/index.js';
-import { jumpTargetOf, machineTags, routeAddresses, sshRouteOf } from '../provider/index.js';
+import { machineTags } from '../provider/index.js';
 import { recordMachine, type LoadedState } from '../state/index.js';
 import type { SshKeyPair } from '../ssh/index.js';
 import { signalOf } from '../util/optional.js';
-import { waitSSH, type WaitSshTunables } from '../wait-ssh/index.js';
+import type { WaitSshTunables } from '../wait-ssh/index.js';
 import { releaseMachine } from './release-machine.js';
 import type { FlowEventSink } from './events.js';
 import { machineUserData } from './machine-user-data.js';
 import { runPhase, type PhaseTiming } from './phase.js';
 import { startInZones } from './start-in-zones.js';
+import { waitForMachine } from './wait-for-machine.js';
 import type { ZonePicker } from './zone-picker.js';
 
 /** Timing knobs shared by bootstrap and add-machine. */
@@ -118,29 +119,19 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
     const waited = await runPhase({
       ...phase,
       phase: 'wait-ssh',
-      run: async () => {
-        const route = await sshRouteOf(environ, signalOf(params));
-        const jumpHost = jumpTargetOf(route, params.clientKey.privateKey);
-        return waitSSH({
-          instance: {
-            id,
-            refresh: async ({ signal }) => {
-              const [view] = await environ.instances({ ids: [id], ...signalOf({ signal }) });
-              if (view === undefined) return { status: 'terminated', addresses: [], statusMessage: 'the provider no longer lists it' };
-              return { ...view, addresses: routeAddresses(route, view.addresses) };
-            },
-          },
-          ...(jumpHost === undefined ? {} : { jumpHost }),
+      run: () =>
+        waitForMachine({
+          environ,
+          machineId,
+          instanceId: id,
           user: user ?? environ.sshUser,
-          privateKey: params.clientKey.privateKey,
           hostKeys,
-          nonce: secrets.nonce,
-          ...(params.timeouts?.waitSshMs === undefined ? {} : { timeoutMs: params.timeouts.waitSshMs }),
-          ...(params.timeouts?.waitSshTunables === undefined ? {} : { tunables: params.timeouts.waitSshTunables }),
-          onEvent: (event) => onEvent?.({ type: 'wait-ssh', machineId, event }),
+          clientKey: params.clientKey,
+          secrets,
+          ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
+          ...(onEvent === undefined ? {} : { onEvent }),
           ...signalOf(params),
-        });
-      },
+        }),
     });
     try {
       const config = params.config;

@@ -1,0 +1,32 @@
+/**
+ * The end of a machine's console, carried by an error about a machine that did not come
+ * up (`TIMEOUT`, `INSTANCE_FAILED`), so the operator sees what the machine printed
+ * without a second command. Its lines are already printable and redacted.
+ */
+export interface ConsoleExcerpt {
+  readonly instanceId: string;
+  /** The last lines, oldest first: no control characters, no secrets. */
+  readonly lines: readonly string[];
+  /** Where the whole console can be read (a file on this host, or a command). */
+  readonly location?: string;
+}
+
+const key = 'console';
+
+/**
+ * `error` with `excerpt` attached as its `console` property (not part of the message: the
+ * CLI shows it as a block of its own, `--json` as a field). Returns the same error.
+ */
+export function withConsole<E extends Error>(error: E, excerpt: ConsoleExcerpt): E {
+  Object.defineProperty(error, key, { value: excerpt, enumerable: true, configurable: true, writable: false });
+  return error;
+}
+
+/** The console excerpt an error carries, if any. */
+export function consoleOf(error: unknown): ConsoleExcerpt | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const value = (error as Record<string, unknown>)[key];
+  if (value === null || typeof value !== 'object') return undefined;
+  const candidate = value as Partial<ConsoleExcerpt>;
+  return typeof candidate.instanceId === 'string' && Array.isArray(candidate.lines) ? (value as ConsoleExcerpt) : undefined;
+}
