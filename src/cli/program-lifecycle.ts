@@ -43,6 +43,7 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
     .option('--constraints <constraints>', 'machine constraints, merged over the environment\'s')
     .option('--zone <zone>', 'allowed zone (repeat, or a,b); default: all zones', collectList)
     .option('--cloud-config <file>', 'cloud-config applied to each new machine')
+    .option('--keep-broken', 'keep a machine that fails after it started (stopped otherwise), to read its logs')
     .option('--host <user@host[:port]>', 'manual provider: an existing host to enrol (repeat for several; one machine each)', collectList)
     .option('--identity <file>', 'manual provider: the private key that logs in to the hosts')
     .option('--host-key <key>', 'manual provider: the host\'s public key, pinned (with one --host)')
@@ -56,6 +57,7 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
           environment: env,
           count: options.count,
           countGiven: command.getOptionValueSource('count') === 'cli',
+          keepBroken: options.keepBroken === true,
           ...pickGiven(options, ['constraints', 'cloudConfig', 'identity', 'hostKey', 'acceptNewHostKey']),
           ...(options.zone === undefined ? {} : { zones: options.zone }),
           ...(options.host === undefined ? {} : { hosts: options.host }),
@@ -145,4 +147,5 @@ interface AddMachineOptions extends JsonOption, HostAccessOptions {
   readonly constraints?: string;
   readonly zone?: string[];
   readonly cloudConfig?: string;
+  readonly keepBroken?: boolean;
 }

@@ -21,6 +21,8 @@ export interface AddMachineInput extends HostAccessFlags {
   readonly constraints?: string;
   readonly zones?: readonly string[];
   readonly cloudConfig?: string;
+  /** Keep machines that fail after they started, for `envboot logs`. */
+  readonly keepBroken?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function runAddMachine(context: CommandContext, input: AddMachineIn
     ...(placements.length === 0 ? {} : { placements }),
     constraints: inputs.constraints,
     clientKey,
+    keepBroken: input.keepBroken === true,
     onEvent: (event) => {
       if (event.type.startsWith('cleanup.')) cleanup.push(event);
       sink(event);
@@ -61,7 +64,7 @@ export async function runAddMachine(context: CommandContext, input: AddMachineIn
   await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal }).catch(() => undefined);
   const outcome = addMachineOutcome(environment.name, result);
   if (result.failures.length === 0) return { outcome };
-  cleanupSummary({ context, environment: environment.name, events: cleanup, keptBroken: false });
+  cleanupSummary({ context, environment: environment.name, events: cleanup, keptBroken: input.keepBroken === true });
   const failedIds = result.failures.map((f) => f.machineId).join(', ');
   const first = result.failures[0]?.error;
   // When nothing started, the exit code says why (interrupted 130, credentials 3); otherwise it is a partial failure.
