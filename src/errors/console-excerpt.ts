@@ -22,11 +22,18 @@ export function withConsole<E extends Error>(error: E, excerpt: ConsoleExcerpt):
   return error;
 }
 
-/** The console excerpt an error carries, if any. */
+/**
+ * The console excerpt an error carries, if any: its own, or the nearest in its cause
+ * chain (an error re-worded for the operator keeps the one it wraps).
+ */
 export function consoleOf(error: unknown): ConsoleExcerpt | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const value = (error as Record<string, unknown>)[key];
-  if (value === null || typeof value !== 'object') return undefined;
-  const candidate = value as Partial<ConsoleExcerpt>;
-  return typeof candidate.instanceId === 'string' && Array.isArray(candidate.lines) ? (value as ConsoleExcerpt) : undefined;
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e !== null && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const value = (e as Record<string, unknown>)[key];
+    if (value === null || typeof value !== 'object') continue;
+    const candidate = value as Partial<ConsoleExcerpt>;
+    if (typeof candidate.instanceId === 'string' && Array.isArray(candidate.lines)) return value as ConsoleExcerpt;
+  }
+  return undefined;
 }

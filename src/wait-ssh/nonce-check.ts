@@ -16,26 +16,51 @@ const readFailed = 6;
 const bootFailed = 7;
 
 /**
+ * Shell functions both halves of the read script use (the direct read, and the one run
+ * through sudo when a directory hides the nonce). `cloud_init_failed` is true when
+ * cloud-init's status.json, rewritten at the start and end of every stage, lists an error
+ * in any stage: a module failed, and cloud-init goes on but the machine is not what its
+ * user-data asked for. Only `errors` counts: 23.4+ also lists `recoverable_errors`
+ * (warnings, deprecations: "degraded"), which leave a working machine. `[ -e ]` is a shell
+ * builtin, so a machine without cloud-init spawns nothing for it.
+ */
+function cloudInitChecks(cis: string): string {
+  return [
+    `cis=${cis}`,
+    'cloud_init_failed() { [ -e "$cis/status.json" ] && grep -Eq \'"errors": *\\[ *("|$)\' "$cis/status.json" 2>/dev/null; }',
+  ].join('\n');
+}
+
+/**
  * What a missing nonce means: not yet, or never. cloud-init writes result.json as the very
  * last thing it does, after the nonce (a deferred write_files entry): a missing nonce with
- * result.json present is a boot that finished without it. Then its verdict is printed
- * (result.json itself, which lists cloud-init's errors: `cloud-init status` is a Python
- * start, seconds on a small machine still busy booting) with the last lines of its output
- * log (the default user is in adm, which may read it; else through sudo), and the read
- * ends as `bootFailed`. A machine without cloud-init has no result.json: nothing
- * more is run, and the answer is "absent" as before. 22.x has no meaningful status exit
- * code, so none is relied on.
+ * result.json present is a boot that finished without it. A stage that ended with errors
+ * before the nonce was written is a boot gone wrong too, found as soon as status.json
+ * says so rather than when cloud-init finishes. Then its verdict is printed (the JSON
+ * itself, which lists cloud-init's errors: `cloud-init status` is a Python start, seconds
+ * on a small machine still busy booting) with the last lines of its output log (the
+ * default user is in adm, which may read it; else through sudo), and the read ends as
+ * `bootFailed`. A machine without cloud-init has neither file: nothing more is run, and
+ * the answer is "absent" as before. 22.x has no meaningful status exit code, so none is
+ * relied on.
  */
 function absentOrFailed(sudo: string): string {
-  const result = '"${ENVBOOT_ROOT:-}"/run/cloud-init/result.json';
-  const log = '"${ENVBOOT_ROOT:-}"/var/log/cloud-init-output.log';
-  return [
-    `if [ -e ${result} ]; then`,
-    '  echo "cloud-init finished without writing the nonce:"',
-    `  head -c 4096 ${result}; echo`,
+  // The root is the one cloud-init's directory is under (a test host's, through sudo too).
+  const log = '"${cis%/run/cloud-init}"/var/log/cloud-init-output.log';
+  const tail = [
     `  echo "last lines of /var/log/cloud-init-output.log:"`,
     `  tail -n 15 ${log} 2>/dev/null${sudo === '' ? '' : ` || ${sudo} tail -n 15 ${log} 2>/dev/null`}`,
     `  exit ${bootFailed}`,
+  ];
+  return [
+    'if [ -e "$cis/result.json" ]; then',
+    '  echo "cloud-init finished without writing the nonce:"',
+    '  head -c 4096 "$cis/result.json"; echo',
+    ...tail,
+    'elif cloud_init_failed; then',
+    '  echo "cloud-init reported errors before writing the nonce (status.json):"',
+    '  head -c 4096 "$cis/status.json"; echo',
+    ...tail,
     'fi',
     `exit ${absent}`,
   ].join('\n');
@@ -61,11 +86,13 @@ function readScript(nonceFile: string, waitMs: number): string {
   const ticks = Math.max(0, Math.ceil(waitMs / 100));
   // GNU and busybox sleep take fractions; a POSIX-only sleep fails at once, and then a whole
   // second counts as ten ticks. The same wait runs as root when a directory hides the file.
-  // The wait also ends when cloud-init has finished (result.json): the nonce will not come then.
+  // The wait also ends when cloud-init has finished (result.json) or reported an error: the nonce will not come, or not from a sound boot.
   const waitFor = (file: string): string =>
-    `n=0; while [ ! -e "${file}" ] && [ ! -e "\${ENVBOOT_ROOT:-}"/run/cloud-init/result.json ] && [ "$n" -lt ${ticks} ]; do if sleep 0.1 2>/dev/null; then n=$((n + 1)); else sleep 1; n=$((n + 10)); fi; done`;
-  const asRoot = `${waitFor('$1')}; if [ -e "$1" ]; then cat -- "$1" || exit ${readFailed}; exit 0; fi\n${absentOrFailed('')}`;
+    `n=0; while [ ! -e "${file}" ] && [ ! -e "$cis/result.json" ] && ! cloud_init_failed && [ "$n" -lt ${ticks} ]; do if sleep 0.1 2>/dev/null; then n=$((n + 1)); else sleep 1; n=$((n + 10)); fi; done`;
+  // sudo resets the environment: the directory arrives as an argument, like the nonce file.
+  const asRoot = `${cloudInitChecks('"$2"')}\n${waitFor('$1')}; if [ -e "$1" ]; then cat -- "$1" || exit ${readFailed}; exit 0; fi\n${absentOrFailed('')}`;
   return [
+    cloudInitChecks('"${ENVBOOT_ROOT:-}"/run/cloud-init'),
     `f="\${ENVBOOT_ROOT:-}"${shellQuote(nonceFile)}`,
     // A directory on the way that this user cannot search hides the file: only sudo can tell.
     'hidden=; p=$f; while [ "${p%/*}" != "$p" ]; do p=${p%/*}; if [ -d "${p:-/}" ] && [ ! -x "${p:-/}" ]; then hidden=1; fi; done',
@@ -79,7 +106,7 @@ function readScript(nonceFile: string, waitMs: number): string {
     `if [ "$(id -u)" = 0 ]; then echo "$f is not a readable file" >&2; exit ${readFailed}; fi`,
     `command -v sudo >/dev/null 2>&1 || exit ${noSudo}`,
     // One sudo: the inner script never exits 1, so 1 is sudo's own refusal (its reason on stderr).
-    `sudo -n /bin/sh -c ${shellQuote(asRoot)} envboot-nonce "$f"`,
+    `sudo -n /bin/sh -c ${shellQuote(asRoot)} envboot-nonce "$f" "$cis"`,
     `s=$?; if [ "$s" -eq 1 ]; then exit ${sudoRefused}; fi; exit "$s"`,
   ].join('\n');
 }

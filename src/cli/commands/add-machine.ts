@@ -1,4 +1,4 @@
-import { ConfigError, exitCodeFor } from '../../errors/index.js';
+import { ConfigError, consoleOf, exitCodeFor } from '../../errors/index.js';
 import { addMachines, type AddMachinesResult } from '../../machines/index.js';
 import type { FlowEvent } from '../../provision/events.js';
 import { formatDuration } from '../../util/duration.js';
@@ -9,6 +9,8 @@ import { openBootstrapped } from '../environment/open-environment.js';
 import { requireClientKey } from '../environment/require-client-key.js';
 import { applyHostAccess, type HostAccessFlags } from '../environment/host-access.js';
 import { resolveEnvironment } from '../environment/resolve-environment.js';
+import { palette } from '../output/color.js';
+import { consoleBlock } from '../output/console-block.js';
 import { describeAddresses, formatTable, machineJson } from '../output/describe-machine.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
 import { cleanupSummary } from './cleanup-summary.js';
@@ -77,7 +79,10 @@ function addMachineOutcome(name: string, result: AddMachinesResult): { json: unk
   const json = {
     environment: name,
     machines: result.machines.map(machineJson),
-    failures: result.failures.map((f) => ({ machineId: f.machineId, code: f.code, message: f.error.message })),
+    failures: result.failures.map((f) => {
+      const excerpt = consoleOf(f.error);
+      return { machineId: f.machineId, code: f.code, message: f.error.message, ...(excerpt === undefined ? {} : { console: excerpt }) };
+    }),
     instanceType: result.instanceType ?? null,
     phases: result.phases,
     elapsedMs: result.elapsedMs,
@@ -87,6 +92,11 @@ function addMachineOutcome(name: string, result: AddMachinesResult): { json: unk
     lines.push(`Added ${result.machines.length} machine(s) to "${name}" in ${formatDuration(result.elapsedMs)}:`);
     lines.push(formatTable(['Machine', 'Instance', 'Zone', 'Addresses'], result.machines.map((m) => [m.id, m.instance.id, m.zone ?? '-', describeAddresses(m.addresses)])));
   }
-  for (const failure of result.failures) lines.push(`Machine ${failure.machineId} failed (${failure.code}): ${failure.error.message}`);
+  for (const failure of result.failures) {
+    lines.push(`Machine ${failure.machineId} failed (${failure.code}): ${failure.error.message}`);
+    // One failure is the command's error, which shows its console itself.
+    const excerpt = result.failures.length > 1 ? consoleOf(failure.error) : undefined;
+    if (excerpt !== undefined) lines.push(...consoleBlock(excerpt, palette(false)));
+  }
   return { json, text: lines.join('\n') };
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, messageOf } from '../../errors/index.js';
+import { ErrorCode, consoleOf, messageOf, type ConsoleExcerpt } from '../../errors/index.js';
 
 /** An error as `--json` reports it: its code, message and problems, then its causes. */
 export interface ErrorDescription {
@@ -6,6 +6,8 @@ export interface ErrorDescription {
   readonly message: string;
   readonly problems?: readonly { readonly path: string; readonly message: string }[];
   readonly causes?: readonly { readonly code?: string; readonly message: string }[];
+  /** The end of the machine's console, when the machine never answered. */
+  readonly console?: ConsoleExcerpt;
 }
 
 export function describeError(error: unknown): ErrorDescription {
@@ -18,11 +20,13 @@ export function describeError(error: unknown): ErrorDescription {
     causes.push({ ...(typeof record['code'] === 'string' ? { code: record['code'] } : {}), message: messageOf(cause) });
     cause = record['cause'];
   }
+  const excerpt = consoleOf(error);
   return {
     code: typeof top['code'] === 'string' && top['code'] in codes ? top['code'] : 'FAILED',
     message: error instanceof Error ? error.message : String(error),
     ...(problems === undefined || problems.length === 0 ? {} : { problems }),
     ...(causes.length === 0 ? {} : { causes }),
+    ...(excerpt === undefined ? {} : { console: excerpt }),
   };
 }
 

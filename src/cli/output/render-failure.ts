@@ -1,13 +1,17 @@
-import { messageOf } from '../../errors/index.js';
+import { consoleOf, messageOf } from '../../errors/index.js';
 import type { Palette } from './color.js';
+import { consoleBlock } from './console-block.js';
 
 /**
  * An error as a person reads it on stderr: `Error: <message>` (messages already say what
- * to do next); with `--debug`, the cause chain and the stack too.
+ * to do next), then the machine's console when the error carries it (a machine that
+ * never answered); with `--debug`, the cause chain and the stack too.
  */
 export function renderFailure(error: unknown, params: { readonly palette: Palette; readonly debug: boolean }): string {
   const message = error instanceof Error ? error.message : String(error);
   const lines = [`${params.palette.red(params.palette.bold('Error:'))} ${message}`];
+  const excerpt = consoleOf(error);
+  if (excerpt !== undefined) lines.push(...consoleBlock(excerpt, params.palette));
   if (params.debug) {
     let cause = error instanceof Error ? error.cause : undefined;
     for (let depth = 0; cause !== undefined && depth < 5; depth += 1) {
