@@ -11,6 +11,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVolumesCommand,
+  GetConsoleOutputCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
   type AuthorizeSecurityGroupIngressCommandInput,
@@ -24,6 +25,7 @@ import {
   type DescribeSubnetsCommandInput,
   type DescribeVolumesCommandInput,
   type EC2Client,
+  type GetConsoleOutputCommandInput,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import type { Logger } from 'winston';
@@ -119,6 +121,11 @@ export class Ec2Api {
 
   deleteVolume(volumeId: string, context: CallContext) {
     return this.#call('DeleteVolume', context, (o) => this.#client.send(new DeleteVolumeCommand({ VolumeId: volumeId }), o));
+  }
+
+  /** Read only; `Latest` (the most recent output) is refused with `UnsupportedOperation` by instance types that cannot give it. */
+  getConsoleOutput(input: GetConsoleOutputCommandInput, context: CallContext) {
+    return this.#call('GetConsoleOutput', context, (o) => this.#client.send(new GetConsoleOutputCommand(input), o));
   }
 
   #call<T>(action: Ec2Action, context: CallContext, send: (options: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> {

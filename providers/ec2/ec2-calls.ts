@@ -20,6 +20,7 @@ export const ec2ProviderCalls = {
     'TerminateInstances',
     'DescribeVolumes',
     'DeleteVolume',
+    'GetConsoleOutput',
   ],
   s3: ['ListBucket', 'GetObject', 'PutObject', 'DeleteObject', 'CreateBucket', 'DeleteBucket'],
 } as const;

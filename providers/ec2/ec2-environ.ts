@@ -9,6 +9,8 @@ import {
   throwIfCancelled,
   type AllInstancesParams,
   type AvailabilityZone,
+  type ConsoleEnviron,
+  type ConsoleOutput,
   type EnvironmentIdentity,
   type HealthCheck,
   type Instance,
@@ -31,6 +33,7 @@ import {
 } from '../../src/index.js';
 import { signalOf } from '../../src/util/optional.js';
 import { ec2Capabilities } from './capabilities.js';
+import { readEc2Console } from './console-output.js';
 import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
@@ -83,7 +86,7 @@ const listingLagMs = 5 * 60_000;
  * environment's tags from creation; provider-state lives in S3. Read-only answers (zones,
  * instance types, images, the network) are fetched once per Environ.
  */
-export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEnviron {
+export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEnviron, ConsoleEnviron {
   readonly provider = 'ec2';
   readonly sshUser = 'ubuntu';
   readonly capabilities = ec2Capabilities;
@@ -247,6 +250,11 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
 
   instanceTypes(params: InstanceTypesParams): Promise<readonly InstanceType[]> {
     return this.#types.types(params);
+  }
+
+  /** GetConsoleOutput, for this environment's instances only (see `readEc2Console`). */
+  consoleOutput(params: { readonly id: string; readonly lines?: number; readonly signal?: AbortSignal }): Promise<ConsoleOutput | undefined> {
+    return readEc2Console({ ...params, api: this.#api, environment: this.environment, region: this.#region, startedHere: this.#justStarted(params.id) !== undefined });
   }
 
   /** Local work only (files, known_hosts), resolved once. */

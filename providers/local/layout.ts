@@ -9,12 +9,12 @@ import path from 'node:path';
  * ```
  * <dataDir>/storage/                  provider-state (FilesystemStorage; removed by common code)
  * <dataDir>/agent.json                the running agent: pid, socket (written by the agent)
- * <dataDir>/agent.log                 the agent's log
+ * <dataDir>/agent.log                 the agent's log (`agentLogMarks`: what names a machine)
  * <dataDir>/agent.lock/               held while an agent is being started or stopped (names its holder)
  * <dataDir>/sandbox-setup.sh          the script that builds a machine's filesystem view
  * <dataDir>/used-ids                  every instance id ever given out, so none is reused
  * <dataDir>/machines/<id>/machine.json  the machine's record (0600: it holds the host key)
- * <dataDir>/machines/<id>/console.log   output of the first-boot configuration
+ * <dataDir>/machines/<id>/console.log   output of the first-boot configuration (kept until the machine is stopped)
  * <dataDir>/machines/<id>/fs/         the machine's own files (overlay layers, own dirs, /tmp)
  * <dataDir>/base/                     snapshots every machine's view is layered on (the host's /etc)
  * ```
@@ -69,4 +69,16 @@ export function socketPathFor(dataDir: string, temporaryDir: string = tmpdir()):
   if (Buffer.byteLength(preferred) <= maxSocketPathBytes) return preferred;
   const digest = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 20);
   return path.join(temporaryDir, `envboot-${String(process.getuid?.() ?? 'user')}`, `local-${digest}.sock`);
+}
+
+/** Instance ids: `local-` and 8 hex digits (see `newInstanceId`), safe as a file name. */
+export const instanceIdPattern = /^local-[0-9a-f]{8}$/;
+
+/**
+ * How the agent's log speaks of machine `id`: every line about it says `machine <id>`, and
+ * the line written as its first boot starts (its output then goes to console.log) says
+ * `machine <id>: first boot:`. The console ability reads the log back by these.
+ */
+export function agentLogMarks(id: string): { readonly about: string; readonly firstBoot: string } {
+  return { about: `machine ${id}`, firstBoot: `machine ${id}: first boot:` };
 }

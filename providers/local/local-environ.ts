@@ -14,6 +14,8 @@ import {
   throwIfCancelled,
   type AllInstancesParams,
   type AvailabilityZone,
+  type ConsoleEnviron,
+  type ConsoleOutput,
   type EnvironmentIdentity,
   type Instance,
   type InstancesParams,
@@ -31,6 +33,7 @@ import {
 import { connectAgent, type ConnectedAgent } from './agent-launcher.js';
 import { localCapabilities } from './capabilities.js';
 import { checkLocalCloudConfig } from './cloud-config-limits.js';
+import { readLocalConsole } from './console-output.js';
 import type { LocalConfig } from './config.js';
 import { layoutFor, type LocalLayout } from './layout.js';
 import { machineIds } from './machine-ids.js';
@@ -52,7 +55,7 @@ export interface LocalEnvironParams {
  * created before `prepare` or `startInstance`, and listing an environment without
  * machines never starts an agent.
  */
-export class LocalEnviron implements ZonedEnviron {
+export class LocalEnviron implements ZonedEnviron, ConsoleEnviron {
   readonly provider = 'local';
   readonly sshUser = 'root';
   readonly capabilities = localCapabilities;
@@ -150,6 +153,11 @@ export class LocalEnviron implements ZonedEnviron {
 
   deriveZones(params: { readonly start: Omit<StartInstanceParams, 'signal' | 'userData'>; readonly signal?: AbortSignal }): Promise<readonly string[]> {
     return unlessCancelled(params.signal, 'deriving local zones', () => (params.start.zone === undefined ? [] : [params.start.zone]));
+  }
+
+  /** The agent's lines about the machine and its first boot's output, read from this host's files (see `readLocalConsole`). */
+  consoleOutput(params: { readonly id: string; readonly lines?: number; readonly signal?: AbortSignal }): Promise<ConsoleOutput | undefined> {
+    return readLocalConsole({ ...params, layout: this.#layout, environment: this.environment });
   }
 
   /** Everything refusable is refused here, before the agent (or anything) exists. */

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { Instance } from '../../src/index.js';
+import { throwIfCancelled, type Instance } from '../../src/index.js';
 import { machineFiles, type QemuLayout } from './layout.js';
 import type { MachineRecord } from './machine-record.js';
 import { machineProcess } from './qemu-process.js';
@@ -54,4 +54,42 @@ export async function consoleTail(file: string, lines = 3): Promise<string> {
   } catch {
     return '';
   }
+}
+
+/** How much of the end of a console log is read at most: the last lines are all that is asked for. */
+const consoleReadBytes = 256 * 1024;
+
+/**
+ * The last `lines` lines of a console log as the guest wrote them (escape sequences,
+ * carriage returns and all: common code cleans them), or undefined when there is no log
+ * yet (QEMU has not started).
+ */
+export async function readConsoleEnd(params: { readonly file: string; readonly lines: number; readonly signal?: AbortSignal | undefined }): Promise<string | undefined> {
+  throwIfCancelled(params.signal, `reading ${params.file}`);
+  const handle = await open(params.file, 'r').catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (handle === undefined) return undefined;
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, consoleReadBytes);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    throwIfCancelled(params.signal, `reading ${params.file}`);
+    const text = buffer.toString('utf8');
+    // Read from the middle of the file: its first line is a fragment.
+    return lastLines(length < size ? text.slice(text.indexOf('\n') + 1) : text, params.lines);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The last `count` lines of `text`, its final newline kept. */
+function lastLines(text: string, count: number): string {
+  const wanted = Math.max(0, Math.floor(count));
+  const ended = text.endsWith('\n');
+  const lines = (ended ? text.slice(0, -1) : text).split('\n');
+  if (lines.length <= wanted) return text;
+  return wanted === 0 ? '' : `${lines.slice(-wanted).join('\n')}${ended ? '\n' : ''}`;
 }

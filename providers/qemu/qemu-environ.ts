@@ -13,6 +13,8 @@ import {
   throwIfCancelled,
   type AllInstancesParams,
   type AvailabilityZone,
+  type ConsoleEnviron,
+  type ConsoleOutput,
   type EnvironmentIdentity,
   type Instance,
   type InstancesParams,
@@ -35,7 +37,7 @@ import { checkHost, healthReport, type HostReadiness } from './host-readiness.js
 import { layoutFor, machineFiles, type QemuLayout } from './layout.js';
 import { readRecord, readRecords } from './machine-record.js';
 import { machineSize } from './machine-size.js';
-import { consoleTail, viewMachine } from './machine-view.js';
+import { readConsoleEnd, viewMachine } from './machine-view.js';
 import { removeMachines } from './remove-machine.js';
 import { cloudConfigProblems, leastPopulatedZone, refuseStart } from './start-checks.js';
 import { startMachine } from './start-machine.js';
@@ -59,7 +61,7 @@ export interface QemuEnvironParams {
  * lists, reaches and stops them. Cheap to construct: nothing is probed or created before
  * `preflight` or `startInstance`.
  */
-export class QemuEnviron implements ZonedEnviron {
+export class QemuEnviron implements ZonedEnviron, ConsoleEnviron {
   readonly provider = 'qemu';
   readonly capabilities = qemuCapabilities;
   readonly environment: EnvironmentIdentity;
@@ -176,12 +178,16 @@ export class QemuEnviron implements ZonedEnviron {
 
   /**
    * The end of a machine's serial console log (its boot diagnostics, kept until the machine
-   * is stopped), or undefined when the machine is not this environment's.
+   * is stopped) as the guest wrote it, with the log's path as its location; undefined when
+   * the machine is not this environment's, or QEMU has not started it yet.
    */
-  async consoleOutput(params: { readonly id: string; readonly lines?: number }): Promise<string | undefined> {
+  async consoleOutput(params: { readonly id: string; readonly lines?: number; readonly signal?: AbortSignal }): Promise<ConsoleOutput | undefined> {
+    throwIfCancelled(params.signal, `reading the console of ${params.id}`);
     const record = await readRecord(this.#layout, params.id);
     if (record === undefined || !isOwnedBy(record.tags, this.environment)) return undefined;
-    return consoleTail(machineFiles(this.#layout, params.id).console, params.lines ?? 20);
+    const file = machineFiles(this.#layout, params.id).console;
+    const text = await readConsoleEnd({ file, lines: params.lines ?? 50, signal: params.signal });
+    return text === undefined ? undefined : { text, location: file };
   }
 
   /** The host check, done once per Environ (and again after a failure, which may have been fixed). */

@@ -11,9 +11,10 @@ import {
   type ProvisionedMachine,
 } from '../provision/index.js';
 import { generateSshKeyPair, type SshKeyPair } from '../ssh/index.js';
-import { saveState, type ProviderState } from '../state/index.js';
+import { messageOf } from '../errors/index.js';
+import { markBootstrapComplete, saveState, startedBootstrap, type LoadedState, type ProviderState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
-import { undoBootstrap } from './undo-bootstrap.js';
+import { undoBootstrap, type FailedPhase } from './undo-bootstrap.js';
 import { planPlacement } from './plan-placement.js';
 
 export interface BootstrapParams {
@@ -56,10 +57,15 @@ export interface BootstrapResult {
  * `ALREADY_BOOTSTRAPPED` and leaves nothing behind); prepare shared resources; start the
  * controller with zone fail-over; record it; waitSSH; configure it.
  *
+ * The claim marks the bootstrap `started` in provider-state, and success marks it
+ * `complete` (see `bootstrapProgress`), so that a bootstrap that was killed half-way is
+ * never mistaken for a working environment.
+ *
  * Everything up to the claim only reads, so bad input (constraints, zone, cloud-config)
  * fails with nothing created. A failure or an abort after the claim undoes what this call
  * created — the instance, its record, the shared resources, provider-state — unless
- * `keepBroken`; the original error is rethrown and `cleanup.*` events say what happened.
+ * `keepBroken`, which marks the bootstrap `failed` with why instead; the original error is
+ * rethrown and `cleanup.*` events say what happened.
  *
  * @example
  * const result = await bootstrap({ environ, controllerConfig, onEvent: console.log, signal });
@@ -67,7 +73,9 @@ export interface BootstrapResult {
  */
 export async function bootstrap(params: BootstrapParams): Promise<BootstrapResult> {
   const started = performance.now();
-  const { environ, onEvent } = params;
+  const { environ } = params;
+  const failures = watchFailures(params.onEvent);
+  const { onEvent } = failures;
   const timings: PhaseTiming[] = [];
   const constraints = params.constraints ?? {};
   const step = { onEvent, timings };
@@ -80,13 +88,13 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
           ? undefined
           : checkCloudConfigFor({ config: params.controllerConfig, environ, what: 'controller cloud-config' });
       const checked = await environ.preflight(signalOf(params));
-      for (const message of checked.warnings) onEvent?.({ type: 'warning', message });
+      for (const message of checked.warnings) onEvent({ type: 'warning', message });
       const placement = await planPlacement({ environ, constraints, ...(params.zone === undefined ? {} : { zone: params.zone }), ...signalOf(params) });
       return { config, warnings: checked.warnings, placement };
     },
   });
   if (plan.placement.instanceType !== undefined) {
-    onEvent?.({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.placement.instanceType });
+    onEvent({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.placement.instanceType });
   }
   const claimed: ProviderState = {
     stateInstances: [],
@@ -94,6 +102,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       environment: { name: environ.environment.name, uuid: environ.environment.uuid },
       provider: environ.provider,
       'bootstrapped-at': new Date().toISOString(),
+      ...startedBootstrap(),
     },
   };
   const claimedVersion = await runPhase({
@@ -118,10 +127,11 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       ...(plan.config === undefined ? {} : { config: plan.config }),
       ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
       ...(params.keepBroken === undefined ? {} : { keepBroken: params.keepBroken }),
-      ...(onEvent === undefined ? {} : { onEvent }),
+      onEvent,
       ...(params.cleanupSignal === undefined ? {} : { cleanupSignal: params.cleanupSignal }),
       ...signalOf(params),
     });
+    await markComplete(params, controller.recordedState);
     return {
       environment: environ.environment,
       controller,
@@ -135,10 +145,46 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
     await undoBootstrap({
       environ,
       keepBroken: params.keepBroken === true,
+      error,
+      failedPhase: failures.first(),
       timings,
-      ...(onEvent === undefined ? {} : { onEvent }),
+      onEvent,
       ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
     });
     throw error;
   }
+}
+
+/**
+ * The one write after the controller is up. The first interrupt does not stop it (the
+ * work it records is done; stopping it would leave the environment looking unfinished),
+ * the second does; failing to write is a warning, not a failed bootstrap.
+ */
+async function markComplete(params: BootstrapParams, known: LoadedState | undefined): Promise<void> {
+  try {
+    await markBootstrapComplete({
+      storage: params.environ.storage(),
+      ...(known === undefined ? {} : { known }),
+      ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
+    });
+  } catch (error) {
+    params.onEvent?.({
+      type: 'warning',
+      message: `the controller is up, but provider-state could not be marked complete (envboot status will say the bootstrap did not finish): ${messageOf(error)}`,
+    });
+  }
+}
+
+/** The flow's events, passed on, with the first phase that failed remembered: where a kept bootstrap stopped. */
+function watchFailures(sink: FlowEventSink | undefined): { onEvent: FlowEventSink; first: () => FailedPhase | undefined } {
+  let first: FailedPhase | undefined;
+  return {
+    onEvent: (event) => {
+      if (event.type === 'phase.failed' && first === undefined) {
+        first = { phase: event.phase, ...(event.machineId === undefined ? {} : { machineId: event.machineId }) };
+      }
+      sink?.(event);
+    },
+    first: () => first,
+  };
 }

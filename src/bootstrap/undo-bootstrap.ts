@@ -1,10 +1,22 @@
+import { messageOf } from '../errors/index.js';
 import type { Environ } from '../provider/index.js';
-import { runPhase, type FlowEventSink, type PhaseTiming } from '../provision/index.js';
+import { runPhase, type FlowEventSink, type Phase, type PhaseTiming } from '../provision/index.js';
+import { failureFromError, markBootstrapFailed } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
+
+/** Where a bootstrap stopped: the first phase that failed, and its machine. */
+export interface FailedPhase {
+  readonly phase: Phase;
+  readonly machineId?: string;
+}
 
 export interface UndoBootstrapParams {
   readonly environ: Environ;
   readonly keepBroken: boolean;
+  /** Why the bootstrap failed. */
+  readonly error: unknown;
+  /** Where it failed; absent when no phase reported a failure (then `bootstrap`). */
+  readonly failedPhase?: FailedPhase | undefined;
   readonly onEvent?: FlowEventSink;
   readonly timings: PhaseTiming[];
   readonly signal?: AbortSignal;
@@ -14,13 +26,16 @@ export interface UndoBootstrapParams {
  * After a failed bootstrap (the controller's own instance already released by
  * `provisionMachine`): tears down the shared resources and removes the environment's
  * storage, provider-state included, so that the environment can be bootstrapped again.
- * Only runs after this bootstrap won the claim, so it never undoes another's work. Never
- * throws; reports each removal or failure as an event.
+ * With `keepBroken`, or when provider-state could not be removed, marks the bootstrap
+ * `failed` in provider-state instead, with why, for `status`. Only runs after this
+ * bootstrap won the claim, so it never undoes another's work. Never throws; reports each
+ * removal or failure as an event.
  */
 export async function undoBootstrap(params: UndoBootstrapParams): Promise<void> {
   const { environ, onEvent } = params;
   if (params.keepBroken) {
     onEvent?.({ type: 'cleanup.kept', resource: 'shared resources and provider-state', reason: 'keep-broken was given' });
+    await recordFailure(params, true);
     return;
   }
   await runPhase({
@@ -43,7 +58,23 @@ export async function undoBootstrap(params: UndoBootstrapParams): Promise<void> 
         onEvent?.({ type: 'cleanup.removed', resource: `provider-state in ${storage.description}` });
       } catch (error) {
         onEvent?.({ type: 'cleanup.failed', resource: `provider-state in ${storage.description}`, message: (error as Error).message });
+        // What is left says why, if the storage still takes a write.
+        await recordFailure(params, false);
       }
     },
   }).catch(() => undefined);
+}
+
+/** Best-effort: failing to record is reported (when `warn`), and never replaces the bootstrap's own error. */
+async function recordFailure(params: UndoBootstrapParams, warn: boolean): Promise<void> {
+  const failure = failureFromError({ phase: params.failedPhase?.phase ?? 'bootstrap', machineId: params.failedPhase?.machineId, error: params.error });
+  try {
+    await markBootstrapFailed({ storage: params.environ.storage(), failure, ...signalOf(params) });
+  } catch (error) {
+    if (!warn) return;
+    params.onEvent?.({
+      type: 'warning',
+      message: `could not record in provider-state why the bootstrap failed (envboot status will say it did not finish): ${messageOf(error)}`,
+    });
+  }
 }

@@ -54,7 +54,8 @@ export type FlowEvent =
   | { readonly type: 'configure'; readonly machineId: string; readonly event: ConfigureEvent }
   | { readonly type: 'cleanup.removed'; readonly resource: string }
   | { readonly type: 'cleanup.failed'; readonly resource: string; readonly message: string }
-  | { readonly type: 'cleanup.kept'; readonly resource: string; readonly reason: string };
+  /** `machineId` names the machine when the resource kept is one's instance (its logs can then be read). */
+  | { readonly type: 'cleanup.kept'; readonly resource: string; readonly reason: string; readonly machineId?: string };
 
 /** Where flows send their events. */
 export type FlowEventSink = (event: FlowEvent) => void;

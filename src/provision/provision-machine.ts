@@ -60,6 +60,8 @@ export interface ProvisionedMachine {
   readonly hostKeys: readonly string[];
   /** The address the verified connection went to. */
   readonly connectedAddress: Address;
+  /** provider-state as recording this machine left it: a later update can skip reading it. */
+  readonly recordedState?: LoadedState;
 }
 
 /**
@@ -103,6 +105,7 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
     // A machine that keeps its own host keys (a manual host) reports them; others have the ones in their user-data.
     const hostKeys = started.hostKeys ?? [secrets.hostKey.publicKey];
     const user = started.instance.sshUser;
+    let recordedState: LoadedState | undefined;
     await runPhase({
       ...phase,
       phase: 'record-state',
@@ -112,6 +115,9 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
           machine: { id: machineId, instanceId: started.instance.id, hostKeys, ...(zone === undefined ? {} : { zone }), ...(user === undefined ? {} : { user }) },
           controller: params.controller,
           ...(params.knownState === undefined ? {} : { known: params.knownState }),
+          onSaved: (saved) => {
+            recordedState = saved;
+          },
           ...signalOf(params),
         }),
     });
@@ -161,6 +167,7 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
       addresses: instance.addresses,
       hostKeys,
       connectedAddress: waited.address,
+      ...(recordedState === undefined ? {} : { recordedState }),
       ...(instance.zone === undefined ? {} : { zone: instance.zone }),
       ...(hardware === undefined ? {} : { hardware }),
     };
@@ -170,6 +177,7 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
       machineId,
       ...(instanceId === undefined ? {} : { instanceId }),
       keepBroken: params.keepBroken === true,
+      error,
       timings,
       ...(onEvent === undefined ? {} : { onEvent }),
       ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),

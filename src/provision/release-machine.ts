@@ -1,8 +1,8 @@
 import { messageOf } from '../errors/index.js';
 import { TagKey, type Environ } from '../provider/index.js';
-import { forgetMachines } from '../state/index.js';
+import { failureFromError, forgetMachines, recordMachineFailure } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
-import type { FlowEventSink } from './events.js';
+import type { FlowEventSink, Phase } from './events.js';
 import { runPhase, type PhaseTiming } from './phase.js';
 
 export interface ReleaseMachineParams {
@@ -11,7 +11,10 @@ export interface ReleaseMachineParams {
   /** The instance, when its start returned; otherwise it is looked for by its machine tag. */
   readonly instanceId?: string;
   readonly keepBroken: boolean;
+  /** Why the machine failed: recorded in provider-state when the machine stays there. */
+  readonly error?: unknown;
   readonly onEvent?: FlowEventSink;
+  /** The timings of the run so far: the machine's unfinished phase is the one that failed. */
   readonly timings: PhaseTiming[];
   /** Aborting gives up the clean-up and reports what was left. */
   readonly signal?: AbortSignal;
@@ -20,14 +23,18 @@ export interface ReleaseMachineParams {
 /**
  * Undoes a machine that failed half-way: stops its instance (also one whose start was
  * interrupted before the provider answered, found by its machine tag) and removes its
- * record from provider-state. Never throws: what it could not remove is reported as a
- * `cleanup.failed` event, what it kept on purpose as `cleanup.kept`.
+ * record from provider-state. A machine that stays recorded (kept on purpose, or because
+ * its instance could not be stopped) gets why it failed added to its record, for
+ * `status`. Never throws: what it could not remove is reported as a `cleanup.failed`
+ * event, what it kept on purpose as `cleanup.kept`, a failure it could not record as a
+ * `warning`.
  */
 export async function releaseMachine(params: ReleaseMachineParams): Promise<void> {
   const { environ, onEvent } = params;
   if (params.keepBroken) {
     const what = params.instanceId ?? `machine ${params.machineId}`;
-    onEvent?.({ type: 'cleanup.kept', resource: `instance ${what}`, reason: 'keep-broken was given' });
+    onEvent?.({ type: 'cleanup.kept', resource: `instance ${what}`, reason: 'keep-broken was given', machineId: params.machineId });
+    await recordFailure(params);
     return;
   }
   await runPhase({
@@ -48,6 +55,7 @@ export async function releaseMachine(params: ReleaseMachineParams): Promise<void
         for (const id of ids.length > 0 ? ids : [`of machine ${params.machineId}`]) {
           onEvent?.({ type: 'cleanup.failed', resource: `instance ${id}`, message: messageOf(error) });
         }
+        await recordFailure(params);
         return;
       }
       if (ids.length === 0) return;
@@ -58,4 +66,37 @@ export async function releaseMachine(params: ReleaseMachineParams): Promise<void
       }
     },
   }).catch(() => undefined);
+}
+
+/** Best-effort: a failure to record is reported, and never replaces the machine's own error. */
+async function recordFailure(params: ReleaseMachineParams): Promise<void> {
+  const { instanceId } = params;
+  if (instanceId === undefined || params.error === undefined) return;
+  try {
+    await recordMachineFailure({
+      storage: params.environ.storage(),
+      machineId: params.machineId,
+      instanceId,
+      failure: failureFromError({ phase: failedPhase(params.timings, params.machineId), error: params.error }),
+      ...signalOf(params),
+    });
+  } catch (error) {
+    params.onEvent?.({
+      type: 'warning',
+      message: `could not record in provider-state why machine ${params.machineId} failed (envboot status will not show it): ${messageOf(error)}`,
+    });
+  }
+}
+
+/** A machine's phases in the order `provisionMachine` runs them. */
+const machinePhases: readonly Phase[] = ['generate-keys', 'start-instance', 'record-state', 'wait-ssh', 'configure'];
+
+/**
+ * The phase a machine failed in: the first of its phases it did not finish (phases record
+ * a timing only when they finish). Past them all, the failure came while reading the
+ * configured machine back: `finish`.
+ */
+function failedPhase(timings: readonly PhaseTiming[], machineId: string): string {
+  const finished = new Set(timings.filter((t) => t.machineId === machineId).map((t) => t.phase));
+  return machinePhases.find((phase) => !finished.has(phase)) ?? 'finish';
 }

@@ -16,9 +16,27 @@ export {
   forgetMachines,
   machineRecords,
   recordMachine,
+  recordMachineFailure,
   reserveMachineIds,
   type ForgetMachinesParams,
   type MachineRecord,
+  type RecordMachineFailureParams,
   type RecordMachineParams,
   type ReserveMachineIdsParams,
 } from './machine-records.js';
+export {
+  failureFromError,
+  failureMessageLength,
+  type FailureFromErrorParams,
+  type RecordedFailure,
+} from './recorded-failure.js';
+export {
+  bootstrapProgress,
+  markBootstrapComplete,
+  markBootstrapFailed,
+  startedBootstrap,
+  type BootstrapProgress,
+  type BootstrapProgressStatus,
+  type MarkBootstrapCompleteParams,
+  type MarkBootstrapFailedParams,
+} from './bootstrap-progress.js';

@@ -1,6 +1,7 @@
 import type { Storage } from '../../storage/index.js';
 import { signalOf } from '../util/optional.js';
-import { updateState, type LoadedState } from './provider-state.js';
+import { loadState, updateState, type LoadedState } from './provider-state.js';
+import { failureFromYaml, failureToYaml, type RecordedFailure } from './recorded-failure.js';
 import type { ProviderState } from './state-document.js';
 
 /**
@@ -17,6 +18,8 @@ export interface MachineRecord {
   readonly hostKeys: readonly string[];
   /** The user to log in as, when it is not the Environ's `sshUser`. */
   readonly user?: string;
+  /** Why the machine stopped half-way, when it failed and was kept (see `recordMachineFailure`). */
+  readonly failure?: RecordedFailure;
 }
 
 const machinesKey = 'machines';
@@ -28,15 +31,17 @@ export function machineRecords(state: ProviderState): MachineRecord[] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
   const records: MachineRecord[] = [];
   for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
-    const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown; user?: unknown } | null;
+    const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown; user?: unknown; failure?: unknown } | null;
     if (entry === null || typeof entry !== 'object' || typeof entry['instance-id'] !== 'string') continue;
     const hostKeys = Array.isArray(entry['host-keys']) ? entry['host-keys'].filter((k) => typeof k === 'string') : [];
+    const failure = failureFromYaml(entry.failure);
     records.push({
       id,
       instanceId: entry['instance-id'],
       hostKeys,
       ...(typeof entry.zone === 'string' ? { zone: entry.zone } : {}),
       ...(typeof entry.user === 'string' ? { user: entry.user } : {}),
+      ...(failure === undefined ? {} : { failure }),
     });
   }
   return records.sort((a, b) => Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : 1));
@@ -80,6 +85,8 @@ export interface RecordMachineParams {
   readonly controller?: boolean;
   /** provider-state as last read or written (see `updateState`). */
   readonly known?: LoadedState;
+  /** Called with provider-state as written, and its version (see `updateState`). */
+  readonly onSaved?: (saved: LoadedState) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -97,8 +104,49 @@ export function recordMachine(params: RecordMachineParams): Promise<ProviderStat
       return { stateInstances, fields: { ...state.fields, [machinesKey]: machines } };
     },
     ...(params.known === undefined ? {} : { known: params.known }),
+    ...(params.onSaved === undefined ? {} : { onSaved: params.onSaved }),
     ...signalOf(params),
   });
+}
+
+export interface RecordMachineFailureParams {
+  readonly storage: Storage;
+  readonly machineId: string;
+  /** The machine's instance: a record that names another one (a newer machine's) is left alone. */
+  readonly instanceId: string;
+  readonly failure: RecordedFailure;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Adds why a machine failed to its record, as a `failure` mapping next to its other
+ * fields (which an older envboot keeps verbatim and ignores). Returns false, writing
+ * nothing, when provider-state records no such machine on that instance (it failed before
+ * it was recorded, or was removed meanwhile).
+ */
+export async function recordMachineFailure(params: RecordMachineFailureParams): Promise<boolean> {
+  const recorded = (state: ProviderState): Record<string, unknown> | undefined => {
+    const entry = recordsField(state)[params.machineId];
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
+    return (entry as { 'instance-id'?: unknown })['instance-id'] === params.instanceId ? (entry as Record<string, unknown>) : undefined;
+  };
+  // Read first, so that a machine that was never recorded costs no write.
+  const known = await loadState({ storage: params.storage, ...signalOf(params) });
+  if (recorded(known.state) === undefined) return false;
+  let found = false;
+  await updateState({
+    storage: params.storage,
+    known,
+    update: (state) => {
+      const entry = recorded(state);
+      found = entry !== undefined;
+      if (entry === undefined) return state;
+      const machines = { ...recordsField(state), [params.machineId]: { ...entry, failure: failureToYaml(params.failure) } };
+      return { ...state, fields: { ...state.fields, [machinesKey]: machines } };
+    },
+    ...signalOf(params),
+  });
+  return found;
 }
 
 export interface ForgetMachinesParams {
@@ -137,5 +185,6 @@ function toYaml(machine: MachineRecord): Record<string, unknown> {
     ...(machine.zone === undefined ? {} : { zone: machine.zone }),
     'host-keys': [...machine.hostKeys],
     ...(machine.user === undefined ? {} : { user: machine.user }),
+    ...(machine.failure === undefined ? {} : { failure: failureToYaml(machine.failure) }),
   };
 }

@@ -104,6 +104,8 @@ export interface UpdateStateParams {
    * (one call fewer on object storage); a lost race falls back to re-reading.
    */
   readonly known?: LoadedState;
+  /** Called with the state as written and its new version: a later update can pass it as `known`. */
+  readonly onSaved?: (saved: LoadedState) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -119,7 +121,8 @@ export async function updateState(params: UpdateStateParams): Promise<ProviderSt
       const loaded = known ?? (await loadState(params));
       known = undefined;
       const next = params.update(loaded.state);
-      await saveState({ storage: params.storage, state: next, expect: { version: loaded.version }, ...signalOf(params) });
+      const version = await saveState({ storage: params.storage, state: next, expect: { version: loaded.version }, ...signalOf(params) });
+      params.onSaved?.({ state: next, version });
       return next;
     },
     {

@@ -1,6 +1,7 @@
 import { describe } from 'node:test';
 import { checkBootProbe } from './provider-conformance/boot-probe.js';
 import { checkRunner } from './provider-conformance/check-runner.js';
+import { checkConsoleOutput } from './provider-conformance/console-checks.js';
 import {
   checkCapabilities,
   checkFreshEnvironment,
@@ -20,8 +21,9 @@ export type { ProviderConformanceParams, ProviderFixture } from './provider-conf
  * The checks every provider must pass, as `node:test` suites, modelled on Arvados'
  * `cloudtest`: capabilities, preflight, prepare, tagged starts found by the very next
  * listing, a real boot proved over SSH (host key and nonce, through the provider's SSH
- * route), zones, stop until gone, unknown ids, envboot's error family, cancellation, and
- * teardown. Run it from the provider's own tests, against a test account or a fake.
+ * route), zones, stop until gone, unknown ids, the console ability (when implemented),
+ * envboot's error family, cancellation, and teardown. Run it from the provider's own
+ * tests, against a test account or a fake.
  *
  * Each check opens a fresh environment with `open` and fails at once, deleting nothing,
  * when that environment already has instances (`assertCleanEnvironment`). Machines a
@@ -62,6 +64,7 @@ export function describeProviderConformance(params: ProviderConformanceParams): 
     check('starts an instance in the zone asked for and reports that zone', checkZonesHonoured);
     check('stops an instance until no listing shows it, and stops it again without error', checkStopUntilGone);
     check('answers unknown instance ids with undefined, and stops them without error', checkUnknownIds);
+    check("shows a console only for its own instances: undefined for an unknown id or another environment's, the last lines asked for, CANCELLED when aborted", checkConsoleOutput);
     check("refuses a start in a zone that does not exist with one of envboot's errors, starting nothing", checkRefusalIsEnvbootError);
     check('rejects a start with an aborted signal with CANCELLED, starting nothing', checkStartCancelled);
     check('rejects every other core call with an aborted signal with CANCELLED', checkCoreCallsCancelled);

@@ -28,7 +28,7 @@ describe('the envboot command on the ec2 provider (fake AWS endpoints, real SDK)
     assert.doesNotMatch(boot.stderr, /NodeVersionSupportWarning/);
     const ec2Calls = callsBeyondPolling(aws.ec2, ec2From);
     assert.ok(ec2Calls.length <= 15, ec2Calls.join(', '));
-    assert.ok(aws.s3.requests.length - s3From <= 5, aws.s3.requests.slice(s3From).map((r) => r.operation).join(', '));
+    assert.ok(aws.s3.requests.length - s3From <= 6, aws.s3.requests.slice(s3From).map((r) => r.operation).join(', '));
     const controller = (finalResult(boot)['result'] as { controller: { instanceId: string } }).controller;
     assert.ok(['pending', 'running'].includes(aws.ec2.instance(controller.instanceId).state));
 

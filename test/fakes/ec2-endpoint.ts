@@ -70,6 +70,8 @@ export interface FakeEc2 {
   instance(id: string): FakeEc2Instance;
   /** Forces a state, with its side effects (`onTerminate`, volume deletion) but no polling. */
   setInstanceState(id: string, state: FakeEc2InstanceState): void;
+  /** What GetConsoleOutput answers for the instance from now on (sent base64, as EC2 sends it); undefined: no output yet. */
+  setConsoleOutput(id: string, text: string | undefined): void;
   securityGroups(): FakeEc2SecurityGroup[];
   volumes(): FakeEc2Volume[];
   subnets(): FakeEc2Subnet[];
@@ -90,8 +92,8 @@ export type StartFakeEc2Options = StateOptions;
  * DescribeInstanceTypeOfferings, DescribeInstanceTypes, DescribeImages, DescribeVpcs,
  * DescribeSubnets, DescribeSecurityGroups, CreateSecurityGroup,
  * AuthorizeSecurityGroupIngress, DeleteSecurityGroup, RunInstances, DescribeInstances,
- * TerminateInstances, DescribeVolumes and DeleteVolume; anything else answers 400
- * InvalidAction.
+ * TerminateInstances, DescribeVolumes, DeleteVolume and GetConsoleOutput; anything else
+ * answers 400 InvalidAction.
  *
  * @example
  * const ec2 = await startFakeEc2({ onLaunch: (machine) => startSshServerFor(machine) });
@@ -146,6 +148,11 @@ export async function startFakeEc2(options: StartFakeEc2Options = {}): Promise<F
     instance: instanceRecord,
     setInstanceState: (id, next) => {
       moveTo(state, instanceRecord(id), next);
+    },
+    setConsoleOutput: (id, text) => {
+      const record = instanceRecord(id);
+      if (text === undefined) delete record.consoleOutput;
+      else record.consoleOutput = text;
     },
     securityGroups: () => [...state.securityGroups.values()],
     volumes: () => [...state.volumes.values()],

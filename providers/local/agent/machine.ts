@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseUserData, type CloudConfig } from '../../../cloudinit/index.js';
 import type { Hardware, Instance } from '../../../src/index.js';
-import { machineDir, type LocalLayout } from '../layout.js';
+import { agentLogMarks, machineDir, type LocalLayout } from '../layout.js';
 import { isAlive } from '../../../src/util/process-identity.js';
 import { removeTree } from '../remove-tree.js';
 import { applyUserData, BootError, followFirstBoot, sshIdentityOf } from './first-boot.js';
@@ -127,18 +127,23 @@ export class Machine {
       { value: pair.addresses[1], scope: 'cloud-local', port: pair.port },
     ];
     await this.#save();
+    this.#context.log(`machine ${record.id}: SSH listening on ${pair.addresses[0]}:${pair.port} (public) and ${pair.addresses[1]}:${pair.port} (cloud-local)`);
     if (config !== undefined && !record.firstBootDone) await this.#firstBoot(holder, config, adopted);
     this.#throwIfStopping();
     record.status = 'running';
     await this.#save();
+    this.#context.log(`machine ${record.id}: running`);
   }
 
   /** Applies the user-data once; in a sandbox adopted from a previous agent, follows the first boot that one started. */
   async #firstBoot(holder: Holder, config: CloudConfig, adopted: boolean): Promise<void> {
     const consoleLog = path.join(this.dir, 'console.log');
+    const mark = agentLogMarks(this.record.id).firstBoot;
+    if (adopted) this.#context.log(`${mark} looking for the one its previous agent started (output in ${consoleLog})`);
     const followed = adopted ? await followFirstBoot({ holder, consoleLog, signal: this.#abort.signal }) : 'not-started';
     if (followed === 'not-started') {
       await sleep(this.record.bootDelayMs, undefined, { signal: this.#abort.signal });
+      this.#context.log(`${mark} applying the user-data (output in ${consoleLog})`);
       await applyUserData({ holder, config, consoleLog, signal: this.#abort.signal });
     }
     this.record.firstBootDone = true;

@@ -1,19 +1,23 @@
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
+import { bootstrapView, type BootstrapView } from '../environment/bootstrap-view.js';
 import { collectMachines, type CollectedMachines } from '../environment/collect-machines.js';
 import { openBootstrapped } from '../environment/open-environment.js';
 import { resolveEnvironment } from '../environment/resolve-environment.js';
 import { TagKey } from '../../provider/index.js';
-import { printableExcerpt } from '../../state/printable-excerpt.js';
 import { describeAddresses, describeHardware, formatTable } from '../output/describe-machine.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
+import { bootstrapJson, failureJson, shown, statusCell, statusNotes } from './status-view.js';
 
 /**
  * `envboot status [ENV]`: the machines provider-state records, each with what the
  * provider says of its instance now; instances that carry the environment's tag but are
- * not recorded (a crash between start and record) are listed apart. Refreshes the local
- * pinned host keys and machine cache as it goes. When provider-state is gone, it says so
- * and lists every instance that carries the environment's tag: what destroy removes.
+ * not recorded (a crash between start and record) are listed apart. A machine that is not
+ * plainly fine (a failure recorded when it was kept, the provider's message on an instance
+ * that is not running) and a bootstrap that did not complete get their reason, in the
+ * table and in full below it, with what to do. Refreshes the local pinned host keys and
+ * machine cache as it goes. When provider-state is gone, it says so and lists every
+ * instance that carries the environment's tag: what destroy removes.
  */
 export async function runStatus(context: CommandContext, input: { environment: string | undefined }): Promise<CommandResult> {
   const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
@@ -21,22 +25,33 @@ export async function runStatus(context: CommandContext, input: { environment: s
   const collected = await collectMachines({ environ, state, allowMissingState: true, signal: context.signal });
   // Without provider-state there are no host keys to pin: this client's records stay as they are.
   if (collected.state !== undefined) await refreshLocalRecords({ environ, dir: environment.dir, collected, signal: context.signal });
+  const bootstrap = await bootstrapView({ state: collected.state, name: environment.name, dir: environment.dir });
   const location = environ.storage().description;
   const json = {
     environment: { name: environment.name, uuid: record.uuid, provider: environ.provider },
     providerState: { location, missing: collected.state === undefined },
+    bootstrap: bootstrapJson(bootstrap),
     machines: collected.machines.map(({ record: machine, instance, controller }) => ({
       id: machine.id,
       instanceId: machine.instanceId,
       controller,
       status: instance?.status ?? 'missing',
+      statusMessage: instance?.statusMessage ?? null,
+      failure: failureJson(machine.failure),
       zone: instance?.zone ?? machine.zone ?? null,
       addresses: instance?.addresses ?? [],
       hardware: instance?.hardware ?? null,
     })),
-    unrecordedInstances: collected.unrecorded.map((i) => ({ instanceId: i.id, status: i.status, zone: i.zone ?? null, tags: i.tags })),
+    unrecordedInstances: collected.unrecorded.map((i) => ({
+      instanceId: i.id,
+      status: i.status,
+      statusMessage: i.statusMessage ?? null,
+      zone: i.zone ?? null,
+      tags: i.tags,
+    })),
   };
-  return { outcome: { json, text: statusText({ name: environment.name, provider: environ.provider, uuid: record.uuid, location, collected }) } };
+  const text = statusText({ name: environment.name, provider: environ.provider, uuid: record.uuid, location, collected, bootstrap });
+  return { outcome: { json, text } };
 }
 
 interface StatusTextParams {
@@ -45,18 +60,19 @@ interface StatusTextParams {
   readonly uuid: string;
   readonly location: string;
   readonly collected: CollectedMachines;
+  readonly bootstrap: BootstrapView | undefined;
 }
 
 function statusText(params: StatusTextParams): string {
   const { collected } = params;
   if (collected.state === undefined) return missingStateText(params);
-  const rows = collected.machines.map(({ record, instance, controller }) => [
-    controller ? `${record.id}*` : record.id,
-    record.instanceId,
-    instance?.status ?? 'missing',
-    instance?.zone ?? record.zone ?? '-',
-    describeAddresses(instance?.addresses ?? []),
-    describeHardware(instance?.hardware),
+  const rows = collected.machines.map((view) => [
+    view.controller ? `${shown(view.record.id, 20)}*` : shown(view.record.id, 20),
+    shown(view.record.instanceId),
+    statusCell(view, params.bootstrap),
+    shown(view.instance?.zone ?? view.record.zone ?? '-', 40),
+    describeAddresses(view.instance?.addresses ?? []),
+    describeHardware(view.instance?.hardware),
   ]);
   const lines = [
     `Environment:    ${params.name} (provider ${params.provider})`,
@@ -65,9 +81,10 @@ function statusText(params: StatusTextParams): string {
     '',
     formatTable(['Machine', 'Instance', 'Status', 'Zone', 'Addresses', 'Hardware'], rows),
     '(* controller)',
+    ...statusNotes({ name: params.name, machines: collected.machines, bootstrap: params.bootstrap }),
   ];
   const missing = collected.machines.filter((m) => m.instance === undefined);
-  const gone = missing.filter((m) => !m.controller).map((m) => m.record.id);
+  const gone = missing.filter((m) => !m.controller).map((m) => shown(m.record.id, 20));
   if (gone.length > 0) {
     lines.push('', `Machines whose instance is gone: ${gone.join(', ')}; "envboot remove-machine ${params.name} ${gone.join(' ')}" forgets them.`);
   }
@@ -75,10 +92,11 @@ function statusText(params: StatusTextParams): string {
     lines.push('', `The controller's instance is gone: the environment cannot work without it; "envboot destroy ${params.name}" removes the rest.`);
   }
   if (collected.unrecorded.length > 0) {
+    const ids = collected.unrecorded.map((i) => shown(i.id));
     lines.push(
       '',
-      `Instances with this environment's tag that provider-state does not list: ${collected.unrecorded.map((i) => i.id).join(', ')}`,
-      `(left by an interrupted run; "envboot remove-machine ${params.name} ${collected.unrecorded.map((i) => i.id).join(' ')}" removes them).`,
+      `Instances with this environment's tag that provider-state does not list: ${ids.join(', ')}`,
+      `(left by an interrupted run; "envboot remove-machine ${params.name} ${ids.join(' ')}" removes them).`,
     );
   }
   return lines.join('\n');
@@ -88,19 +106,24 @@ function statusText(params: StatusTextParams): string {
 function missingStateText(params: StatusTextParams): string {
   const { collected } = params;
   const rows = collected.unrecorded.map((instance) => [
-    instance.id,
+    shown(instance.id),
     // A tag anyone with the cloud's tagging permission can set.
-    printableExcerpt(instance.tags[TagKey.MachineId] ?? '-', 20),
+    shown(instance.tags[TagKey.MachineId] ?? '-', 20),
     instance.status,
-    instance.zone ?? '-',
+    shown(instance.zone ?? '-', 40),
     describeAddresses(instance.addresses),
   ]);
   const lines = [
     `Environment:    ${params.name} (provider ${params.provider})`,
     `UUID:           ${params.uuid}`,
     `provider-state: missing from ${params.location}`,
+    ...statusNotes({ name: params.name, machines: [], bootstrap: params.bootstrap }),
     '',
   ];
+  if (rows.length === 0 && params.bootstrap?.status === 'in-progress') {
+    lines.push(`No machine is recorded yet: the bootstrap has not claimed provider-state.`);
+    return lines.join('\n');
+  }
   if (rows.length === 0) {
     lines.push(`No machine is recorded and no instance carries this environment's tag; "envboot destroy ${params.name}" forgets the environment.`);
     return lines.join('\n');

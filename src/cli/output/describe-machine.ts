@@ -1,17 +1,21 @@
 import { formatAddress, type Address, type Hardware } from '../../provider/index.js';
 import type { ProvisionedMachine } from '../../provision/index.js';
+import { printableExcerpt } from '../../state/printable-excerpt.js';
 
-/** `127.0.1.2:22 (public), 10.0.0.4:22 (cloud-local)`. */
+/**
+ * `127.0.1.2:22 (public), 10.0.0.4:22 (cloud-local)`. Host names are the provider's (or
+ * a machine's) to choose: quoted printable, so that none reaches the terminal as an escape.
+ */
 export function describeAddresses(addresses: readonly Address[]): string {
   if (addresses.length === 0) return '-';
-  return addresses.map((a) => `${formatAddress(a)} (${a.scope})`).join(', ');
+  return addresses.map((a) => `${printableExcerpt(formatAddress(a), 80)} (${a.scope})`).join(', ');
 }
 
 /** `arch=amd64 cores=2 mem=4096M root-disk=20480M`, as constraints are written. */
 export function describeHardware(hardware: Hardware | undefined): string {
   if (hardware === undefined) return '-';
   const parts: string[] = [];
-  if (hardware.instanceType !== undefined) parts.push(`instance-type=${hardware.instanceType}`);
+  if (hardware.instanceType !== undefined) parts.push(`instance-type=${printableExcerpt(hardware.instanceType, 40)}`);
   if (hardware.arch !== undefined) parts.push(`arch=${hardware.arch}`);
   if (hardware.cores !== undefined) parts.push(`cores=${hardware.cores}`);
   if (hardware.memoryMiB !== undefined) parts.push(`mem=${hardware.memoryMiB}M`);

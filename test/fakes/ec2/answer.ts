@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ActionHandler } from './action.js';
+import { getConsoleOutput } from './console-actions.js';
 import { Ec2Error } from './ec2-error.js';
 import { type FakeEc2Faults, checkRequestFaults } from './faults.js';
 import { describeImages } from './image-actions.js';
@@ -33,6 +34,7 @@ const handlers: Readonly<Record<string, ActionHandler>> = {
   TerminateInstances: terminateInstances,
   DescribeVolumes: describeVolumes,
   DeleteVolume: deleteVolume,
+  GetConsoleOutput: getConsoleOutput,
 };
 
 /** A request whose body has been read in full. */

@@ -22,6 +22,12 @@ export interface FakeEc2Faults {
   /** The next N DeleteSecurityGroup calls answer DependencyViolation, as AWS does for a
    * while after the last instance in the group terminated. */
   dependencyViolations: number;
+  /**
+   * Instance types whose GetConsoleOutput with `Latest=true` answers 400
+   * UnsupportedOperation, as AWS answers for Xen types (every type of the default
+   * catalogue is Nitro, so none is refused unless a test lists it).
+   */
+  latestConsoleUnsupported: ReadonlySet<string> | readonly string[];
 }
 
 export function noFaults(): FakeEc2Faults {
@@ -35,6 +41,7 @@ export function noFaults(): FakeEc2Faults {
     quota: undefined,
     invalidParameter: undefined,
     dependencyViolations: 0,
+    latestConsoleUnsupported: new Set(),
   };
 }
 

@@ -21,6 +21,8 @@ export interface InstanceRecord extends Writable<FakeEc2Instance> {
   pollsLeft: number;
   stateReason?: { readonly code: string; readonly message: string };
   stateTransitionReason: string;
+  /** What the instance printed on its console, as a test set it; EC2 has none at first. */
+  consoleOutput?: string;
 }
 
 export interface SubnetRecord extends Writable<FakeEc2Subnet> {

@@ -17,7 +17,7 @@ describe('ec2 provider: bootstrap, add-machine and destroy against the fake endp
     const ec2Calls = callsBeyondPolling(aws.ec2, ec2From);
     const s3Calls = aws.s3.requests.slice(s3From);
     assert.ok(ec2Calls.length <= 15, `bootstrap made ${ec2Calls.length} EC2 calls beyond polling: ${ec2Calls.join(', ')}`);
-    assert.ok(s3Calls.length <= 5, `bootstrap made ${s3Calls.length} S3 calls: ${s3Calls.map((r) => r.operation).join(', ')}`);
+    assert.ok(s3Calls.length <= 6, `bootstrap made ${s3Calls.length} S3 calls: ${s3Calls.map((r) => r.operation).join(', ')}`);
     assert.deepEqual(ec2Calls.filter((action) => action === 'RunInstances'), ['RunInstances']);
     const polls = aws.ec2.requests.slice(ec2From).filter((r) => r.action === 'DescribeInstances');
     assert.ok(polls.length >= 1);

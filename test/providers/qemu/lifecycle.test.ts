@@ -69,7 +69,10 @@ describe('qemu provider lifecycle', () => {
     } finally {
       waited.connection.close();
     }
-    assert.match((await later.consoleOutput({ id: instance.id })) ?? '', /\S/, 'the serial console is logged');
+    const serial = await later.consoleOutput({ id: instance.id, lines: 5 });
+    assert.match(serial?.text ?? '', /\S/, 'the serial console is logged');
+    assert.ok((serial?.text ?? '').replace(/\n$/, '').split('\n').length <= 5, 'only the last 5 lines');
+    assert.equal(serial?.location, path.join(machineDir, 'console.log'));
 
     await later.stopInstances({ ids: [instance.id], waitUntilGone: true });
     assert.deepEqual(qemuPids.filter(isRunning), [], 'QEMU is gone');
