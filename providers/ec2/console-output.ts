@@ -1,4 +1,5 @@
 import { TagKey, throwIfCancelled, type ConsoleOutput, type EnvironmentIdentity } from '../../src/index.js';
+import { lastLines } from '../../src/util/text-tail.js';
 import { awsCodeOf } from './aws-code.js';
 import type { Ec2Api } from './ec2-api.js';
 
@@ -82,13 +83,4 @@ async function fetchOutput(params: ReadEc2ConsoleParams, what: string): Promise<
     if (awsCodeOf(error) !== 'UnsupportedOperation') throw error;
     return { output: (await params.api.getConsoleOutput({ InstanceId: params.id }, context)).Output, latest: false };
   }
-}
-
-/** The last `count` lines of `text`, its final newline kept; the whole of it when it has no more. */
-function lastLines(text: string, count: number): string {
-  const wanted = Math.max(0, Math.floor(count));
-  const ended = text.endsWith('\n');
-  const lines = (ended ? text.slice(0, -1) : text).split('\n');
-  if (lines.length <= wanted) return text;
-  return wanted === 0 ? '' : `${lines.slice(-wanted).join('\n')}${ended ? '\n' : ''}`;
 }

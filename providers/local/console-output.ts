@@ -1,6 +1,7 @@
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isOwnedBy, throwIfCancelled, type ConsoleOutput, type EnvironmentIdentity } from '../../src/index.js';
+import { lastLines, readFileEnd } from '../../src/util/text-tail.js';
 import { agentLogMarks, instanceIdPattern, machineDir, machineRecordFile, type LocalLayout } from './layout.js';
 
 export interface ReadLocalConsoleParams {
@@ -51,35 +52,11 @@ async function isOwnMachine(params: ReadLocalConsoleParams): Promise<boolean> {
   }
 }
 
-/** The end of a file as written (a first line cut by the start of the read left out); empty when there is no file. */
 async function readEnd(file: string): Promise<string> {
-  const handle = await open(file, 'r').catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (handle === undefined) return '';
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, maxReadBytes);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    const text = buffer.toString('utf8');
-    return length < size ? text.slice(text.indexOf('\n') + 1) : text;
-  } finally {
-    await handle.close();
-  }
+  return (await readFileEnd(file, maxReadBytes)) ?? '';
 }
 
 /** The parts one after another, a line break between two where the first does not end with one. */
 function joinLines(parts: readonly string[]): string {
   return parts.filter((part) => part !== '').reduce((text, part) => (text === '' || text.endsWith('\n') ? `${text}${part}` : `${text}\n${part}`), '');
-}
-
-/** The last `count` lines of `text`, its final newline kept. */
-function lastLines(text: string, count: number): string {
-  const wanted = Math.max(0, Math.floor(count));
-  const ended = text.endsWith('\n');
-  const lines = (ended ? text.slice(0, -1) : text).split('\n');
-  if (lines.length <= wanted) return text;
-  return wanted === 0 ? '' : `${lines.slice(-wanted).join('\n')}${ended ? '\n' : ''}`;
 }

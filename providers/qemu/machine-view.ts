@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import { throwIfCancelled, type Instance } from '../../src/index.js';
+import { lastLines, readFileEnd } from '../../src/util/text-tail.js';
 import { machineFiles, type QemuLayout } from './layout.js';
 import type { MachineRecord } from './machine-record.js';
 import { machineProcess } from './qemu-process.js';
@@ -32,28 +32,14 @@ export async function viewMachine(layout: QemuLayout, record: MachineRecord, now
 
 /** The last lines of a console log, printable characters only, for a status message. */
 export async function consoleTail(file: string, lines = 3): Promise<string> {
-  const maxBytes = 4096;
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      const length = Math.min(size, maxBytes);
-      const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, size - length);
-      return buffer
-        .toString('utf8')
-        .split(/\r?\n/)
-        // eslint-disable-next-line no-control-regex -- escape sequences and other controls make no sense in a message
-        .map((line) => line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x1f\x7f]/g, '').trim())
-        .filter((line) => line !== '')
-        .slice(-lines)
-        .join(' / ');
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return '';
-  }
+  const text = await readFileEnd(file, 4096).catch(() => undefined);
+  return (text ?? '')
+    .split(/\r?\n/)
+    // eslint-disable-next-line no-control-regex -- escape sequences and other controls make no sense in a message
+    .map((line) => line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x1f\x7f]/g, '').trim())
+    .filter((line) => line !== '')
+    .slice(-lines)
+    .join(' / ');
 }
 
 /** How much of the end of a console log is read at most: the last lines are all that is asked for. */
@@ -66,30 +52,7 @@ const consoleReadBytes = 256 * 1024;
  */
 export async function readConsoleEnd(params: { readonly file: string; readonly lines: number; readonly signal?: AbortSignal | undefined }): Promise<string | undefined> {
   throwIfCancelled(params.signal, `reading ${params.file}`);
-  const handle = await open(params.file, 'r').catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (handle === undefined) return undefined;
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, consoleReadBytes);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    throwIfCancelled(params.signal, `reading ${params.file}`);
-    const text = buffer.toString('utf8');
-    // Read from the middle of the file: its first line is a fragment.
-    return lastLines(length < size ? text.slice(text.indexOf('\n') + 1) : text, params.lines);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The last `count` lines of `text`, its final newline kept. */
-function lastLines(text: string, count: number): string {
-  const wanted = Math.max(0, Math.floor(count));
-  const ended = text.endsWith('\n');
-  const lines = (ended ? text.slice(0, -1) : text).split('\n');
-  if (lines.length <= wanted) return text;
-  return wanted === 0 ? '' : `${lines.slice(-wanted).join('\n')}${ended ? '\n' : ''}`;
+  const text = await readFileEnd(params.file, consoleReadBytes);
+  throwIfCancelled(params.signal, `reading ${params.file}`);
+  return text === undefined ? undefined : lastLines(text, params.lines);
 }
