@@ -54,6 +54,19 @@ Runs the OpenSSH client with the environment's key and its own known_hosts file
 Examples:
   $ envboot ssh demo 0
   $ envboot ssh demo 2 -- uptime`,
+  logs: `
+Sections: the provider's console (--console), envboot's configure log (--configure),
+cloud-init's output log, result.json and status.json (--cloud-init); all of them when
+none is chosen. Files are read over SSH as the machine's user (host key pinned), through
+"sudo -n" only for those it cannot read. A machine SSH cannot reach still shows its
+console. Everything is made printable and redacted (private keys, #cloud-config bodies,
+the nonce). Exit status 1 only when nothing at all could be collected.
+
+Examples:
+  $ envboot logs demo                       # machine 0, the last 100 lines of each
+  $ envboot logs demo 2 --configure -n 20
+  $ envboot logs demo 0 -f                  # follow the configure log; Ctrl-C stops
+  $ envboot logs demo 1 --output ./logs     # ./logs/demo-machine-1/*.log for CI to keep`,
   destroy: `
 Stops every machine the environment owns (found from provider-state and by tag), removes
 its shared resources and storage, and forgets it. Asks first on a terminal; without one,

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { linesOption } from './commands/logs-options.js';
 import { helpText } from './help-text.js';
 import type { JsonOption } from './option-parsers.js';
 import type { Execute } from './program.js';
 
-/** The commands that look and reach in: status, exec, ssh, environments, providers. */
+/** The commands that look and reach in: status, exec, ssh, logs, environments, providers. */
 export function defineInspectionCommands(program: Command, execute: Execute): void {
   program
     .command('status')
@@ -49,6 +50,26 @@ export function defineInspectionCommands(program: Command, execute: Execute): vo
     );
 
   program
+    .command('logs')
+    .summary("collect a machine's logs: console, configure log, cloud-init's output and verdict")
+    .argument('<env>', 'environment name')
+    .argument('[machine]', 'machine id (default: 0, the controller)')
+    .option('--console', "the provider's console output (selectors combine; with none, every section is shown)")
+    .option('--configure', "envboot's configure log, /var/log/envboot/configure.log")
+    .option('--cloud-init', "cloud-init's output log, result.json and status.json")
+    .option('-f, --follow', 'show the configure log, then follow it (tail -F) until Ctrl-C')
+    .option('-n, --lines <n>', 'lines shown per section (default 100)', linesOption)
+    .option('--output <dir>', 'write each log whole to DIR/ENV-machine-ID/ (made 0700, files 0600; never overwrites)')
+    .option('--json', 'the logs as one JSON result line')
+    .addHelpText('after', helpText.logs)
+    .action((env: string, machine: string | undefined, options: LogsOptions, command: Command) =>
+      execute('logs', command, options.json === true, async (context) => {
+        const { runLogs } = await import('./commands/logs.js');
+        return runLogs(context, { environment: env, machineId: machine, ...options });
+      }),
+    );
+
+  program
     .command('environments')
     .summary('list the environments this client knows')
     .option('--json', 'the list as one JSON result line')
@@ -76,4 +97,13 @@ export function defineInspectionCommands(program: Command, execute: Execute): vo
         return runProviders(context);
       }),
     );
+}
+
+interface LogsOptions extends JsonOption {
+  readonly console?: boolean;
+  readonly configure?: boolean;
+  readonly cloudInit?: boolean;
+  readonly follow?: boolean;
+  readonly lines?: number;
+  readonly output?: string;
 }
