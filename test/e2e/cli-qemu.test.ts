@@ -144,6 +144,24 @@ describe('the envboot command on the qemu provider (real VMs, real cloud-init, t
     assert.equal(ran.code, 0, ran.stderr);
     assert.match(ran.stdout, /^runcmd as root; config owned by deployer\nuid=\d+\(deployer\) gid=\d+\(deployer\)/);
 
+    // Its logs, as an operator collects them from a real cloud-init machine, as the image's default user.
+    const logs = await cli.run(['logs', 'vm', '0', '--json']);
+    assert.equal(logs.code, 0, logs.stderr);
+    type Section = { status: string; lines?: string[]; location?: string; reason?: string };
+    const sections = (resultOf(logs) as { sections: Record<string, Section> }).sections;
+    const linesOf = (name: string): string => {
+      const section = sections[name];
+      assert.equal(section?.status, 'collected', `${name}: ${JSON.stringify(section)}`);
+      return (section.lines ?? []).join('\n');
+    };
+    assert.match(linesOf('console'), /Cloud-init v\. \S+ finished/, 'the serial console');
+    assert.ok(sections['console']?.location?.endsWith('console.log'));
+    assert.match(linesOf('configure'), /runcmd/, 'the configure log, root\'s');
+    assert.match(linesOf('cloudInitOutput'), /Cloud-init v\. \S+ finished/);
+    assert.match(linesOf('cloudInitResult'), /"errors": \[\]/);
+    assert.match(linesOf('cloudInitStatus'), /"modules-final"/);
+    assert.ok(!logs.stdout.includes('s3cret'), 'a file the configuration wrote is not in its logs');
+
     // The new user logs in with its own key, the controller's host key pinned as the CLI pins it.
     const pinned = await pinnedHostKey(cli, 'vm', '0');
     assert.deepEqual(controller.hostKeys?.map((k) => k.split(' ').slice(0, 2).join(' ')), [pinned]);
