@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
+import { printableMessage } from './printable-message.js';
 import type { FlowEvent } from '../../provision/events.js';
 import type { WaitSshEvent } from '../../wait-ssh/wait-ssh-types.js';
 import { stepLabel } from './step-labels.js';
@@ -30,10 +31,10 @@ export function viewOf(event: FlowEvent): EventView | undefined {
         key: stepKey(event.phase, event.machineId),
         label: stepLabel(event.phase, event.machineId),
         elapsedMs: event.elapsedMs,
-        message: firstLine(event.message),
+        message: printableMessage(firstLine(event.message)),
       };
     case 'warning':
-      return { kind: 'note', level: 'warn', text: event.message };
+      return { kind: 'note', level: 'warn', text: printableMessage(event.message) };
     case 'instance-type.chosen':
       return { kind: 'note', level: 'info', text: `machine ${event.machineId}: instance type ${event.instanceType}` };
     case 'instance.start-failed':
@@ -53,7 +54,7 @@ export function viewOf(event: FlowEvent): EventView | undefined {
     case 'cleanup.removed':
       return { kind: 'note', level: 'info', text: `removed ${event.resource}` };
     case 'cleanup.failed':
-      return { kind: 'note', level: 'error', text: `could not remove ${event.resource}: ${firstLine(event.message)}` };
+      return { kind: 'note', level: 'error', text: printableMessage(`could not remove ${event.resource}: ${firstLine(event.message)}`) };
     case 'cleanup.kept':
       return { kind: 'note', level: 'warn', text: `kept ${event.resource}: ${event.reason}` };
   }
@@ -62,7 +63,7 @@ export function viewOf(event: FlowEvent): EventView | undefined {
 function startFailed(event: Extract<FlowEvent, { type: 'instance.start-failed' }>): string {
   const where = event.zone === undefined ? '' : ` in zone ${event.zone}`;
   const next = { 'next-zone': 'trying the next zone', 'retry-after-wait': 'retrying after a wait', 'give-up': 'giving up' }[event.next];
-  return `machine ${event.machineId}: could not start${where}: ${firstLine(event.message)}; ${next}`;
+  return printableMessage(`machine ${event.machineId}: could not start${where}: ${firstLine(event.message)}; ${next}`);
 }
 
 function waitSshView(machineId: string, event: WaitSshEvent): EventView | undefined {
@@ -77,7 +78,7 @@ function waitSshView(machineId: string, event: WaitSshEvent): EventView | undefi
     case 'wait-ssh.attempt-failed':
       return { kind: 'detail', key, text: `${event.address}: ${event.reason} (attempt ${event.attempts})`, chatty: true };
     case 'wait-ssh.refresh-failed':
-      return { kind: 'detail', key, text: `could not refresh the instance: ${firstLine(event.message)}` };
+      return { kind: 'detail', key, text: printableMessage(`could not refresh the instance: ${firstLine(event.message)}`) };
     case 'wait-ssh.connected':
       return { kind: 'detail', key, text: `verified ${event.address} after ${event.attempts} attempt(s)` };
   }
