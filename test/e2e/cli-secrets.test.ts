@@ -73,7 +73,7 @@ describe('secrets stay out of everything envboot prints and logs', () => {
     places.push(['the --log-file', await readFile(log, 'utf8')]);
     // Every log envboot and the local agent keep under the home, whatever their names.
     for (const file of await readdir(cli.home, { recursive: true })) {
-      const full = path.join(cli.home, String(file));
+      const full = path.join(cli.home, file);
       if (/\.log$/.test(full) && !full.includes(`${path.sep}fs${path.sep}`) && existsSync(full)) places.push([full, await readFile(full, 'utf8').catch(() => '')]);
     }
     assert.ok(places.some(([, text]) => text.includes('about to fail')), 'the failed configure run was seen (the search covers real failure output)');

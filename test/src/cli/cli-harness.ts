@@ -99,7 +99,7 @@ export async function cliHome(prefix = 'envboot-cli-'): Promise<CliHome> {
 
 function killAndWait(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
   child.kill('SIGKILL');
   return exited;
 }
