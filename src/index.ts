@@ -1,13 +1,13 @@
 /**
  * envboot's library: the provider contract, the shared behaviour over it, the error
- * family, provider-state, zones and logging. Cloud-config lives in `envboot/cloudinit`,
- * storage in `envboot/storage`, test kits in `envboot/testing`, providers in
- * `envboot/providers/<name>`.
+ * family, provider-state, the machine planner (zones, instance types, constraint
+ * checks) and logging. Cloud-config lives in `envboot/cloudinit`, storage in `envboot/storage`, test
+ * kits in `envboot/testing`, providers in `envboot/providers/<name>`.
  */
 export * from './errors/index.js';
 export * from './provider/index.js';
 export * from './state/index.js';
-export * from './zones/index.js';
+export * from './planner/index.js';
 export * from './logging/index.js';
 export * from './ssh/index.js';
 export * from './wait-ssh/index.js';

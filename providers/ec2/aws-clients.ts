@@ -1,6 +1,10 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { Storage } from '../../storage/index.js';
+import { S3Storage } from '../../storage/s3/index.js';
 import { ConfigError } from '../../src/index.js';
+import type { Ec2Services, Ec2StateLocation } from './ec2-services.js';
+import { sdkEc2Adapter } from './sdk-ec2-adapter.js';
 
 export interface AwsClients {
   readonly ec2: EC2Client;
@@ -28,4 +32,15 @@ export async function createAwsClients(params: { readonly region?: string | unde
   // S3 answers redirects for buckets in another region; the SDK follows them when asked.
   const s3 = new S3Client({ region, followRegionRedirects: true });
   return { ec2, s3, region };
+}
+
+/** The ec2 provider's default services: AWS itself, through the SDK's clients (`createAwsClients`). */
+export async function openAwsServices(params: { readonly region?: string | undefined }): Promise<Ec2Services> {
+  const clients = await createAwsClients(params);
+  return { region: clients.region, ec2: sdkEc2Adapter(clients.ec2), stateStorage: s3StateStorage(clients.s3) };
+}
+
+/** Provider-state in S3 through `client`: `S3Storage` for each location. */
+export function s3StateStorage(client: S3Client): (location: Ec2StateLocation) => Storage {
+  return (location) => new S3Storage({ client, ...location });
 }

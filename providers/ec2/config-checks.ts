@@ -1,6 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { blobNamesType, hostKeyTypes } from '../../src/ssh/public-key-line.js';
-import type { Problem } from '../../src/errors/index.js';
+import { blobNamesType, hostKeyTypes, type Problem } from '../../src/provider-config/index.js';
 
 /**
  * The value checks behind `validateEc2Config`, one per kind of value. Each reports every

@@ -1,9 +1,5 @@
-import type { Problem } from '../../src/errors/index.js';
-import type { Constraints } from '../../src/provider/constraints.js';
-import { validateConstraints } from '../../src/provider/parse-constraints.js';
-import type { ValidateConfigResult } from '../../src/provider/provider.js';
-import { parseHostSpec } from '../../src/ssh/ssh-target.js';
-import { editDistance } from '../../src/util/edit-distance.js';
+import type { Constraints, ValidateConfigResult } from '../../src/index.js';
+import { editDistance, parseHostSpec, validateConstraints, type Problem } from '../../src/provider-config/index.js';
 import {
   checkBucket, checkCidrs, checkHostKey, checkPrefix, checkRegion, checkResourceId, describeValue, isOpenToAll, regionPattern, type Check,
 } from './config-checks.js';

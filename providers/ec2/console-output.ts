@@ -1,5 +1,4 @@
-import { TagKey, throwIfCancelled, type ConsoleOutput, type EnvironmentIdentity } from '../../src/index.js';
-import { lastLines } from '../../src/util/text-tail.js';
+import { lastLines, TagKey, throwIfCancelled, type ConsoleOutput, type EnvironmentIdentity } from '../../src/index.js';
 import { awsCodeOf } from './aws-code.js';
 import type { Ec2Api } from './ec2-api.js';
 

@@ -1,4 +1,4 @@
-import type { ProviderDescriptor } from '../../src/provider/provider-descriptor.js';
+import type { ProviderDescriptor } from '../../src/index.js';
 import { ec2Capabilities } from './capabilities.js';
 import type { Ec2Config } from './config.js';
 import { validateEc2ProviderConfig } from './require-bucket.js';

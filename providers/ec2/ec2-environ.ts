@@ -1,7 +1,4 @@
 import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { Logger } from 'winston';
-import { S3Storage } from '../../storage/s3/index.js';
 import type { Storage } from '../../storage/index.js';
 import {
   ConfigError,
@@ -18,6 +15,7 @@ import {
   type InstanceType,
   type InstanceTypeCatalogue,
   type InstanceTypesParams,
+  type Logger,
   type PreflightParams,
   type PreflightResult,
   type PrepareParams,
@@ -31,12 +29,12 @@ import {
   type TeardownResult,
   type ZonedEnviron,
 } from '../../src/index.js';
-import { signalOf } from '../../src/util/optional.js';
 import { ec2Capabilities } from './capabilities.js';
 import { readEc2Console } from './console-output.js';
 import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
+import type { Ec2StateLocation } from './ec2-services.js';
 import { findImage, type ChosenImage } from './image.js';
 import { toInstance } from './instance-view.js';
 import { resolveJumpRoute } from './jump-route.js';
@@ -73,7 +71,8 @@ export interface Ec2EnvironParams {
   /** The region the clients were made for (resolved from the SDK's chain when not configured). */
   readonly region: string;
   readonly api: Ec2Api;
-  readonly s3: S3Client;
+  /** provider-state's storage at a location (`s3StateStorage(client)` on AWS). */
+  readonly stateStorage: (location: Ec2StateLocation) => Storage;
   readonly timing?: Ec2Timing;
   readonly logger?: Logger | undefined;
 }
@@ -94,7 +93,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   readonly #config: Ec2EnvironParams['config'];
   readonly #api: Ec2Api;
   readonly #region: string;
-  readonly #storage: S3Storage;
+  readonly #storage: Storage;
   /** Where provider-state lives, on every resource, for `envboot cleanup`. */
   readonly #extraTags: Readonly<Record<string, string>>;
   readonly #timing: Ec2Timing;
@@ -117,7 +116,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     this.#listing = new SharedListing({ maxAgeMs: this.#timing.listingMaxAgeMs });
     this.#types = new TypeCatalogue({ api: params.api, region: params.region });
     const prefix = storagePrefix(params.config.prefix, params.environment);
-    this.#storage = new S3Storage({ client: params.s3, bucket: params.config.bucket, prefix, createBucket: true });
+    this.#storage = params.stateStorage({ bucket: params.config.bucket, prefix, createBucket: true });
     this.#extraTags = { [Ec2TagKey.ProviderState]: stateLocation(params.config.bucket, prefix) };
   }
 
@@ -176,7 +175,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     if (params.placement !== undefined) {
       throw new ZoneIndependentError(new ConfigError(`the ec2 provider takes no placement ("${params.placement}"); use constraints and zones`));
     }
-    const catalogue = await this.instanceTypes({ ...signalOf(params), ...(params.instanceType === undefined ? {} : { include: [params.instanceType] }) });
+    const catalogue = await this.instanceTypes({ ...withSignal(params), ...(params.instanceType === undefined ? {} : { include: [params.instanceType] }) });
     const typeName = params.instanceType ?? params.constraints.instanceType ?? cheapestDefault(catalogue);
     const type = catalogue.find((candidate) => candidate.name === typeName);
     const network = await this.#resolveNetwork(params.signal);
@@ -187,7 +186,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     const image = params.image === undefined
       ? await this.#image({ arch: type?.arch ?? params.constraints.arch ?? 'amd64', signal: params.signal })
       : await findImage({ api: this.#api, arch: type?.arch ?? 'amd64', configured: params.image, signal: params.signal });
-    const prepared = await this.prepare(signalOf(params));
+    const prepared = await this.prepare(withSignal(params));
     const instance = await runInstance({
       api: this.#api,
       start: { ...params, tags: { ...params.tags, ...this.#extraTags } },
@@ -291,4 +290,9 @@ function storagePrefix(prefix: string, environment: EnvironmentIdentity): string
 
 function cheapestDefault(catalogue: readonly InstanceType[]): string {
   return [...catalogue].sort((a, b) => (a.pricePerHour ?? Infinity) - (b.pricePerHour ?? Infinity))[0]?.name ?? 't3.micro';
+}
+
+/** `{ signal }` when there is one: the contract's params take no `signal: undefined`. */
+function withSignal(params: { readonly signal?: AbortSignal | undefined }): { signal?: AbortSignal } {
+  return params.signal === undefined ? {} : { signal: params.signal };
 }

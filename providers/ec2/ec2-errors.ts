@@ -1,7 +1,7 @@
 import {
   CancelledError, CapacityError, ConfigError, CredentialsError, ErrorCode, NotFoundError, QuotaExceededError, RateLimitedError,
   ZoneIndependentError,
-} from '../../src/errors/index.js';
+} from '../../src/index.js';
 
 /** What envboot was doing when an EC2 call failed. */
 export interface Ec2ErrorContext {

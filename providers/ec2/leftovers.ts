@@ -1,7 +1,7 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { S3Storage } from '../../storage/s3/index.js';
+import type { Storage } from '../../storage/index.js';
 import { asError, isNotBootstrapped, loadState, TagKey, type FindLeftoversResult, type Leftover } from '../../src/index.js';
 import type { Ec2Api } from './ec2-api.js';
+import type { Ec2StateLocation } from './ec2-services.js';
 import { Ec2TagKey, parseStateLocation } from './ec2-tags.js';
 import { liveStates } from './owned-instances.js';
 import { after, allPages } from './paginate.js';
@@ -15,7 +15,8 @@ interface Candidate {
 
 export interface FindEc2LeftoversParams {
   readonly api: Ec2Api;
-  readonly s3: S3Client;
+  /** Reads provider-state where a resource's tag says it lives. */
+  readonly stateStorage: (location: Ec2StateLocation) => Storage;
   readonly olderThanMs?: number | undefined;
   readonly now?: Date;
   readonly signal?: AbortSignal | undefined;
@@ -70,7 +71,7 @@ async function judgeEnvironment(params: FindEc2LeftoversParams, uuid: string, re
   if (location === undefined) return { undecided: 'its resources do not say where its provider-state lives' };
   const where = `s3://${location.bucket}/${location.prefix}`;
   try {
-    const storage = new S3Storage({ client: params.s3, bucket: location.bucket, prefix: location.prefix });
+    const storage = params.stateStorage({ bucket: location.bucket, prefix: location.prefix, createBucket: false });
     const { state } = await loadState({ storage, ...(params.signal === undefined ? {} : { signal: params.signal }) });
     const owner = (state.fields['environment'] as { uuid?: unknown } | undefined)?.uuid;
     if (owner === uuid) return {};

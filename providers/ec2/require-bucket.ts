@@ -1,5 +1,5 @@
-import { ConfigError } from '../../src/errors/index.js';
-import type { ValidateConfigResult } from '../../src/provider/provider.js';
+import type { ValidateConfigResult } from '../../src/index.js';
+import { ConfigError } from '../../src/provider-config/index.js';
 import { validateEc2Config, type Ec2Config } from './config.js';
 
 // A bucket is required, as Juju's ec2 provider once required its control bucket: bucket

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { CancelledError } from '../../src/index.js';
-import { waitForHolderLock } from '../../src/util/holder-lock.js';
+import { waitForHolderLock } from '../../src/host/index.js';
 import { AgentClient, AgentUnreachableError } from './agent-client.js';
 import { socketPathFor, type LocalLayout } from './layout.js';
 import { ensurePrivateDir } from './private-dir.js';

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isOwnedBy, throwIfCancelled, type ConsoleOutput, type EnvironmentIdentity } from '../../src/index.js';
-import { lastLines, readFileEnd } from '../../src/util/text-tail.js';
+import { isOwnedBy, lastLines, readFileEnd, throwIfCancelled, type ConsoleOutput, type EnvironmentIdentity } from '../../src/index.js';
 import { agentLogMarks, instanceIdPattern, machineDir, machineRecordFile, type LocalLayout } from './layout.js';
 
 export interface ReadLocalConsoleParams {

@@ -1,4 +1,4 @@
-import type { ProviderDescriptor } from '../../src/provider/provider-descriptor.js';
+import type { ProviderDescriptor } from '../../src/index.js';
 import { localCapabilities } from './capabilities.js';
 import { validateLocalConfig, type LocalConfig } from './config.js';
 

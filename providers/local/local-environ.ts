@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Logger } from 'winston';
 import { parseUserData, type CloudConfig } from '../../cloudinit/index.js';
 import { FilesystemStorage, type Storage } from '../../storage/index.js';
 import {
@@ -11,14 +10,19 @@ import {
   ZoneIndependentError,
   environmentTags,
   isOwnedBy,
+  refuseUnmetConstraints,
   throwIfCancelled,
   type AllInstancesParams,
   type AvailabilityZone,
   type ConsoleEnviron,
   type ConsoleOutput,
   type EnvironmentIdentity,
+  type HardwareLimits,
+  type HardwareLimitsEnviron,
+  type HardwareLimitsParams,
   type Instance,
   type InstancesParams,
+  type Logger,
   type PreflightParams,
   type PreflightResult,
   type PrepareParams,
@@ -33,6 +37,7 @@ import {
 import { connectAgent, type ConnectedAgent } from './agent-launcher.js';
 import { localCapabilities } from './capabilities.js';
 import { checkLocalCloudConfig } from './cloud-config-limits.js';
+import { localLimits } from './local-limits.js';
 import { readLocalConsole } from './console-output.js';
 import type { LocalConfig } from './config.js';
 import { layoutFor, type LocalLayout } from './layout.js';
@@ -55,7 +60,7 @@ export interface LocalEnvironParams {
  * created before `prepare` or `startInstance`, and listing an environment without
  * machines never starts an agent.
  */
-export class LocalEnviron implements ZonedEnviron, ConsoleEnviron {
+export class LocalEnviron implements ZonedEnviron, ConsoleEnviron, HardwareLimitsEnviron {
   readonly provider = 'local';
   readonly sshUser = 'root';
   readonly capabilities = localCapabilities;
@@ -155,6 +160,11 @@ export class LocalEnviron implements ZonedEnviron, ConsoleEnviron {
     return unlessCancelled(params.signal, 'deriving local zones', () => (params.start.zone === undefined ? [] : [params.start.zone]));
   }
 
+  /** This host's hardware, which every local machine shares: what is more is refused before anything is made. */
+  hardwareLimits(params: HardwareLimitsParams): Promise<HardwareLimits> {
+    return unlessCancelled(params.signal, 'reading the local hardware limits', () => localLimits(this.#layout.dataDir));
+  }
+
   /** The agent's lines about the machine and its first boot's output, read from this host's files (see `readLocalConsole`). */
   consoleOutput(params: { readonly id: string; readonly lines?: number; readonly signal?: AbortSignal }): Promise<ConsoleOutput | undefined> {
     return readLocalConsole({ ...params, layout: this.#layout, environment: this.environment });
@@ -185,6 +195,8 @@ export class LocalEnviron implements ZonedEnviron, ConsoleEnviron {
     if (owner !== undefined && owner !== this.environment.uuid) {
       throw new ConfigError(`the ${TagKey.EnvironmentUuid} tag is ${owner}, not this environment's ${this.environment.uuid}`);
     }
+    // Common code has refused these before anything was made; a direct caller gets the same error.
+    refuseUnmetConstraints({ provider: this.provider, constraints: params.constraints, limits: localLimits(this.#layout.dataDir) });
   }
 
   async #ownInstances(signal: AbortSignal | undefined): Promise<Instance[]> {

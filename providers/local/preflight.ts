@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CancelledError, ConfigError, type PreflightResult } from '../../src/index.js';
 import { firstMachineId } from './agent/sandbox-ids.js';
 import { removeTree } from './remove-tree.js';
-import { findTool } from '../../src/util/find-tool.js';
+import { findTool } from '../../src/host/index.js';
 
 const probeScript = [
   'mkdir "$1/lower" "$1/upper" "$1/work" "$1/merged"',

@@ -5,7 +5,7 @@ import { throwIfCancelled, type EnvironmentIdentity, type TeardownResult } from 
 import { agentEntryPoint, connectAgent, lockAgent, readAgentInfo } from './agent-launcher.js';
 import { socketPathFor, type LocalLayout } from './layout.js';
 import { machineIds } from './machine-ids.js';
-import { commandLineOf, identityOf, signalProcess, waitUntilGone } from '../../src/util/process-identity.js';
+import { commandLineOf, identityOf, signalProcess, waitUntilGone } from '../../src/host/index.js';
 import { removeTree } from './remove-tree.js';
 
 type Failure = TeardownResult['failures'][number];

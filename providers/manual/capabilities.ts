@@ -1,4 +1,4 @@
-import type { ProviderCapabilities } from '../../src/provider/provider.js';
+import type { ProviderCapabilities } from '../../src/index.js';
 
 /** Existing hosts: no zones, no firewall, no catalogue, no tags (a marker file on the host is the ownership rule). */
 export const manualCapabilities: ProviderCapabilities = {

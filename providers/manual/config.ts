@@ -1,6 +1,5 @@
-import type { Problem } from '../../src/errors/index.js';
-import type { ValidateConfigResult } from '../../src/provider/provider.js';
-import { publicKeyLine } from '../../src/ssh/public-key-line.js';
+import type { Problem, ValidateConfigResult } from '../../src/index.js';
+import { publicKeyLine } from '../../src/provider-config/index.js';
 
 // Loaded by the CLI's light descriptor: no SDK, no ssh2.
 

@@ -4,3 +4,4 @@ export { manualDescriptor } from './descriptor.js';
 export { ManualEnviron } from './manual-environ.js';
 export { defaultManualConfig, manualConfigKeys, validateManualConfig, type ManualConfig } from './config.js';
 export { manualCapabilities } from './capabilities.js';
+export { manualPlacementFlags } from './placement-flags.js';

@@ -8,15 +8,19 @@ import {
   connectSsh,
   isHostKeyMismatch,
   parseHostSpec,
+  refuseUnmetConstraints,
   throwIfCancelled,
   type AllInstancesParams,
-  type Environ,
   type EnvironmentIdentity,
+  type HardwareLimits,
+  type HardwareLimitsEnviron,
+  type HardwareLimitsParams,
   type Instance,
   type InstancesParams,
   type PreflightParams,
   type PreflightResult,
   type PrepareResult,
+  type SshConnection,
   type StartInstanceParams,
   type StartInstanceResult,
   type StopInstancesParams,
@@ -26,6 +30,7 @@ import { manualCapabilities } from './capabilities.js';
 import type { ManualConfig } from './config.js';
 import { enrol, forget, listEnrolments, type Enrolment } from './enrolments.js';
 import { hostKeysFor, instanceIdOf, readIdentity, type HostAddress } from './host-access.js';
+import { hostLimits } from './host-limits.js';
 import { markerFile, probeHost } from './probe-host.js';
 import { releaseHost } from './release-host.js';
 
@@ -36,13 +41,15 @@ import { releaseHost } from './release-host.js';
  * The marker file `/var/lib/envboot/environment` holding the environment's UUID is the
  * ownership rule on the host; the enrolled hosts are listed in the environment's storage.
  */
-export class ManualEnviron implements Environ {
+export class ManualEnviron implements HardwareLimitsEnviron {
   readonly provider = 'manual';
   readonly sshUser = 'root';
   readonly capabilities = manualCapabilities;
   readonly environment: EnvironmentIdentity;
   readonly #config: ManualConfig;
   readonly #storage: FilesystemStorage;
+  /** Host keys found per host in this run, so that the probe before the claim and the enrolment pin the same key. */
+  readonly #pinned = new Map<string, Promise<{ keys: string[]; source: string }>>();
 
   constructor(params: { environment: EnvironmentIdentity; config: ManualConfig; dataDir: string }) {
     this.environment = params.environment;
@@ -71,24 +78,35 @@ export class ManualEnviron implements Environ {
     return Promise.resolve({ resources: {}, created: false });
   }
 
+  /**
+   * The hardware of the host `placement` names, as it reports it: one SSH
+   * login that reads and changes nothing, so that constraints the host cannot meet are
+   * refused before it is touched. A figure it does not report is not checked, and the
+   * planner says so.
+   */
+  async hardwareLimits(params: HardwareLimitsParams): Promise<HardwareLimits> {
+    throwIfCancelled(params.signal, "reading a manual host's hardware");
+    const address = hostAddressOf(params.placement);
+    const { connection } = await this.#connect(address, params.signal);
+    try {
+      return hostLimits(address, (await probeHost(connection, params.signal)).hardware);
+    } finally {
+      connection.close();
+    }
+  }
+
   async startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
     throwIfCancelled(params.signal, `enrolling machine ${params.machineId}`);
-    if (params.placement === undefined) {
-      throw new ZoneIndependentError(new ConfigError('the manual provider enrols existing hosts: name one with --host user@host[:port]'));
-    }
-    const address: HostAddress = parseHostSpec(params.placement);
+    const address = hostAddressOf(params.placement);
     const signal = params.signal === undefined ? {} : { signal: params.signal };
-    const identity = await readIdentity(this.#config);
-    const pinned = await hostKeysFor({ address, config: this.#config, signal: params.signal });
-    const connection = await connectSsh({ ...address, privateKey: identity, hostKeys: pinned.keys, ...signal }).catch((error: unknown) => {
-      if (!isHostKeyMismatch(error)) throw error;
-      throw new ZoneIndependentError(new ConfigError(`${address.host}:${address.port} presented a host key other than the one pinned by ${pinned.source}: refused; if the host was reinstalled, check its new fingerprint and update ${pinned.source}`, { cause: error }));
-    });
+    const { connection, pinned } = await this.#connect(address, params.signal);
     try {
       const facts = await probeHost(connection, params.signal);
       if (facts.owner !== undefined && facts.owner !== this.environment.uuid) {
         throw new ZoneIndependentError(new ConfigError(`${address.host} already belongs to environment ${facts.owner} (${markerFile}); destroy that environment first, or remove the file if it is gone`));
       }
+      // Common code refused these before anything was made; a direct caller gets the same error, the host untouched.
+      refuseUnmetConstraints({ provider: this.provider, constraints: params.constraints, limits: hostLimits(address, facts.hardware) });
       const config = enrolConfig(params.userData, this.environment.uuid);
       const enrolment: Enrolment = {
         instanceId: instanceIdOf(address),
@@ -136,6 +154,39 @@ export class ManualEnviron implements Environ {
     // Hosts are released one by one in stopInstances; nothing else was made.
     return Promise.resolve({ removed: [], failures: [] });
   }
+
+  /** Logs in to a host with its pinned key (a host presenting another is refused). */
+  async #connect(address: HostAddress, signal: AbortSignal | undefined): Promise<{ connection: SshConnection; pinned: { keys: string[]; source: string } }> {
+    const identity = await readIdentity(this.#config);
+    const pinned = await this.#hostKeys(address, signal);
+    const connection = await connectSsh({ ...address, privateKey: identity, hostKeys: pinned.keys, ...(signal === undefined ? {} : { signal }) }).catch((error: unknown) => {
+      if (!isHostKeyMismatch(error)) throw error;
+      throw new ZoneIndependentError(new ConfigError(`${address.host}:${address.port} presented a host key other than the one pinned by ${pinned.source}: refused; if the host was reinstalled, check its new fingerprint and update ${pinned.source}`, { cause: error }));
+    });
+    return { connection, pinned };
+  }
+
+  #hostKeys(address: HostAddress, signal: AbortSignal | undefined): Promise<{ keys: string[]; source: string }> {
+    const key = `[${address.host}]:${address.port}`;
+    let found = this.#pinned.get(key);
+    if (found === undefined) {
+      found = hostKeysFor({ address, config: this.#config, signal });
+      this.#pinned.set(key, found);
+      // A failed lookup is not remembered: the next call asks again.
+      found.catch(() => {
+        this.#pinned.delete(key);
+      });
+    }
+    return found;
+  }
+}
+
+/** The host a placement names; none is `CONFIG_INVALID`, as every manual machine is an existing host. */
+function hostAddressOf(placement: string | undefined): HostAddress {
+  if (placement === undefined) {
+    throw new ZoneIndependentError(new ConfigError('the manual provider enrols existing hosts: name one with --host user@host[:port]'));
+  }
+  return parseHostSpec(placement);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Provider } from '../../src/index.js';
 import { manualCapabilities } from './capabilities.js';
 import { validateManualConfig, type ManualConfig } from './config.js';
 import { ManualEnviron } from './manual-environ.js';
+import { manualPlacementFlags } from './placement-flags.js';
 
 /**
  * The `manual` provider: bootstrap onto hosts that already exist and are reachable over
@@ -16,5 +17,6 @@ export const manualProvider: Provider<ManualConfig> = {
   description: 'existing hosts reached over SSH (user@host); nothing is created or shut down',
   capabilities: manualCapabilities,
   validateConfig: ({ config }) => validateManualConfig(config),
+  placementFlags: manualPlacementFlags,
   open: (params) => Promise.resolve(new ManualEnviron({ environment: params.environment, config: params.config, dataDir: params.dataDir })),
 };

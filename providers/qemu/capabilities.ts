@@ -1,4 +1,4 @@
-import type { ProviderCapabilities } from '../../src/provider/provider.js';
+import type { ProviderCapabilities } from '../../src/index.js';
 
 /** What the qemu provider supports; shared by the provider, its descriptor and its Environs. */
 export const qemuCapabilities: ProviderCapabilities = Object.freeze({

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { Problem } from '../../src/errors/index.js';
+import type { Problem } from '../../src/index.js';
 
 // Checks of single config values, each pushing its problems with their paths. Loaded by the
 // CLI's light descriptor: nothing here touches a file.

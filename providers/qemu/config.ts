@@ -1,6 +1,5 @@
-import type { Problem } from '../../src/errors/index.js';
-import type { ValidateConfigResult } from '../../src/provider/provider.js';
-import { editDistance } from '../../src/util/edit-distance.js';
+import type { Problem, ValidateConfigResult } from '../../src/index.js';
+import { editDistance } from '../../src/provider-config/index.js';
 import { checkCmdline, checkCount, checkPath, checkSize, checkUser, checkZones, describeValue } from './config-values.js';
 
 // Loaded by the CLI's light descriptor: no file is read here.

@@ -1,4 +1,4 @@
-import type { ProviderDescriptor } from '../../src/provider/provider-descriptor.js';
+import type { ProviderDescriptor } from '../../src/index.js';
 import { qemuCapabilities } from './capabilities.js';
 import { validateQemuConfig, type QemuConfig } from './config.js';
 

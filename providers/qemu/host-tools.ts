@@ -1,5 +1,5 @@
+import { findTool } from '../../src/host/index.js';
 import { ConfigError } from '../../src/index.js';
-import { findTool } from '../../src/util/find-tool.js';
 
 /** How the NoCloud seed ISO is made: the first of these found on PATH. */
 export type SeedMaker = 'genisoimage' | 'xorriso' | 'mkisofs';

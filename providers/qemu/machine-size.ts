@@ -1,4 +1,5 @@
-import type { Constraints, Hardware, Problem } from '../../src/index.js';
+import type { Constraints, Hardware, HardwareLimits } from '../../src/index.js';
+import { hostHardware } from '../../src/host/index.js';
 import type { QemuConfig } from './config.js';
 
 /** The machine's hardware: the config's size, raised to what the constraints ask for. */
@@ -21,16 +22,22 @@ export function machineSize(config: Pick<QemuConfig, 'memoryMiB' | 'cpus' | 'dis
   };
 }
 
-/** Constraints no qemu machine can meet, every one, as problems. */
-export function constraintProblems(constraints: Constraints): Problem[] {
-  const problems: Problem[] = [];
-  if (constraints.arch !== undefined && constraints.arch !== 'amd64') {
-    problems.push({ path: 'arch', message: `qemu machines are amd64 (qemu-system-x86_64), not ${constraints.arch}; remove arch=${constraints.arch}` });
-  }
-  if (constraints.instanceType !== undefined) {
-    problems.push({ path: 'instance-type', message: `the qemu provider has no instance types; use cores= and mem= instead of instance-type=${constraints.instanceType}` });
-  }
-  return problems;
+/**
+ * What one qemu VM on this host can have: amd64 (qemu-system-x86_64), at most this host's
+ * cores (more vCPUs than the host has only slow every one of them down) and memory (QEMU
+ * cannot back more), and a root disk no larger than the filesystem its overlay grows on.
+ */
+export function qemuLimits(dataDir: string): HardwareLimits {
+  const host = hostHardware(dataDir);
+  return {
+    machine: 'a qemu VM',
+    source: "this host's",
+    arches: ['amd64'],
+    maxCores: host.cores,
+    maxMemoryMiB: host.memoryMiB,
+    maxRootDiskMiB: host.rootDiskMiB,
+    unknown: { 'root-disk': `the filesystem of ${dataDir} could not be read` },
+  };
 }
 
 export function hardwareOf(size: MachineSize): Hardware {

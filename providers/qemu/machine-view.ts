@@ -1,5 +1,4 @@
-import { throwIfCancelled, type Instance } from '../../src/index.js';
-import { lastLines, readFileEnd } from '../../src/util/text-tail.js';
+import { lastLines, readFileEnd, throwIfCancelled, type Instance } from '../../src/index.js';
 import { machineFiles, type QemuLayout } from './layout.js';
 import type { MachineRecord } from './machine-record.js';
 import { machineProcess } from './qemu-process.js';

@@ -1,4 +1,3 @@
-import type { Logger } from 'winston';
 import type { CloudConfig } from '../../cloudinit/index.js';
 import { FilesystemStorage, type Storage } from '../../storage/index.js';
 import {
@@ -16,8 +15,12 @@ import {
   type ConsoleEnviron,
   type ConsoleOutput,
   type EnvironmentIdentity,
+  type HardwareLimits,
+  type HardwareLimitsEnviron,
+  type HardwareLimitsParams,
   type Instance,
   type InstancesParams,
+  type Logger,
   type PreflightParams,
   type PreflightResult,
   type PrepareParams,
@@ -36,7 +39,7 @@ import type { QemuConfig } from './config.js';
 import { checkHost, healthReport, type HostReadiness } from './host-readiness.js';
 import { layoutFor, machineFiles, type QemuLayout } from './layout.js';
 import { readRecord, readRecords } from './machine-record.js';
-import { machineSize } from './machine-size.js';
+import { machineSize, qemuLimits } from './machine-size.js';
 import { readConsoleEnd, viewMachine } from './machine-view.js';
 import { removeMachines } from './remove-machine.js';
 import { cloudConfigProblems, leastPopulatedZone, refuseStart } from './start-checks.js';
@@ -61,7 +64,7 @@ export interface QemuEnvironParams {
  * lists, reaches and stops them. Cheap to construct: nothing is probed or created before
  * `preflight` or `startInstance`.
  */
-export class QemuEnviron implements ZonedEnviron, ConsoleEnviron {
+export class QemuEnviron implements ZonedEnviron, ConsoleEnviron, HardwareLimitsEnviron {
   readonly provider = 'qemu';
   readonly capabilities = qemuCapabilities;
   readonly environment: EnvironmentIdentity;
@@ -106,7 +109,7 @@ export class QemuEnviron implements ZonedEnviron, ConsoleEnviron {
 
   async startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
     throwIfCancelled(params.signal, `starting machine ${params.machineId}`);
-    refuseStart({ params, zones: this.#config.zones, environment: this.environment });
+    refuseStart({ params, zones: this.#config.zones, environment: this.environment, limits: qemuLimits(this.#layout.dataDir) });
     let host: HostReadiness;
     try {
       host = await this.#host(params.signal);
@@ -174,6 +177,11 @@ export class QemuEnviron implements ZonedEnviron, ConsoleEnviron {
 
   deriveZones(params: { readonly start: Omit<StartInstanceParams, 'signal' | 'userData'>; readonly signal?: AbortSignal }): Promise<readonly string[]> {
     return unlessCancelled(params.signal, 'deriving qemu zones', () => (params.start.zone === undefined ? [] : [params.start.zone]));
+  }
+
+  /** What a VM here can have (see `qemuLimits`): more is refused before anything is probed or made. */
+  hardwareLimits(params: HardwareLimitsParams): Promise<HardwareLimits> {
+    return unlessCancelled(params.signal, 'reading the qemu hardware limits', () => qemuLimits(this.#layout.dataDir));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { commandLineOf, identityOf, signalProcess, waitUntilGone, type ProcessIdentity } from '../../src/util/process-identity.js';
+import { commandLineOf, identityOf, signalProcess, waitUntilGone, type ProcessIdentity } from '../../src/host/index.js';
 import type { MachineFiles } from './layout.js';
 import type { MachineRecord } from './machine-record.js';
 

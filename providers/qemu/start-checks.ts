@@ -1,16 +1,15 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
-import { ConfigError, TagKey, ZoneIndependentError, type EnvironmentIdentity, type Instance, type Problem, type StartInstanceParams } from '../../src/index.js';
+import { ConfigError, TagKey, ZoneIndependentError, refuseUnmetConstraints, type EnvironmentIdentity, type HardwareLimits, type Instance, type Problem, type StartInstanceParams } from '../../src/index.js';
 import { qemuCapabilities } from './capabilities.js';
-import { constraintProblems } from './machine-size.js';
 
 /**
  * Refuses, before anything is probed or created, a start no qemu machine can satisfy: a
  * placement (the provider makes its machines itself), a zone that is not one of the
- * labels, user-data over the limit, constraints for another architecture or an instance
- * type, another environment's ownership tag. Each is `CONFIG_INVALID`; those no other zone
+ * labels, user-data over the limit, constraints beyond what a VM here can have (`limits`: another
+ * architecture, an instance type, more cores or memory than the host), another environment's ownership tag. Each is `CONFIG_INVALID`; those no other zone
  * could cure are marked zone-independent.
  */
-export function refuseStart(params: { params: StartInstanceParams; zones: readonly string[]; environment: EnvironmentIdentity }): void {
+export function refuseStart(params: { params: StartInstanceParams; zones: readonly string[]; environment: EnvironmentIdentity; limits: HardwareLimits }): void {
   const start = params.params;
   const everywhere = (message: string, options: ConstructorParameters<typeof ConfigError>[1] = {}): ZoneIndependentError =>
     new ZoneIndependentError(new ConfigError(message, options));
@@ -24,8 +23,7 @@ export function refuseStart(params: { params: StartInstanceParams; zones: readon
   if (start.userData.byteLength > limit) {
     throw everywhere(`user-data for machine ${start.machineId} is ${start.userData.byteLength} bytes, over the qemu provider's limit of ${limit}; gzip it or move files out of it`);
   }
-  const problems = constraintProblems(start.constraints);
-  if (problems.length > 0) throw everywhere(`constraints no qemu machine can meet`, { problems });
+  refuseUnmetConstraints({ provider: 'qemu', constraints: start.constraints, limits: params.limits });
   const owner = start.tags[TagKey.EnvironmentUuid];
   if (owner !== undefined && owner !== params.environment.uuid) {
     throw everywhere(`the ${TagKey.EnvironmentUuid} tag is ${owner}, not this environment's ${params.environment.uuid}`);

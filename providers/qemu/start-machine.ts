@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from 'winston';
-import { isCancelled, messageOf, type EnvironmentIdentity, type Instance } from '../../src/index.js';
+import { isCancelled, messageOf, type EnvironmentIdentity, type Instance, type Logger } from '../../src/index.js';
 import type { AcceleratorChoice } from './accelerator.js';
 import type { BaseDisk } from './boot-files.js';
 import type { QemuBoot } from './config.js';

@@ -1,10 +1,10 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
+import { planMachines } from '../planner/index.js';
 import { type Constraints, type Environ, type EnvironmentIdentity } from '../provider/index.js';
 import {
   checkCloudConfigFor,
   provisionMachine,
   runPhase,
-  zonesInOrder,
   type FlowEventSink,
   type MachineTimeouts,
   type PhaseTiming,
@@ -15,26 +15,26 @@ import { messageOf } from '../errors/index.js';
 import { markBootstrapComplete, saveState, startedBootstrap, type LoadedState, type ProviderState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 import { undoBootstrap, type FailedPhase } from './undo-bootstrap.js';
-import { planPlacement } from './plan-placement.js';
 
 export interface BootstrapParams {
   readonly environ: Environ;
-  readonly constraints?: Constraints;
-  /** Start the controller in this zone only (no fail-over to others). */
-  readonly zone?: string;
-  /** The provider's placement directive for the controller (the manual provider's host). */
-  readonly placement?: string;
+  /** What the controller must have; its `zones` are where it may go. Checked against the provider before the claim. */
+  readonly constraints?: Constraints | undefined;
+  /** Start the controller in this zone only (no fail-over to others); it takes the place of the constraints' `zones`. */
+  readonly zone?: string | undefined;
+  /** The provider's placement directive for the controller (the manual provider's host, `ubuntu@203.0.113.7`). */
+  readonly placement?: string | undefined;
   /** The environment's client key; generated (and returned) when absent. */
-  readonly clientKey?: SshKeyPair;
+  readonly clientKey?: SshKeyPair | undefined;
   /** The controller cloud-config, applied over SSH once the machine is verified. */
-  readonly controllerConfig?: CloudConfig;
-  readonly timeouts?: MachineTimeouts;
+  readonly controllerConfig?: CloudConfig | undefined;
+  readonly timeouts?: MachineTimeouts | undefined;
   /** On failure, leave what was created (instance, state, resources) for debugging. */
-  readonly keepBroken?: boolean;
-  readonly onEvent?: FlowEventSink;
-  readonly signal?: AbortSignal;
+  readonly keepBroken?: boolean | undefined;
+  readonly onEvent?: FlowEventSink | undefined;
+  readonly signal?: AbortSignal | undefined;
   /** Aborts the clean-up after a failure (the second Ctrl-C); what is left is reported. */
-  readonly cleanupSignal?: AbortSignal;
+  readonly cleanupSignal?: AbortSignal | undefined;
 }
 
 export interface BootstrapResult {
@@ -44,7 +44,7 @@ export interface BootstrapResult {
   /** The client key that logs in to every machine of the environment. Secret. */
   readonly clientKey: SshKeyPair;
   readonly instanceType?: string;
-  /** Preflight warnings worth showing the operator. */
+  /** Preflight and planning warnings worth showing the operator (constraints that could not be checked, …). */
   readonly warnings: readonly string[];
   /** How long each phase took, in order. */
   readonly phases: readonly PhaseTiming[];
@@ -61,8 +61,9 @@ export interface BootstrapResult {
  * `complete` (see `bootstrapProgress`), so that a bootstrap that was killed half-way is
  * never mistaken for a working environment.
  *
- * Everything up to the claim only reads, so bad input (constraints, zone, cloud-config)
- * fails with nothing created. A failure or an abort after the claim undoes what this call
+ * Everything up to the claim only reads, so bad input fails with nothing created: the
+ * cloud-config, and the plan (`planMachines`: constraints the provider cannot meet,
+ * unknown or unusable zones, an instance type it lacks). A failure or an abort after the claim undoes what this call
  * created — the instance, its record, the shared resources, provider-state — unless
  * `keepBroken`, which marks the bootstrap `failed` with why instead; the original error is
  * rethrown and `cleanup.*` events say what happened.
@@ -89,12 +90,20 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
           : checkCloudConfigFor({ config: params.controllerConfig, environ, what: 'controller cloud-config' });
       const checked = await environ.preflight(signalOf(params));
       for (const message of checked.warnings) onEvent({ type: 'warning', message });
-      const placement = await planPlacement({ environ, constraints, ...(params.zone === undefined ? {} : { zone: params.zone }), ...signalOf(params) });
-      return { config, warnings: checked.warnings, placement };
+      const machines = await planMachines({
+        environ,
+        constraints,
+        zones: params.zone === undefined ? undefined : [params.zone],
+        placements: params.placement === undefined ? undefined : [params.placement],
+        zoneOrder: 'fail-over',
+        signal: params.signal,
+      });
+      for (const message of machines.warnings) onEvent({ type: 'warning', message });
+      return { config, warnings: [...checked.warnings, ...machines.warnings], machines };
     },
   });
-  if (plan.placement.instanceType !== undefined) {
-    onEvent({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.placement.instanceType });
+  if (plan.machines.instanceType !== undefined) {
+    onEvent({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.machines.instanceType });
   }
   const claimed: ProviderState = {
     stateInstances: [],
@@ -117,19 +126,16 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       environ,
       machineId: '0',
       controller: true,
-      zones: zonesInOrder(plan.placement.zones),
-      constraints,
+      start: plan.machines.machine(params.placement),
       clientKey,
       timings,
       knownState: { state: claimed, version: claimedVersion },
-      ...(params.placement === undefined ? {} : { placement: params.placement }),
-      ...(plan.placement.instanceType === undefined ? {} : { instanceType: plan.placement.instanceType }),
-      ...(plan.config === undefined ? {} : { config: plan.config }),
-      ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
-      ...(params.keepBroken === undefined ? {} : { keepBroken: params.keepBroken }),
+      config: plan.config,
+      timeouts: params.timeouts,
+      keepBroken: params.keepBroken,
       onEvent,
-      ...(params.cleanupSignal === undefined ? {} : { cleanupSignal: params.cleanupSignal }),
-      ...signalOf(params),
+      cleanupSignal: params.cleanupSignal,
+      signal: params.signal,
     });
     await markComplete(params, controller.recordedState);
     return {
@@ -139,7 +145,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       warnings: plan.warnings,
       phases: timings,
       elapsedMs: Math.round(performance.now() - started),
-      ...(plan.placement.instanceType === undefined ? {} : { instanceType: plan.placement.instanceType }),
+      ...(plan.machines.instanceType === undefined ? {} : { instanceType: plan.machines.instanceType }),
     };
   } catch (error) {
     await undoBootstrap({

@@ -1,8 +1,8 @@
-import type { Logger } from 'winston';
+import type { Logger } from '../logging/index.js';
+import type { ProviderRegistry } from '../provider/index.js';
 import type { FlowEvent, FlowEventSink } from '../provision/events.js';
 import type { EnvbootPaths } from './config/paths.js';
 import type { Reporter } from './output/reporter.js';
-import type { ProviderCatalogue } from './provider-catalogue.js';
 
 /** The process's streams and environment, passed in so commands never reach for globals. */
 export interface CliIo {
@@ -28,7 +28,8 @@ export interface CommandContext {
   readonly io: CliIo;
   readonly globals: GlobalOptions;
   readonly paths: EnvbootPaths;
-  readonly providers: ProviderCatalogue;
+  /** The built-in providers and the third-party ones environments.yaml names (see `cliProviderRegistry`). */
+  readonly providers: ProviderRegistry;
   readonly reporter: Reporter;
   /** Aborted by the first interrupt. */
   readonly signal: AbortSignal;

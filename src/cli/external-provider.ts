@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors/index.js';
-import type { Provider } from '../provider/index.js';
+import { placementFlagsGaps, type Provider } from '../provider/index.js';
 
 /**
  * Whether a `provider:` value names a provider outside envboot: a path (`./my-provider.js`,
@@ -73,5 +73,5 @@ function contractGaps(candidate: Partial<Provider> | undefined): string[] {
     }
     if (typeof capabilities['maxUserDataBytes'] !== 'number' || capabilities['maxUserDataBytes'] <= 0) gaps.push('"capabilities.maxUserDataBytes" must be a positive number');
   }
-  return gaps;
+  return [...gaps, ...placementFlagsGaps(candidate.placementFlags)];
 }

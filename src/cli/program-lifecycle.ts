@@ -1,11 +1,16 @@
 import type { Command } from 'commander';
 import { helpText } from './help-text.js';
 import { collectList, countOption, durationOption, pickGiven, type JsonOption } from './option-parsers.js';
+import { placementOptions, type PlacementOptions } from './placement-options.js';
 import type { Execute } from './program.js';
 
-/** The commands that create and remove: bootstrap, add-machine, remove-machine, destroy. */
-export function defineLifecycleCommands(program: Command, execute: Execute): void {
-  program
+/**
+ * The commands that create and remove: bootstrap, add-machine, remove-machine, destroy.
+ * Returns the provider flags of bootstrap and add-machine, for the caller to declare once
+ * the providers are known (see `placementProviders`).
+ */
+export function defineLifecycleCommands(program: Command, execute: Execute): PlacementOptions[] {
+  const bootstrap = program
     .command('bootstrap')
     .summary('create an environment and its controller machine')
     .description('Create an environment: start its controller (machine 0), verify it over SSH with its nonce and pinned host key, configure it.')
@@ -16,26 +21,23 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
     .option('--cloud-config <file>', "the controller's cloud-config (instead of controller-cloud-config)")
     .option('--timeout <duration>', 'give up (and clean up) after this long, e.g. 15m', durationOption)
     .option('--keep-broken', 'on failure, keep what was created, for debugging')
-    .option('--host <user@host[:port]>', 'manual provider: the existing host to make the controller')
-    .option('--identity <file>', 'manual provider: the private key that logs in to the host')
-    .option('--host-key <key>', 'manual provider: the host\'s public key ("ssh-ed25519 AAAA…"), pinned')
-    .option('--accept-new-host-key', 'manual provider: trust and pin the key the host presents, when nothing else knows it')
     .option('--json', 'NDJSON progress events and a final result on stdout')
-    .addHelpText('after', helpText.bootstrap)
-    .action((env: string | undefined, options: BootstrapOptions, command: Command) =>
-      execute('bootstrap', command, options.json === true, async (context) => {
-        const { runBootstrap } = await import('./commands/bootstrap.js');
-        return runBootstrap(context, {
-          environment: env,
-          keepBroken: options.keepBroken === true,
-          ...pickGiven(options, ['provider', 'constraints', 'zone', 'cloudConfig', 'identity', 'hostKey', 'acceptNewHostKey']),
-          ...(options.host === undefined ? {} : { hosts: [options.host] }),
-          ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
-        });
-      }),
-    );
+    .addHelpText('after', helpText.bootstrap);
+  const bootstrapFlags = placementOptions(bootstrap, 'bootstrap');
+  bootstrap.action((env: string | undefined, options: BootstrapOptions, command: Command) =>
+    execute('bootstrap', command, options.json === true, async (context) => {
+      const { runBootstrap } = await import('./commands/bootstrap.js');
+      return runBootstrap(context, {
+        environment: env,
+        keepBroken: options.keepBroken === true,
+        placementFlags: bootstrapFlags.given(),
+        ...pickGiven(options, ['provider', 'constraints', 'zone', 'cloudConfig']),
+        ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
+      });
+    }),
+  );
 
-  program
+  const addMachine = program
     .command('add-machine')
     .summary('add machines to an environment, spread over zones')
     .argument('<env>', 'environment name')
@@ -44,26 +46,23 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
     .option('--zone <zone>', 'allowed zone (repeat, or a,b); default: all zones', collectList)
     .option('--cloud-config <file>', 'cloud-config applied to each new machine')
     .option('--keep-broken', 'keep a machine that fails after it started (stopped otherwise), to read its logs')
-    .option('--host <user@host[:port]>', 'manual provider: an existing host to enrol (repeat for several; one machine each)', collectList)
-    .option('--identity <file>', 'manual provider: the private key that logs in to the hosts')
-    .option('--host-key <key>', 'manual provider: the host\'s public key, pinned (with one --host)')
-    .option('--accept-new-host-key', 'manual provider: trust and pin the key each host presents, when nothing else knows it')
     .option('--json', 'NDJSON progress events and a final result on stdout')
-    .addHelpText('after', helpText.addMachine)
-    .action((env: string, options: AddMachineOptions, command: Command) =>
-      execute('add-machine', command, options.json === true, async (context) => {
-        const { runAddMachine } = await import('./commands/add-machine.js');
-        return runAddMachine(context, {
-          environment: env,
-          count: options.count,
-          countGiven: command.getOptionValueSource('count') === 'cli',
-          keepBroken: options.keepBroken === true,
-          ...pickGiven(options, ['constraints', 'cloudConfig', 'identity', 'hostKey', 'acceptNewHostKey']),
-          ...(options.zone === undefined ? {} : { zones: options.zone }),
-          ...(options.host === undefined ? {} : { hosts: options.host }),
-        });
-      }),
-    );
+    .addHelpText('after', helpText.addMachine);
+  const addMachineFlags = placementOptions(addMachine, 'add-machine');
+  addMachine.action((env: string, options: AddMachineOptions, command: Command) =>
+    execute('add-machine', command, options.json === true, async (context) => {
+      const { runAddMachine } = await import('./commands/add-machine.js');
+      return runAddMachine(context, {
+        environment: env,
+        count: options.count,
+        countGiven: command.getOptionValueSource('count') === 'cli',
+        keepBroken: options.keepBroken === true,
+        placementFlags: addMachineFlags.given(),
+        ...pickGiven(options, ['constraints', 'cloudConfig']),
+        ...(options.zone === undefined ? {} : { zones: options.zone }),
+      });
+    }),
+  );
 
   program
     .command('remove-machine')
@@ -115,6 +114,7 @@ export function defineLifecycleCommands(program: Command, execute: Execute): voi
         });
       }),
     );
+  return [bootstrapFlags, addMachineFlags];
 }
 
 interface CleanupOptions extends JsonOption {
@@ -125,14 +125,7 @@ interface CleanupOptions extends JsonOption {
   readonly yes?: boolean;
 }
 
-interface HostAccessOptions {
-  readonly identity?: string;
-  readonly hostKey?: string;
-  readonly acceptNewHostKey?: boolean;
-}
-
-interface BootstrapOptions extends JsonOption, HostAccessOptions {
-  readonly host?: string;
+interface BootstrapOptions extends JsonOption {
   readonly provider?: string;
   readonly constraints?: string;
   readonly zone?: string;
@@ -141,8 +134,7 @@ interface BootstrapOptions extends JsonOption, HostAccessOptions {
   readonly keepBroken?: boolean;
 }
 
-interface AddMachineOptions extends JsonOption, HostAccessOptions {
-  readonly host?: string[];
+interface AddMachineOptions extends JsonOption {
   readonly count: number;
   readonly constraints?: string;
   readonly zone?: string[];

@@ -47,7 +47,29 @@ export function buildProgram(params: { io: CliIo; version: string; run: ProgramR
       run.exitCode = await runCommand({ name, io, globals: { ...globals }, json, cleansUp, action });
     });
 
-  defineLifecycleCommands(program, execute);
+  const placement = defineLifecycleCommands(program, execute);
   defineInspectionCommands(program, execute);
+
+  // Provider flags are declared only when bootstrap or add-machine runs or shows its help:
+  // knowing them means loading the providers' descriptors and reading environments.yaml.
+  const declareProviderFlags = async (command: Command): Promise<void> => {
+    const flags = placement.find((p) => p.command === command);
+    if (flags === undefined) return;
+    const { placementProviders } = await import('./third-party-providers.js');
+    flags.declare(await placementProviders({ env: io.env, globals: program.opts<GlobalOptions>() }));
+  };
+  program.hook('preSubcommand', (_program, command) => declareProviderFlags(command));
+  // commander's own help command would print a command's help without running the hook.
+  program.helpCommand(false);
+  program
+    .command('help')
+    .argument('[command]', 'the command to explain')
+    .description('display help for command')
+    .action(async (name: string | undefined) => {
+      const command = name === undefined ? undefined : program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+      if (name !== undefined && command === undefined) program.error(`error: unknown command '${name}'`, { code: 'commander.unknownCommand' });
+      if (command !== undefined) await declareProviderFlags(command);
+      (command ?? program).outputHelp();
+    });
   return program;
 }

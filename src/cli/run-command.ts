@@ -1,14 +1,14 @@
 import path from 'node:path';
-import type { Logger } from 'winston';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ConfigError, exitCodeFor, messageOf } from '../errors/index.js';
+import type { ClosableLogger } from '../logging/index.js';
 import type { CommandResult } from './command-result.js';
 import { resolvePaths } from './config/paths.js';
 import type { CliIo, CommandContext, GlobalOptions } from './context.js';
+import { cliProviderRegistry } from './builtin-providers.js';
 import { watchInterrupts } from './interrupts.js';
 import { createReporter } from './output/create-reporter.js';
 import { gatedStream } from './output/gated-stream.js';
-import { ProviderCatalogue } from './provider-catalogue.js';
 
 export interface RunCommandParams {
   readonly name: string;
@@ -49,7 +49,7 @@ export async function runCommand(params: RunCommandParams): Promise<number> {
       if (notice !== undefined) reporter.notice('warn', notice);
     },
   });
-  let logger: Logger | undefined;
+  let logger: ClosableLogger | undefined;
   try {
     logger = await createDebugLogger(globals);
     const paths = resolvePaths({ env: io.env, ...(globals.config === undefined ? {} : { configFile: globals.config }) });
@@ -57,7 +57,7 @@ export async function runCommand(params: RunCommandParams): Promise<number> {
       io,
       globals,
       paths,
-      providers: new ProviderCatalogue(undefined, { baseDir: path.dirname(paths.configFile) }),
+      providers: cliProviderRegistry({ baseDir: path.dirname(paths.configFile) }),
       reporter,
       signal: interrupts.signal,
       cleanupSignal: interrupts.cleanupSignal,
@@ -76,36 +76,21 @@ export async function runCommand(params: RunCommandParams): Promise<number> {
   } finally {
     interrupts.dispose();
     reporter.close();
-    if (logger !== undefined) await closeLogger(logger);
+    await logger?.close();
   }
 }
 
-/** Ends the debug log and waits (a second at most) until its file has what was logged. */
-function closeLogger(logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 1000);
-    timer.unref();
-    logger.once('finish', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    logger.end();
-  });
-}
-
 /** winston loads only when a debug log was asked for. */
-async function createDebugLogger(globals: GlobalOptions): Promise<Logger | undefined> {
+async function createDebugLogger(globals: GlobalOptions): Promise<ClosableLogger | undefined> {
   if (globals.debug !== true && globals.logFile === undefined) return undefined;
   if (globals.logFile !== undefined) await checkLogFile(globals.logFile);
   const { createLogger } = await import('../logging/logger.js');
-  const logger = createLogger({
+  // A log that stops working (a full disk) must not take the command down with it: createLogger ignores its failures.
+  return createLogger({
     level: 'debug',
     console: globals.debug === true,
     ...(globals.logFile === undefined ? {} : { file: globals.logFile }),
   });
-  // A log that stops working (a full disk) must not take the command down with it.
-  logger.on('error', () => undefined);
-  return logger;
 }
 
 /** A --log-file that cannot be appended to is bad input, found before anything is done. */

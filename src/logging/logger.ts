@@ -4,6 +4,7 @@ import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
 import { ConfigError, messageOf } from '../errors/index.js';
+import type { ClosableLogger, LogFields } from './logger-contract.js';
 import { SecretRedactor } from './redact.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -24,19 +25,26 @@ export interface CreateLoggerParams {
   readonly redactor?: SecretRedactor;
   /** Extra writable streams (tests, embedding applications). */
   readonly streams?: readonly NodeJS.WritableStream[];
+  /**
+   * Called when writing the log file fails (a full disk). Default: ignored, so that a
+   * log that stops working never takes the program down with it.
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 /**
  * The logger for the library and the CLI: winston with redaction applied before any
- * transport sees a record, so no transport, present or future, can receive a secret.
+ * transport sees a record, so no transport, present or future, can receive a secret;
+ * given out as envboot's own `Logger` (winston's type stays out of envboot's API).
  *
  * @example
  * const redactor = new SecretRedactor();
  * const logger = createLogger({ level: 'debug', file: '/tmp/envboot.log', redactor });
  * redactor.add(userDataBody);
  * logger.debug('starting instance', { zone, userData: userDataBody }); // body never written
+ * await logger.close();
  */
-export function createLogger(params: CreateLoggerParams = {}): winston.Logger {
+export function createLogger(params: CreateLoggerParams = {}): ClosableLogger {
   const redactor = params.redactor ?? new SecretRedactor();
   const redact = winston.format((info) => {
     for (const key of Object.keys(info)) {
@@ -62,7 +70,37 @@ export function createLogger(params: CreateLoggerParams = {}): winston.Logger {
     transports.push(new winston.transports.File({ filename: params.file, options: { flags: 'a', mode: 0o600 } }));
   }
   for (const stream of params.streams ?? []) transports.push(new winston.transports.Stream({ stream }));
-  return winston.createLogger({ level: params.level ?? 'info', format, transports });
+  const logger = winston.createLogger({ level: params.level ?? 'info', format, transports });
+  logger.on('error', (error: Error) => params.onError?.(error));
+  return adapt(logger);
+}
+
+/** winston's logger as envboot's: fields go in as winston's metadata; nothing is written once closing began. */
+function adapt(logger: winston.Logger): ClosableLogger {
+  let closing: Promise<void> | undefined;
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields): void => {
+    if (closing !== undefined) return;
+    if (fields === undefined) logger.log(level, message);
+    else logger.log(level, message, fields);
+  };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        timer.unref();
+        logger.once('finish', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        logger.end();
+      });
+      return closing;
+    },
+  };
 }
 
 /**

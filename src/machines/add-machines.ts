@@ -1,9 +1,9 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
 import { asError, ConfigError, errorCodeOf, throwIfCancelled } from '../errors/index.js';
-import { hasInstanceTypes, includeNamed, type Constraints, type Environ } from '../provider/index.js';
+import { planMachines } from '../planner/index.js';
+import type { Constraints, Environ } from '../provider/index.js';
 import {
   checkCloudConfigFor,
-  chooseInstanceType,
   provisionMachine,
   type FlowEventSink,
   type MachineTimeouts,
@@ -14,7 +14,6 @@ import type { SshKeyPair } from '../ssh/index.js';
 import { loadState, reserveMachineIds } from '../state/index.js';
 import { mapConcurrent } from '../util/map-concurrent.js';
 import { signalOf } from '../util/optional.js';
-import { planMachineZones } from './plan-zones.js';
 
 export interface AddMachinesParams {
   readonly environ: Environ;
@@ -24,21 +23,22 @@ export interface AddMachinesParams {
    * One placement directive per machine (the manual provider's hosts); when given, its
    * length must equal `count`.
    */
-  readonly placements?: readonly string[];
-  readonly constraints?: Constraints;
-  /** Zones the machines may go to; all available zones when absent or empty. */
-  readonly zones?: readonly string[];
+  readonly placements?: readonly string[] | undefined;
+  /** What each machine must have; its `zones` are where they may go. Checked before any id is reserved. */
+  readonly constraints?: Constraints | undefined;
+  /** Zones the machines may go to (`--zone`), in place of the constraints' `zones`; every usable zone when absent or empty. */
+  readonly zones?: readonly string[] | undefined;
   /** The environment's client key (the one bootstrap used or returned). */
   readonly clientKey: SshKeyPair;
   /** Applied over SSH to each machine once verified. */
-  readonly config?: CloudConfig;
+  readonly config?: CloudConfig | undefined;
   /** Machines provisioned at once. Default 10. */
-  readonly concurrency?: number;
-  readonly timeouts?: MachineTimeouts;
-  readonly keepBroken?: boolean;
-  readonly onEvent?: FlowEventSink;
-  readonly signal?: AbortSignal;
-  readonly cleanupSignal?: AbortSignal;
+  readonly concurrency?: number | undefined;
+  readonly timeouts?: MachineTimeouts | undefined;
+  readonly keepBroken?: boolean | undefined;
+  readonly onEvent?: FlowEventSink | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly cleanupSignal?: AbortSignal | undefined;
 }
 
 export interface MachineFailure {
@@ -59,11 +59,12 @@ export interface AddMachinesResult {
 
 /**
  * Adds machines to a bootstrapped environment, several at once: each gets its own id,
- * host key and nonce, is placed by the zone chooser from the current allocation (least
- * populated zone first, zones that just failed skipped), verified over SSH and
- * configured. One machine's failure does not stop the others: the result lists both
- * kinds, and a failed machine leaves nothing behind. Bad input (count, zones,
- * constraints, cloud-config) fails before anything is created.
+ * host key and nonce, is planned as bootstrap plans the controller (`planMachines`: the same
+ * instance type, zones and constraint checks; then the least populated usable zone
+ * first, zones that just failed skipped), verified over SSH and configured. One
+ * machine's failure does not stop the others: the result lists both kinds, and a failed
+ * machine leaves nothing behind. Bad input (count, zones, constraints the provider cannot
+ * meet, cloud-config) fails before any machine id is reserved or anything is created.
  *
  * @example
  * const { machines, failures } = await addMachines({ environ, count: 3, clientKey, signal });
@@ -83,32 +84,27 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
       ? undefined
       : checkCloudConfigFor({ config: params.config, environ, what: 'machine cloud-config' });
   await loadState({ storage: environ.storage(), ...signalOf(params) });
-  const instanceType = hasInstanceTypes(environ)
-    ? chooseInstanceType({ catalogue: await environ.instanceTypes({ ...signalOf(params), ...includeNamed(constraints) }), constraints }).name
-    : undefined;
-  const zones = await planMachineZones({ environ, allowed: params.zones ?? [], ...signalOf(params) });
+  const plan = await planMachines({ environ, constraints, zones: params.zones, placements: params.placements, zoneOrder: 'spread', signal: params.signal });
+  for (const message of plan.warnings) params.onEvent?.({ type: 'warning', message });
+  const { instanceType } = plan;
   const ids = await reserveMachineIds({ storage: environ.storage(), count: params.count, ...signalOf(params) });
   const timings: PhaseTiming[] = [];
   const settled = await mapConcurrent(ids, params.concurrency ?? 10, (machineId, index) => {
     throwIfCancelled(params.signal, `adding machine ${machineId}`);
-    const placement = params.placements?.[index];
     if (instanceType !== undefined) params.onEvent?.({ type: 'instance-type.chosen', machineId, instanceType });
     return provisionMachine({
       environ,
       machineId,
       controller: false,
-      zones: zones.pickerFor(instanceType),
-      constraints,
+      start: plan.machine(params.placements?.[index]),
       clientKey: params.clientKey,
       timings,
-      ...(instanceType === undefined ? {} : { instanceType }),
-      ...(placement === undefined ? {} : { placement }),
-      ...(config === undefined ? {} : { config }),
-      ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
-      ...(params.keepBroken === undefined ? {} : { keepBroken: params.keepBroken }),
-      ...(params.onEvent === undefined ? {} : { onEvent: params.onEvent }),
-      ...(params.cleanupSignal === undefined ? {} : { cleanupSignal: params.cleanupSignal }),
-      ...signalOf(params),
+      config,
+      timeouts: params.timeouts,
+      keepBroken: params.keepBroken,
+      onEvent: params.onEvent,
+      cleanupSignal: params.cleanupSignal,
+      signal: params.signal,
     });
   });
   const machines: ProvisionedMachine[] = [];

@@ -142,23 +142,23 @@ export interface StartInstanceParams {
   /** envboot's machine id (`0` for the controller); also tagged on the instance. */
   readonly machineId: string;
   /** The zone to start in; absent lets the provider choose. */
-  readonly zone?: string;
+  readonly zone?: string | undefined;
   readonly constraints: Constraints;
   /** The image id, when common code or the operator chose one. */
-  readonly image?: string;
+  readonly image?: string | undefined;
   /** The instance type, when chosen from the catalogue. */
-  readonly instanceType?: string;
+  readonly instanceType?: string | undefined;
   /**
    * A provider-specific placement directive, as Juju's `--to`: for the manual provider the
    * host to enrol (`ubuntu@203.0.113.7:22`). Providers that take none refuse one with
    * `CONFIG_INVALID`.
    */
-  readonly placement?: string;
+  readonly placement?: string | undefined;
   /** Rendered user-data, already within the provider's declared size limit. */
   readonly userData: Uint8Array;
   /** Tags to apply at creation: ownership, machine id, name. */
   readonly tags: Readonly<Record<string, string>>;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface StartInstanceResult {

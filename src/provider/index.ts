@@ -9,9 +9,20 @@ export { hasInstanceTypes, includeNamed, type InstanceType, type InstanceTypeCat
 export { hasFirewall, type FirewalledEnviron, type IngressRule } from './abilities/firewall.js';
 export { canCleanUp, type CleanupProvider, type FindLeftoversParams, type FindLeftoversResult, type Leftover, type RemoveLeftoversParams, type RemoveLeftoversResult } from './abilities/cleanup.js';
 export { hasConsoleOutput, type ConsoleEnviron, type ConsoleOutput } from './abilities/console-output.js';
+export { hasHardwareLimits, type HardwareConstraintKey, type HardwareLimits, type HardwareLimitsEnviron, type HardwareLimitsParams } from './abilities/hardware-limits.js';
 export { hasSshRoute, jumpTargetOf, routeAddresses, sshRouteOf, type JumpHost, type RoutedEnviron, type SshRoute } from './abilities/ssh-route.js';
-export { ProviderRegistry } from './registry.js';
-export type { ProviderDescriptor } from './provider-descriptor.js';
+export { ProviderRegistry, type ExternalProviders, type ProviderRegistryOptions } from './registry.js';
+export type { ProviderDescriptor, ProviderInfo } from './provider-descriptor.js';
+export {
+  placementFlagHelp,
+  placementFlagsGaps,
+  type ApplyPlacementFlagsParams,
+  type ApplyPlacementFlagsResult,
+  type PlacementCommand,
+  type PlacementFlag,
+  type PlacementFlags,
+  type PlacementFlagValues,
+} from './placement-flags.js';
 export {
   constraintKeys,
   formatConstraints,

@@ -1,10 +1,16 @@
 import type { Provider } from './provider.js';
 
 /**
- * What a program needs to know about a provider before it uses one: its name,
- * description, capabilities and config validation, which load nothing heavy, and `load`,
- * which imports the provider itself (and its cloud SDK) only when an environment on it is
- * opened. The CLI lists providers and checks environments.yaml from descriptors, so that
+ * What a program knows of a provider before loading it: its name, description,
+ * capabilities, config validation and placement flags, none of which loads anything heavy.
+ * A `Provider` is one; so is a `ProviderDescriptor`.
+ */
+export type ProviderInfo<Config = unknown> = Pick<Provider<Config>, 'name' | 'description' | 'capabilities' | 'validateConfig' | 'placementFlags'>;
+
+/**
+ * A provider's `ProviderInfo` and `load`, which imports the provider itself (and its cloud
+ * SDK) only when an environment on it is opened. The CLI lists providers, checks
+ * environments.yaml and parses placement flags from descriptors, so that
  * `envboot providers` or a typo in the config never pays for loading an SDK.
  *
  * @example
@@ -13,8 +19,7 @@ import type { Provider } from './provider.js';
  *   load: async () => (await import('./mycloud-provider.js')).mycloudProvider,
  * };
  */
-export interface ProviderDescriptor<Config = unknown>
-  extends Pick<Provider<Config>, 'name' | 'description' | 'capabilities' | 'validateConfig'> {
+export interface ProviderDescriptor<Config = unknown> extends ProviderInfo<Config> {
   /** Imports the provider; called at most once per program by well-behaved callers. */
   load(): Promise<Provider<Config>>;
 }

@@ -1,6 +1,7 @@
-import type { Logger } from 'winston';
+import type { Logger } from '../logging/logger-contract.js';
 import type { Problem } from '../errors/index.js';
 import type { Environ } from './environ.js';
+import type { PlacementFlags } from './placement-flags.js';
 import type { EnvironmentIdentity } from './tags.js';
 
 /**
@@ -18,6 +19,11 @@ export interface Provider<Config = unknown> {
   /** One line for `envboot providers`. */
   readonly description: string;
   readonly capabilities: ProviderCapabilities;
+  /**
+   * Optional: the command-line flags it takes on `bootstrap` and `add-machine` (the manual
+   * provider's `--host`), and how their values become placements and config.
+   */
+  readonly placementFlags?: PlacementFlags<Config> | undefined;
 
   /**
    * Checks a provider config (the environment's section of environments.yaml, keys in
@@ -73,6 +79,7 @@ export interface OpenEnvironParams<Config> {
    * filesystem must keep them out of its machines' sight; others ignore them.
    */
   readonly hostPrivatePaths?: readonly string[] | undefined;
+  /** Where the provider logs what helps debugging (its cloud calls, its processes); envboot's own minimal `Logger`. */
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
 }

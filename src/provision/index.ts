@@ -1,9 +1,7 @@
 export type { FlowEvent, FlowEventSink, Phase } from './events.js';
 export { runPhase, type PhaseTiming, type RunPhaseParams } from './phase.js';
-export { chooseInstanceType, describeConstraints, type ChooseInstanceTypeParams } from './choose-instance-type.js';
 export { machineUserData, type MachineUserData, type MachineUserDataParams } from './machine-user-data.js';
-export { zonesFromChooser, zonesInOrder, type ZonePicker } from './zone-picker.js';
-export { startInZones, type StartInZonesParams } from './start-in-zones.js';
+export { startInZones, type StartInZonesParams, type StartRequest } from './start-in-zones.js';
 export { releaseMachine, type ReleaseMachineParams } from './release-machine.js';
 export { checkCloudConfigFor } from './check-cloud-config.js';
 export {

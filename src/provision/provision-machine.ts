@@ -1,7 +1,8 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
 import { configureMachine } from '../configure/index.js';
 import { throwIfCancelled } from '../errors/index.js';
-import type { Address, Constraints, Environ, Hardware, Instance } from '../provider/index.js';
+import type { MachineStart } from '../planner/index.js';
+import type { Address, Environ, Hardware, Instance } from '../provider/index.js';
 import { machineTags } from '../provider/index.js';
 import { recordMachine, type LoadedState } from '../state/index.js';
 import type { SshKeyPair } from '../ssh/index.js';
@@ -11,9 +12,8 @@ import { releaseMachine } from './release-machine.js';
 import type { FlowEventSink } from './events.js';
 import { machineUserData } from './machine-user-data.js';
 import { runPhase, type PhaseTiming } from './phase.js';
-import { startInZones } from './start-in-zones.js';
+import { startInZones, type StartRequest } from './start-in-zones.js';
 import { waitForMachine } from './wait-for-machine.js';
-import type { ZonePicker } from './zone-picker.js';
 
 /** Timing knobs shared by bootstrap and add-machine. */
 export interface MachineTimeouts {
@@ -29,24 +29,21 @@ export interface ProvisionMachineParams {
   readonly machineId: string;
   /** Record the instance as a controller (`state-instances`) too. */
   readonly controller: boolean;
-  readonly zones: ZonePicker;
-  readonly constraints: Constraints;
-  readonly instanceType?: string;
+  /** Where and as what it starts: the planner's decision (`MachinePlan.machine`), passed on unchanged. */
+  readonly start: MachineStart;
   readonly clientKey: SshKeyPair;
   /** Applied over SSH once the machine is verified; nothing runs when absent. */
-  readonly config?: CloudConfig;
-  readonly timeouts?: MachineTimeouts;
+  readonly config?: CloudConfig | undefined;
+  readonly timeouts?: MachineTimeouts | undefined;
   /** Leave a machine that failed half-way running, for debugging. */
-  readonly keepBroken?: boolean;
-  readonly onEvent?: FlowEventSink;
+  readonly keepBroken?: boolean | undefined;
+  readonly onEvent?: FlowEventSink | undefined;
   readonly timings: PhaseTiming[];
-  /** The provider's placement directive for this machine (the manual provider's host). */
-  readonly placement?: string;
   /** provider-state as the caller last wrote it (bootstrap's claim): recording the machine skips a read. */
-  readonly knownState?: LoadedState;
-  readonly signal?: AbortSignal;
+  readonly knownState?: LoadedState | undefined;
+  readonly signal?: AbortSignal | undefined;
   /** Aborts the clean-up of a failed machine (the second Ctrl-C). */
-  readonly cleanupSignal?: AbortSignal;
+  readonly cleanupSignal?: AbortSignal | undefined;
 }
 
 /** A machine that started, proved itself over SSH and was configured. */
@@ -81,24 +78,14 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
       return Promise.resolve(machineUserData({ clientPublicKey: params.clientKey.publicKey, machineId, capabilities: environ.capabilities }));
     },
   });
+  const { zones, ...start } = params.start;
+  const request: StartRequest = { ...start, machineId, userData: secrets.userData, tags: machineTags(environ.environment, machineId) };
   let instanceId: string | undefined;
   try {
     const started = await runPhase({
       ...phase,
       phase: 'start-instance',
-      run: () =>
-        startInZones({
-          environ,
-          machineId,
-          zones: params.zones,
-          constraints: params.constraints,
-          userData: secrets.userData,
-          tags: machineTags(environ.environment, machineId),
-          ...(params.instanceType === undefined ? {} : { instanceType: params.instanceType }),
-          ...(params.placement === undefined ? {} : { placement: params.placement }),
-          ...(onEvent === undefined ? {} : { onEvent }),
-          ...signalOf(params),
-        }),
+      run: () => startInZones({ environ, request, zones, onEvent, signal: params.signal }),
     });
     instanceId = started.instance.id;
     const zone = started.instance.zone;

@@ -11,27 +11,27 @@ import {
   messageOf,
   throwIfCancelled,
 } from '../errors/index.js';
-import type { Constraints, Environ, StartInstanceResult } from '../provider/index.js';
+import type { ZonePicker } from '../planner/index.js';
+import type { Environ, StartInstanceParams, StartInstanceResult } from '../provider/index.js';
 import { signalOf } from '../util/optional.js';
 import type { FlowEventSink } from './events.js';
-import type { ZonePicker } from './zone-picker.js';
+
+/**
+ * One machine's start, built once where the machine is provisioned and handed to every
+ * attempt unchanged: each attempt adds only its zone and the signal.
+ */
+export type StartRequest = Omit<StartInstanceParams, 'zone' | 'signal'>;
 
 export interface StartInZonesParams {
   readonly environ: Environ;
-  readonly machineId: string;
+  readonly request: StartRequest;
   readonly zones: ZonePicker;
-  readonly constraints: Constraints;
-  readonly instanceType?: string;
-  readonly userData: Uint8Array;
-  readonly tags: Readonly<Record<string, string>>;
-  /** The provider's placement directive (`StartInstanceParams.placement`). */
-  readonly placement?: string;
-  readonly onEvent?: FlowEventSink;
+  readonly onEvent?: FlowEventSink | undefined;
   /** Rate-limit waits per zone before moving on. Default 5. */
-  readonly rateLimitRetries?: number;
+  readonly rateLimitRetries?: number | undefined;
   /** The longest single wait for a rate limit. Default 60 s. */
-  readonly maxRateLimitWaitMs?: number;
-  readonly signal?: AbortSignal;
+  readonly maxRateLimitWaitMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -57,28 +57,20 @@ export async function startInZones(params: StartInZonesParams): Promise<StartIns
       report(params, zone, error, 'next-zone');
     }
   }
-  throw noZoneLeft(params.machineId, failures);
+  throw noZoneLeft(params.request.machineId, failures);
 }
 
 async function startWithRateLimitWaits(params: StartInZonesParams, zone: string | undefined): Promise<StartInstanceResult> {
   const retries = params.rateLimitRetries ?? 5;
+  const { machineId } = params.request;
   for (let attempt = 0; ; attempt++) {
-    throwIfCancelled(params.signal, `starting machine ${params.machineId}`);
+    throwIfCancelled(params.signal, `starting machine ${machineId}`);
     try {
-      const result = await params.environ.startInstance({
-        machineId: params.machineId,
-        constraints: params.constraints,
-        userData: params.userData,
-        tags: params.tags,
-        ...(zone === undefined ? {} : { zone }),
-        ...(params.instanceType === undefined ? {} : { instanceType: params.instanceType }),
-        ...(params.placement === undefined ? {} : { placement: params.placement }),
-        ...signalOf(params),
-      });
+      const result = await params.environ.startInstance({ ...params.request, zone, signal: params.signal });
       const placed = result.instance.zone ?? zone;
       params.onEvent?.({
         type: 'instance.started',
-        machineId: params.machineId,
+        machineId,
         instanceId: result.instance.id,
         ...(placed === undefined ? {} : { zone: placed }),
       });
@@ -89,7 +81,7 @@ async function startWithRateLimitWaits(params: StartInZonesParams, zone: string 
       const retryAt = earliestRetry(error)?.getTime() ?? Date.now() + 1_000;
       const waitMs = Math.min(Math.max(0, retryAt - Date.now()), params.maxRateLimitWaitMs ?? 60_000);
       await sleep(waitMs, undefined, signalOf(params)).catch((reason: unknown) => {
-        throw new CancelledError(`starting machine ${params.machineId} cancelled`, { cause: reason });
+        throw new CancelledError(`starting machine ${machineId} cancelled`, { cause: reason });
       });
     }
   }
@@ -98,7 +90,7 @@ async function startWithRateLimitWaits(params: StartInZonesParams, zone: string 
 function report(params: StartInZonesParams, zone: string | undefined, error: unknown, next: 'next-zone' | 'retry-after-wait' | 'give-up'): void {
   params.onEvent?.({
     type: 'instance.start-failed',
-    machineId: params.machineId,
+    machineId: params.request.machineId,
     ...(zone === undefined ? {} : { zone }),
     code: errorCodeOf(error) ?? 'UNKNOWN',
     message: messageOf(error),

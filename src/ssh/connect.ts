@@ -2,7 +2,8 @@ import ssh2 from 'ssh2';
 import type { Duplex, Readable } from 'node:stream';
 import { CancelledError, HostKeyMismatchError, SshAuthRefusedError, SshUnreachableError } from '../errors/index.js';
 import { fingerprint, publicKeyBlob } from './keys.js';
-import { SshConnection } from './ssh-connection.js';
+import type { SshConnection } from './ssh-connection.js';
+import { Ssh2Connection } from './ssh2-connection.js';
 import type { SshTarget } from './ssh-target.js';
 
 const defaultKeepaliveMs = 5_000;
@@ -45,7 +46,7 @@ export async function connectSsh(params: ConnectSshParams): Promise<SshConnectio
     const sock = jump === undefined ? params.sock : await jump.forwardOut(params.host, params.port ?? 22);
     const client = await handshake(params, address, sock);
     const keepalive = { intervalMs: params.keepaliveIntervalMs ?? defaultKeepaliveMs, countMax: keepaliveCountMax };
-    return new SshConnection({ client, address, user: params.user, owned: jump === undefined ? [] : [jump], keepalive });
+    return new Ssh2Connection({ client, address, user: params.user, owned: jump === undefined ? [] : [jump], keepalive });
   } catch (error) {
     jump?.close();
     throw error;

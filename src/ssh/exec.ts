@@ -1,5 +1,4 @@
-import { finished, type Readable } from 'node:stream';
-import type { ClientChannel } from 'ssh2';
+import { finished, type Duplex, type Readable } from 'node:stream';
 import { CancelledError, RemoteCommandError } from '../errors/index.js';
 import { shellQuote } from '../../cloudinit/index.js';
 
@@ -46,6 +45,14 @@ export interface ExecParams {
   readonly signal?: AbortSignal;
 }
 
+/** The client's end of an exec channel (ssh2's `ClientChannel` is one): stdin and stdout, stderr, signals. */
+export interface CommandChannel extends Duplex {
+  readonly stderr: Readable;
+  /** Asks the server to signal the command (servers may ignore it). */
+  signal(signalName: string): void;
+  close(): void;
+}
+
 export interface ExecResult {
   /** The exit status; absent when the command was killed by `exitSignal`, or cut off by `outputClosed`. */
   readonly exitCode: number | undefined;
@@ -70,7 +77,7 @@ export interface ExecResult {
  */
 export function runExec(
   params: ExecParams,
-  open: (command: string, ready: (error: Error | undefined, channel?: ClientChannel) => void) => void,
+  open: (command: string, ready: (error: Error | undefined, channel?: CommandChannel) => void) => void,
   connectionEnded?: AbortSignal,
 ): Promise<ExecResult> {
   if (params.signal?.aborted === true) return Promise.reject(new CancelledError('command cancelled', { cause: params.signal.reason }));
@@ -86,7 +93,7 @@ export function runExec(
 
 interface Listening {
   readonly params: ExecParams;
-  readonly channel: ClientChannel;
+  readonly channel: CommandChannel;
   readonly connectionEnded: AbortSignal | undefined;
 }
 
@@ -184,7 +191,7 @@ function collectOutput(source: Readable, collect: boolean, into: Buffer[], onChu
  * one of them fails or closes first. Returns the undo: unpipe and let the channel flow
  * again (into the collectors only), so that it can drain and close. Idempotent.
  */
-function pipeOutputs(params: ExecParams, channel: ClientChannel, onGone: () => void): () => void {
+function pipeOutputs(params: ExecParams, channel: CommandChannel, onGone: () => void): () => void {
   const pipes = [
     { source: channel as Readable, destination: params.stdout },
     { source: channel.stderr, destination: params.stderr },

@@ -1,9 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
-import type ssh2 from 'ssh2';
+import type { Duplex, Writable } from 'node:stream';
 import { killProcessGroup } from '../util/kill-group.js';
 
+/** The server's end of an exec channel (ssh2's `ServerChannel` is one): the command's stdin and stdout, its stderr, its exit status. */
+export interface ServerExecChannel extends Duplex {
+  readonly stderr: Writable;
+  exit(status: number): void;
+  exit(signalName: string, coreDumped?: boolean, message?: string): void;
+}
+
 export interface BridgeChannelParams {
-  readonly channel: ssh2.ServerChannel;
+  readonly channel: ServerExecChannel;
   /** A detached child (its own process group) running the channel's command. */
   readonly child: ChildProcess;
   /** On hang-up, also signal what the command left in its group after it exited. */

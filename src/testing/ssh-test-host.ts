@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import { generateSshKeyPair, type SshKeyPair } from '../ssh/keys.js';
-import { authorizedKeyMatches, parseAuthorizedKey } from '../ssh/server-auth.js';
+import { authorizedKeyMatches, parseAuthorizedKey, type AuthorizedKey } from '../ssh/server-auth.js';
 import { bridgeChannel } from '../ssh/server-channel.js';
 import { killProcessGroup } from '../util/kill-group.js';
 import { CloudUserSystem, type CloudUserSudo } from './cloud-user-system.js';
@@ -148,7 +148,7 @@ export class SshTestHost {
     await rm(this.root, { recursive: true, force: true });
   }
 
-  #accept(client: ssh2.Connection, allowed: readonly ssh2.ParsedKey[]): void {
+  #accept(client: ssh2.Connection, allowed: readonly AuthorizedKey[]): void {
     this.#clients.add(client);
     // ssh2's typings omit the server side's setNoDelay; see connect.ts for why it matters.
     (client as unknown as { setNoDelay(noDelay: boolean): void }).setNoDelay(true);

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import os from 'node:os';
-import type { Hardware, Instance } from '../../../src/index.js';
+import type { Instance } from '../../../src/index.js';
+import { hostHardware } from '../../../src/host/index.js';
 import { machineDir, type LocalLayout } from '../layout.js';
 import type { StartMachineRequest, StartMachineResponse, StopMachinesResponse } from '../protocol.js';
 import { Machine, type MachineContext } from './machine.js';
@@ -28,7 +28,7 @@ export class Fleet {
       layout: params.layout,
       log: params.log,
       privileged: process.getuid?.() === 0,
-      hardware: hostHardware(),
+      hardware: hostHardware(params.layout.dataDir),
       takenAddresses: (except) =>
         new Set([...this.#machines.values()].filter((m) => m.record.id !== except).flatMap((m) => m.record.addresses.map((a) => a.value))),
     };
@@ -147,9 +147,4 @@ export class Fleet {
     for (const zone of zones) if (best === undefined || (counts.get(zone) ?? 0) < (counts.get(best) ?? 0)) best = zone;
     return best;
   }
-}
-
-function hostHardware(): Hardware {
-  const arch = { x64: 'amd64', arm64: 'arm64', arm: 'armhf', ppc64: 'ppc64el', s390x: 's390x' }[process.arch as string] ?? process.arch;
-  return { arch, cores: os.cpus().length, memoryMiB: Math.floor(os.totalmem() / 1024 / 1024) };
 }

@@ -3,7 +3,7 @@ import { appendFile, open, readFile, rename, rm } from 'node:fs/promises';
 import type { Address } from '../../../src/index.js';
 import { machineRecordFile, type LocalLayout } from '../layout.js';
 import { machineIds } from '../machine-ids.js';
-import type { ProcessIdentity } from '../../../src/util/process-identity.js';
+import type { ProcessIdentity } from '../../../src/host/index.js';
 
 /**
  * What the agent keeps about one machine, in `machines/<id>/machine.json` (mode 0600:

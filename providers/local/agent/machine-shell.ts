@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type ssh2 from 'ssh2';
-import { bridgeChannel } from '../../../src/ssh/server-channel.js';
-import { killProcessGroup } from '../../../src/util/kill-group.js';
+import { bridgeChannel, killProcessGroup } from '../../../src/host/index.js';
 import type { MachineSshParams } from './machine-ssh.js';
 import { forgetCommand, ptyCommand, resizeCommand, signalCommand, terminalSize, type PtyRequest, type TerminalSize } from './terminal-commands.js';
 

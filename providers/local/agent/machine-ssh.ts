@@ -2,10 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import ssh2 from 'ssh2';
 // Direct module paths, not the package root: the agent stays lean without the whole library.
-import { authorizedKeyMatches, parseAuthorizedKey } from '../../../src/ssh/server-auth.js';
-import { messageOf } from '../../../src/errors/as-error.js';
-import { bridgeChannel } from '../../../src/ssh/server-channel.js';
-import { killProcessGroup } from '../../../src/util/kill-group.js';
+import { authorizedKeyMatches, bridgeChannel, killProcessGroup, parseAuthorizedKey, type AuthorizedKey } from '../../../src/host/index.js';
 import { PtySession, ptyRequestOf } from './machine-shell.js';
 import { loginShellCommand, terminalSize, type PtyRequest } from './terminal-commands.js';
 
@@ -38,7 +35,7 @@ const exitGraceMs = 50;
  */
 export class MachineSsh {
   readonly #server: ssh2.Server;
-  readonly #allowed: readonly ssh2.ParsedKey[];
+  readonly #allowed: readonly AuthorizedKey[];
   readonly #run: MachineSshParams['run'];
   readonly #clients = new Set<ssh2.Connection>();
   readonly #children = new Set<ChildProcess>();
@@ -200,4 +197,9 @@ export class MachineSsh {
 /** ssh2 passes no accept/reject callbacks when the client wants no reply, whatever its typings say. */
 function reply(callback: unknown): void {
   if (typeof callback === 'function') (callback as () => void)();
+}
+
+/** An error's message; a one-liner of its own, so that the agent loads none of the library beyond `envboot/host`. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseUserData, type CloudConfig } from '../../../cloudinit/index.js';
 import type { Hardware, Instance } from '../../../src/index.js';
 import { agentLogMarks, machineDir, type LocalLayout } from '../layout.js';
-import { isAlive } from '../../../src/util/process-identity.js';
+import { isAlive } from '../../../src/host/index.js';
 import { removeTree } from '../remove-tree.js';
 import { applyUserData, BootError, followFirstBoot, sshIdentityOf } from './first-boot.js';
 import { closeServer, listenOnLoopbackPair } from './loopback-listeners.js';

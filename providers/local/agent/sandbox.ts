@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { closeSync, openSync, readlinkSync } from 'node:fs';
-import { childrenOf, commandLineOf, identityOf, isAlive, signalProcess, waitUntilGone, type ProcessIdentity } from '../../../src/util/process-identity.js';
+import { childrenOf, commandLineOf, identityOf, isAlive, signalProcess, waitUntilGone, type ProcessIdentity } from '../../../src/host/index.js';
 import type { SandboxIds } from './sandbox-ids.js';
 import { formatMountOp, type MountOp } from './sandbox-plan.js';
 

@@ -1,5 +1,5 @@
 // Direct module path, not the package root: the agent stays lean without the whole library.
-import { quote } from '../../../cloudinit/script/shell-quote.js';
+import { shellQuote as quote } from '../../../cloudinit/index.js';
 import { sttyArgumentsOf } from './terminal-modes.js';
 
 /** A terminal's size in characters. */

@@ -7,18 +7,21 @@ import { eventSink, type CommandContext } from '../context.js';
 import { machineInputs } from '../environment/machine-inputs.js';
 import { openBootstrapped } from '../environment/open-environment.js';
 import { requireClientKey } from '../environment/require-client-key.js';
-import { applyHostAccess, type HostAccessFlags } from '../environment/host-access.js';
+import { applyPlacementFlags } from '../environment/apply-placement-flags.js';
 import { resolveEnvironment } from '../environment/resolve-environment.js';
 import { palette } from '../output/color.js';
 import { consoleBlock } from '../output/console-block.js';
 import { describeAddresses, formatTable, machineJson } from '../output/describe-machine.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
+import type { GivenPlacementFlags } from '../placement-options.js';
 import { cleanupSummary } from './cleanup-summary.js';
 
-export interface AddMachineInput extends HostAccessFlags {
+export interface AddMachineInput {
   readonly environment: string;
   readonly count: number;
-  /** Whether `-n` was given (with `--host`, the hosts decide the count). */
+  /** The provider flags given (`--host` for the manual provider), for the environment's provider. */
+  readonly placementFlags?: GivenPlacementFlags | undefined;
+  /** Whether `-n` was given (when the flags name machines, they decide the count). */
   readonly countGiven?: boolean;
   readonly constraints?: string;
   readonly zones?: readonly string[];
@@ -34,12 +37,10 @@ export interface AddMachineInput extends HostAccessFlags {
  */
 export async function runAddMachine(context: CommandContext, input: AddMachineInput): Promise<CommandResult> {
   const resolved = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
-  const { environment, placements } = applyHostAccess(resolved, input);
-  if (environment.provider === 'manual' && placements.length === 0) {
-    throw new ConfigError('the manual provider enrols existing hosts: name each with --host user@host[:port]');
-  }
+  const { environment, placements } = await applyPlacementFlags({ context, environment: resolved, command: 'add-machine', flags: input.placementFlags });
   if (placements.length > 0 && input.countGiven === true && input.count !== placements.length) {
-    throw new ConfigError(`-n ${String(input.count)} does not match the ${String(placements.length)} --host given: each host is one machine; drop -n`);
+    const named = Object.keys(input.placementFlags?.values ?? {}).map((flag) => `--${flag}`).join(', ');
+    throw new ConfigError(`-n ${String(input.count)} does not match the ${String(placements.length)} machines the flags name (${named}): each is one machine; drop -n`);
   }
   const count = placements.length > 0 ? placements.length : input.count;
   const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: false });
@@ -50,7 +51,7 @@ export async function runAddMachine(context: CommandContext, input: AddMachineIn
   const result = await addMachines({
     environ,
     count,
-    ...(placements.length === 0 ? {} : { placements }),
+    placements: placements.length === 0 ? undefined : placements,
     constraints: inputs.constraints,
     clientKey,
     keepBroken: input.keepBroken === true,

@@ -6,7 +6,7 @@ import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import { eventSink, type CommandContext } from '../context.js';
 import { openEnviron, recordFromState, stateIdentity } from '../environment/open-environment.js';
-import { applyHostAccess, type HostAccessFlags } from '../environment/host-access.js';
+import { applyPlacementFlags } from '../environment/apply-placement-flags.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve-environment.js';
 import { machineInputs } from '../environment/machine-inputs.js';
 import { describeAddresses, describeHardware, machineJson } from '../output/describe-machine.js';
@@ -15,10 +15,13 @@ import { withEnvironmentLock } from '../records/environment-lock.js';
 import { createEnvironmentRecord, forgetEnvironment, newEnvironmentRecord, writeEnvironmentRecord } from '../records/environment-record.js';
 import { writeKnownHosts } from '../records/known-hosts.js';
 import { writeMachineCache } from '../records/machine-cache.js';
+import type { GivenPlacementFlags } from '../placement-options.js';
 import { cleanupSummary } from './cleanup-summary.js';
 
-export interface BootstrapInput extends HostAccessFlags {
+export interface BootstrapInput {
   readonly environment: string | undefined;
+  /** The provider flags given (`--host` for the manual provider), for the environment's provider. */
+  readonly placementFlags?: GivenPlacementFlags | undefined;
   readonly provider?: string;
   readonly constraints?: string;
   readonly zone?: string;
@@ -42,13 +45,13 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
     purpose: 'bootstrap',
     ...(input.provider === undefined ? {} : { provider: input.provider }),
   });
-  const { environment, placements } = applyHostAccess(resolved, input);
-  if (environment.provider === 'manual' && placements.length === 0) {
-    throw new ConfigError(`the manual provider bootstraps onto an existing host: name it with --host user@host[:port]`);
+  const { environment, placements } = await applyPlacementFlags({ context, environment: resolved, command: 'bootstrap', flags: input.placementFlags });
+  if (placements.length > 1) {
+    throw new ConfigError(`bootstrap starts one machine, the controller, but the flags name ${String(placements.length)} (${placements.join(', ')}): give one`);
   }
   const [placement] = placements;
-  // A provider that cannot be loaded, or options it refuses, are bad input: found before anything is recorded.
-  await context.providers.open(environment.provider, environment.options);
+  // A provider that cannot be loaded is bad input: found before anything is recorded.
+  await context.providers.load(environment.provider);
   const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: true });
   return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'bootstrap' }, async () => {
     const hadKey = (await readClientKey(environment.dir)) !== undefined;
@@ -69,7 +72,7 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
         signal: run.signal,
         cleanupSignal: context.cleanupSignal,
         ...(input.zone === undefined ? {} : { zone: input.zone }),
-        ...(placement === undefined ? {} : { placement }),
+        placement,
         ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),
       });
     } catch (error) {

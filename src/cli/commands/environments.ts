@@ -1,5 +1,6 @@
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
+import { defaultProviderName } from '../builtin-providers.js';
 import { loadEnvironmentsFile } from '../config/environments-file.js';
 import { recordedEnvironments } from '../environment/known-environments.js';
 import { formatTable } from '../output/describe-machine.js';
@@ -20,7 +21,7 @@ export async function runEnvironments(context: CommandContext): Promise<CommandR
       const cache = record === undefined ? undefined : await readMachineCache(context.paths.environmentDir(name));
       return {
         name,
-        provider: file.environments.get(name)?.provider ?? record?.provider ?? 'local',
+        provider: file.environments.get(name)?.provider ?? record?.provider ?? defaultProviderName,
         defined: file.environments.has(name),
         default: file.defaultEnvironment === name,
         uuid: record?.uuid ?? null,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { validateCloudConfig, type CloudConfig } from '../../../cloudinit/index.js';
-import { formatProblem, type Problem } from '../../errors/index.js';
+import { formatProblem, isConfigError, messageOf, type Problem } from '../../errors/index.js';
 import { validateConstraints, type Constraints, type ValidateConfigResult } from '../../provider/index.js';
 import { checkCloudConfigFile } from './cloud-config-file.js';
 import { closestWord, describeValue, didYouMean, isMapping, joinPath } from './hints.js';
@@ -8,15 +8,17 @@ import { expandHome } from './paths.js';
 import { parseYaml } from './yaml-file.js';
 
 /**
- * The providers an environments file may name. The CLI passes a lookup over its
- * catalogue of provider descriptors, so checking a file loads no provider SDK.
+ * The providers an environments file may name. The CLI passes its `ProviderRegistry`:
+ * built-in providers are checked from their descriptors (no SDK loads); a third-party
+ * one is imported to check its options, and one that cannot be is a problem of the file.
  */
 export interface ProviderLookup {
+  /** A known provider, or a name a third-party provider may have (a path, a package). */
   has(name: string): boolean;
   /** Known provider names, sorted. */
   names(): string[];
-  /** The provider's `validateConfig` for `options`, the raw `options:` value. */
-  validate(name: string, options: unknown): ValidateConfigResult<unknown>;
+  /** The provider's `validateConfig` for `options`, the raw `options:` value; `CONFIG_INVALID` when it cannot be loaded. */
+  validate(name: string, options: unknown): ValidateConfigResult<unknown> | Promise<ValidateConfigResult<unknown>>;
 }
 
 /** One environment of the environments file, checked. */
@@ -90,9 +92,9 @@ export async function checkEnvironment(params: CheckEnvironmentParams, problems:
   const rawOptions = raw['options'] ?? undefined;
   let options: unknown;
   if (provider !== undefined) {
-    const validated = providers.validate(provider, rawOptions);
+    const validated = await validateOptions(providers, provider, rawOptions);
     if (validated.ok) options = validated.config;
-    else for (const p of validated.problems) add(joinPath('options', p.path), p.message);
+    else for (const p of validated.problems) add(joinPath(validated.at, p.path), p.message);
   }
   const constraints = checkConstraints(raw['constraints'], (message) => {
     add('constraints', message);
@@ -126,6 +128,21 @@ function checkProvider(value: unknown, providers: ProviderLookup, known: string,
     return undefined;
   }
   return value;
+}
+
+/** The options checked by their provider, or the problems and where they are: under `options`, or at `provider` when it cannot be loaded. */
+async function validateOptions(
+  providers: ProviderLookup,
+  provider: string,
+  rawOptions: unknown,
+): Promise<{ readonly ok: true; readonly config: unknown } | { readonly ok: false; readonly at: string; readonly problems: readonly Problem[] }> {
+  try {
+    const validated = await providers.validate(provider, rawOptions);
+    return validated.ok ? validated : { ...validated, at: 'options' };
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    return { ok: false, at: 'provider', problems: [{ path: '', message: messageOf(error) }] };
+  }
 }
 
 function checkConstraints(value: unknown, report: (message: string) => void): Constraints {

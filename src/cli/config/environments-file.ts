@@ -21,6 +21,8 @@ export interface EnvironmentsFile {
   readonly environments: ReadonlyMap<string, EnvironmentDefinition>;
   /** The names of every environment the file defines, checked or not. */
   readonly names: readonly string[];
+  /** Every `provider:` name the file's environments give, checked or not, each once, in the file's order. */
+  readonly namedProviders: readonly string[];
 }
 
 export interface LoadEnvironmentsFileParams {
@@ -74,7 +76,7 @@ export async function loadEnvironmentsFile(params: LoadEnvironmentsFileParams): 
   switch (read.kind) {
     case 'missing':
       if (params.required) throw new ConfigError(`no such file: ${file}; create it or drop --config`);
-      return { path: file, exists: false, environments: new Map(), names: [] };
+      return { path: file, exists: false, environments: new Map(), names: [], namedProviders: [] };
     case 'unreadable':
       throw new ConfigError(`cannot read environments file ${file}: ${read.message}`, { cause: read.cause });
     case 'malformed':
@@ -90,14 +92,14 @@ export async function loadEnvironmentsFile(params: LoadEnvironmentsFileParams): 
   return { path: file, exists: true, ...checked };
 }
 
-type Checked = Pick<EnvironmentsFile, 'defaultEnvironment' | 'environments' | 'names'>;
+type Checked = Pick<EnvironmentsFile, 'defaultEnvironment' | 'environments' | 'names' | 'namedProviders'>;
 
 async function checkDocument(document: unknown, params: LoadEnvironmentsFileParams & { file: string }, problems: Problem[]): Promise<Checked> {
   const environments = new Map<string, EnvironmentDefinition>();
-  if (document === null || document === undefined) return { environments, names: [] };
+  if (document === null || document === undefined) return { environments, names: [], namedProviders: [] };
   if (!isMapping(document)) {
     problems.push({ path: '', message: `must be a mapping with the keys ${topLevelKeys.join(' and ')}, got ${describeValue(document)}` });
-    return { environments, names: [] };
+    return { environments, names: [], namedProviders: [] };
   }
   for (const [key, value] of Object.entries(document)) {
     if (!(topLevelKeys as readonly string[]).includes(key)) problems.push({ path: key, message: unknownTopLevelKey(key, value) });
@@ -127,8 +129,14 @@ async function checkDocument(document: unknown, params: LoadEnvironmentsFilePara
   }
 
   const names = isMapping(section) ? Object.keys(section) : [];
+  const namedProviders = isMapping(section) ? providerNames(Object.values(section)) : [];
   const defaultEnvironment = checkDefault(document['default-environment'], names, problems);
-  return defaultEnvironment === undefined ? { environments, names } : { environments, names, defaultEnvironment };
+  return defaultEnvironment === undefined ? { environments, names, namedProviders } : { environments, names, namedProviders, defaultEnvironment };
+}
+
+function providerNames(definitions: readonly unknown[]): string[] {
+  const named = definitions.map((raw) => (isMapping(raw) ? raw['provider'] : undefined));
+  return [...new Set(named.filter((name): name is string => typeof name === 'string'))];
 }
 
 function checkDefault(value: unknown, names: readonly string[], problems: Problem[]): string | undefined {

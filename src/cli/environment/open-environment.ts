@@ -12,10 +12,10 @@ const unknownUuid = '00000000-0000-0000-0000-000000000000';
 /** Opens the environment's Environ with a known UUID (the provider is loaded here, not before). */
 export async function openEnviron(params: { context: CommandContext; environment: ResolvedEnvironment; uuid: string }): Promise<Environ> {
   const { context, environment } = params;
-  const { provider, config } = await context.providers.open(environment.provider, environment.options);
+  const provider = await context.providers.load(environment.provider);
   return provider.open({
     environment: { name: environment.name, uuid: params.uuid },
-    config,
+    config: environment.options,
     dataDir: path.join(environment.dir, 'provider'),
     // Every environment's keys and records, and the config: no machine on this host may read them.
     hostPrivatePaths: [context.paths.dataRoot, path.dirname(context.paths.configFile)],

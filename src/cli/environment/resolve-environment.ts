@@ -4,7 +4,7 @@ import type { Constraints } from '../../provider/index.js';
 import type { CommandContext } from '../context.js';
 import { loadEnvironmentsFile, type EnvironmentsFile } from '../config/environments-file.js';
 import { checkEnvironmentName } from '../config/paths.js';
-import { defaultProviderName } from '../provider-catalogue.js';
+import { defaultProviderName } from '../builtin-providers.js';
 import { readEnvironmentRecord, type EnvironmentRecord } from '../records/environment-record.js';
 import { knownEnvironmentNames } from './known-environments.js';
 
@@ -65,7 +65,7 @@ export async function resolveEnvironment(params: ResolveEnvironmentParams): Prom
     );
   }
   const provider = chooseProvider({ name, file, definedAs: definition?.provider, recordedAs: record?.provider, flag: params.provider });
-  const options = definition === undefined ? defaultOptions(context, provider) : definition.options;
+  const options = definition === undefined ? await defaultOptions(context, provider) : definition.options;
   return {
     name,
     dir,
@@ -99,8 +99,8 @@ function chooseProvider(params: {
   return definedAs ?? recordedAs ?? flag ?? defaultProviderName;
 }
 
-function defaultOptions(context: CommandContext, provider: string): unknown {
-  const checked = context.providers.validate(provider, undefined);
+async function defaultOptions(context: CommandContext, provider: string): Promise<unknown> {
+  const checked = await context.providers.validate(provider, undefined);
   if (!checked.ok) {
     throw new ConfigError(`provider "${provider}" needs configuration: define the environment in environments.yaml with its options`, {
       problems: checked.problems,

@@ -27,7 +27,7 @@ export interface ZonedEnviron extends Environ {
 
   /**
    * The zones that start parameters imply (a subnet or volume pinned to a zone, an
-   * explicit placement). An empty list means "any zone: the caller chooses".
+   * explicit zone or placement directive). An empty list means "any zone: the caller chooses".
    */
   deriveZones(params: {
     readonly start: Omit<StartInstanceParams, 'signal' | 'userData'>;

@@ -1,15 +1,18 @@
 import os from 'node:os';
 import { MemoryStorage, type Storage } from '../../../storage/index.js';
 import { asError, throwIfCancelled } from '../../errors/index.js';
-import type { EnvironmentIdentity, OpenEnvironParams, Provider } from '../../provider/index.js';
+import type { EnvironmentIdentity, InstanceType, OpenEnvironParams, Provider } from '../../provider/index.js';
 import { fakeCapabilities } from './capabilities.js';
 import { FakeCloud } from './fake-cloud.js';
 import { FakeEnviron } from './fake-environ.js';
+import { fakeInstanceTypes } from './instance-types.js';
 import { validateFakeConfig, type FakeProviderConfig } from './validate-config.js';
 
 export interface CreateFakeProviderParams {
   /** The cloud's zones, in preference order. Default `zone-a`, `zone-b`, `zone-c`. */
   readonly zones?: readonly string[];
+  /** The instance-type catalogue (a type with `zones` is offered only there). Default `fakeInstanceTypes`. */
+  readonly instanceTypes?: readonly InstanceType[] | undefined;
   /** Storage shared by every environment; default one `MemoryStorage` per environment. */
   readonly storage?: Storage;
   /** The clock rate-limit errors compute `earliestRetry` from. Default the real one. */
@@ -69,6 +72,7 @@ export function createFakeProvider(params: CreateFakeProviderParams = {}): FakeP
       cloud,
       environment: { name: environment.name, uuid: environment.uuid },
       zones: config.zones ?? zones,
+      instanceTypes: params.instanceTypes ?? fakeInstanceTypes,
       storage: params.storage ?? new MemoryStorage({ name: `fake ${environment.name}` }),
       sshUser,
       cloudImage: params.defaultUser !== undefined,

@@ -25,7 +25,7 @@ import { fakeCapabilities } from './capabilities.js';
 import type { FakeCloud } from './fake-cloud.js';
 import type { FakeMachine } from './fake-machine.js';
 import { checkCredentials, checkStartFaults, noFaults, type FakeFaults } from './faults.js';
-import { fakeInstanceTypes, hardwareOfType } from './instance-types.js';
+import { hardwareOfType } from './instance-types.js';
 import { checkStartRequest } from './start-request.js';
 
 /** One call a `FakeEnviron` received, as recorded in `environ.calls`. */
@@ -40,6 +40,8 @@ export interface FakeEnvironParams {
   readonly cloud: FakeCloud;
   readonly environment: EnvironmentIdentity;
   readonly zones: readonly string[];
+  /** The instance-type catalogue; a type with `zones` is offered only there. */
+  readonly instanceTypes: readonly InstanceType[];
   readonly storage: Storage;
   readonly sshUser: string;
   /** Machines behave like a cloud image whose default user is `sshUser` (see `SshTestHost`'s `defaultUser`). */
@@ -72,6 +74,7 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
   readonly calls: FakeCall[] = [];
   readonly #cloud: FakeCloud;
   readonly #zones: readonly string[];
+  readonly #types: readonly InstanceType[];
   readonly #storage: Storage;
   readonly #now: () => Date;
   readonly #cloudImage: boolean;
@@ -80,6 +83,7 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
     this.#cloud = params.cloud;
     this.environment = params.environment;
     this.#zones = [...params.zones];
+    this.#types = params.instanceTypes;
     this.#storage = params.storage;
     this.sshUser = params.sshUser;
     this.#cloudImage = params.cloudImage;
@@ -104,7 +108,8 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
   /**
    * Answers after `faults.startDelayMs` with a `pending` instance, then boots it in the
    * background. Rejects, creating nothing, under the start faults, for an unknown zone or
-   * instance type, or when `tags` lack this environment's ownership tags.
+   * instance type, a type the zone does not offer (`CAPACITY_UNAVAILABLE`, as EC2), or when
+   * `tags` lack this environment's ownership tags.
    */
   startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
     const call = { method: 'startInstance', machineId: params.machineId, ...(params.zone === undefined ? {} : { zone: params.zone }) };
@@ -113,7 +118,7 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
       const zone = params.zone ?? this.#zones[0];
       checkStartFaults(this.faults, { zone, now: this.#now() });
       checkStartRequest({ start: params, zone, zones: this.#zones, environment: this.environment });
-      const hardware = hardwareOfType(params.instanceType ?? params.constraints.instanceType);
+      const hardware = hardwareOfType({ catalogue: this.#types, name: params.instanceType ?? params.constraints.instanceType, zone });
       const machine = this.#cloud.createMachine({ tags: params.tags, zone, hardware });
       machine.boot({
         userData: params.userData,
@@ -189,7 +194,7 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
   }
 
   instanceTypes(params: { readonly signal?: AbortSignal }): Promise<readonly InstanceType[]> {
-    return this.#call({ method: 'instanceTypes' }, params.signal, () => fakeInstanceTypes);
+    return this.#call({ method: 'instanceTypes' }, params.signal, () => this.#types);
   }
 
   /** Every machine this environment owns, terminated ones included, oldest first. */

@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messageOf } from '../../errors/index.js';
-import {
-  hasInstanceTypes,
-  includeNamed,
-  isZoned,
-  machineTags,
-  type AvailabilityZone,
-  type Constraints,
-  type Environ,
-  type InstanceType,
-  type StartInstanceResult,
-} from '../../provider/index.js';
-import { chooseInstanceType, machineUserData, type MachineUserData } from '../../provision/index.js';
+import { planMachines } from '../../planner/index.js';
+import { machineTags, type Environ, type StartInstanceResult } from '../../provider/index.js';
+import { machineUserData, type MachineUserData } from '../../provision/index.js';
 import type { CheckContext } from './params.js';
 
 /** Where a test machine goes and what it is: what common code would choose. */
-export interface Placement {
+export interface PlannedStart {
   readonly zone?: string;
   readonly instanceType?: string;
 }
 
 /** A machine a check started, with the secrets its user-data carries. */
-export interface TestMachine extends Placement {
+export interface TestMachine extends PlannedStart {
   readonly id: string;
   readonly started: StartInstanceResult;
   readonly secrets: MachineUserData;
@@ -33,26 +24,18 @@ export interface TestMachine extends Placement {
 export type ZonePreference = 'first' | 'last';
 
 /**
- * The instance type common code would choose from the catalogue (when there is one), and
- * an available zone that the constraints and the type allow (when zoned).
+ * The instance type and an available zone common code would choose (`planMachines`, as
+ * bootstrap): `first` is where bootstrap would start, `last` the end of its fail-over order.
  */
-export async function placement(context: CheckContext, prefer: ZonePreference = 'first'): Promise<Placement> {
+export async function plannedStart(context: CheckContext, prefer: ZonePreference = 'first'): Promise<PlannedStart> {
   const { environ } = context;
   const constraints = context.params.constraints ?? {};
-  const type = hasInstanceTypes(environ)
-    ? chooseInstanceType({ catalogue: await environ.instanceTypes(includeNamed(constraints)), constraints })
-    : undefined;
-  const typed = type === undefined ? {} : { instanceType: type.name };
-  if (!isZoned(environ)) return typed;
-  const zones = usableZones(await environ.availabilityZones({}), constraints, type);
-  const zone = prefer === 'last' ? zones.at(-1) : zones[0];
+  const plan = await planMachines({ environ, constraints, zoneOrder: 'fail-over' });
+  const typed = plan.instanceType === undefined ? {} : { instanceType: plan.instanceType };
+  if (plan.zones.length === 0) return typed;
+  const zone = prefer === 'last' ? plan.zones.at(-1) : plan.zones[0];
   assert.ok(zone !== undefined, `${environ.provider} has no available zone for constraints ${JSON.stringify(constraints)}`);
   return { ...typed, zone };
-}
-
-function usableZones(zones: readonly AvailabilityZone[], constraints: Constraints, type: InstanceType | undefined): string[] {
-  const allowed = (name: string, list: readonly string[] | undefined): boolean => list === undefined || list.length === 0 || list.includes(name);
-  return zones.filter((z) => z.available && allowed(z.name, constraints.zones) && allowed(z.name, type?.zones)).map((z) => z.name);
 }
 
 /** The user-data, tags and start parameters of machine `machineId`, as a bootstrap builds them. */
@@ -62,9 +45,9 @@ export function startRequest(context: CheckContext, machineId: string): { secret
   return { secrets, tags: machineTags(environ.environment, machineId) };
 }
 
-/** Starts machine `machineId` in the placement common code would choose. */
+/** Starts machine `machineId` where, and as what, common code would start it. */
 export async function startTestMachine(context: CheckContext, params: { machineId: string; prefer?: ZonePreference }): Promise<TestMachine> {
-  const where = await placement(context, params.prefer);
+  const where = await plannedStart(context, params.prefer);
   const { secrets, tags } = startRequest(context, params.machineId);
   const started = await context.environ.startInstance({
     machineId: params.machineId,

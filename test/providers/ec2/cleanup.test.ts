@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { awsCodeOf } from '../../../providers/ec2/aws-code.js';
-import { Ec2Api } from '../../../providers/ec2/index.js';
+import { s3StateStorage } from '../../../providers/ec2/index.js';
 import { findEc2Leftovers } from '../../../providers/ec2/leftovers.js';
 import { removeEc2Leftovers } from '../../../providers/ec2/remove-leftovers.js';
 import {
   bootstrap, environmentTags, generateSshKeyPair, saveState, type BootstrapResult, type EnvironmentIdentity, type FindLeftoversResult, type Leftover,
 } from '../../../src/index.js';
 import { fakeS3Client } from '../../storage/fixtures/open-s3-storage.js';
-import { fakeEc2Client, fastRetry, fastTiming, fastWait, startFakeAws, type FakeAws } from './fixtures.js';
+import { fakeEc2Api, fastTiming, fastWait, startFakeAws, type FakeAws } from './fixtures.js';
 
 const aws: FakeAws = await startFakeAws();
-const api = new Ec2Api({ client: fakeEc2Client(aws.ec2), retry: fastRetry });
-const s3 = fakeS3Client(aws.s3.endpoint);
+const api = fakeEc2Api(aws.ec2);
+const stateStorage = s3StateStorage(fakeS3Client(aws.s3.endpoint));
 const bucket = 'envboot-test-state';
 const longAgo = new Date('2020-01-01T00:00:00.000Z');
 const day = 24 * 60 * 60_000;
@@ -64,7 +64,7 @@ const undecidedOf = (result: FindLeftoversResult, environment: EnvironmentIdenti
 async function find(params: { olderThanMs?: number } = {}): Promise<FindLeftoversResult> {
   const ec2From = aws.ec2.requests.length;
   const s3From = aws.s3.requests.length;
-  const result = await findEc2Leftovers({ api, s3, ...params });
+  const result = await findEc2Leftovers({ api, stateStorage, ...params });
   const calls = aws.ec2.requests.slice(ec2From);
   assert.deepEqual(calls.map((r) => `${r.action} ${r.params['Filter.1.Name']}=${r.params['Filter.1.Value.1']}`), [
     'DescribeInstances tag-key=envboot-environment-uuid',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { after } from 'node:test';
-import { defaultEc2Config, Ec2Api, Ec2Environ, type Ec2Config, type Ec2Timing } from '../../../providers/ec2/index.js';
+import { defaultEc2Config, Ec2Api, Ec2Environ, s3StateStorage, sdkEc2Adapter, type Ec2Config, type Ec2Timing } from '../../../providers/ec2/index.js';
 import { generateSshKeyPair } from '../../../src/ssh/index.js';
 import { FakeMachine, SshTestHost } from '../../../src/testing/index.js';
 import { startFakeEc2, type FakeEc2, type StartFakeEc2Options } from '../../fakes/ec2-endpoint.js';
@@ -113,8 +113,8 @@ export async function openFakeAws(options: StartFakeEc2Options = {}): Promise<Fa
         environment: params.environment ?? { name: `env-${randomUUID().slice(0, 8)}`, uuid: randomUUID() },
         config: { ...defaultEc2Config, bucket: 'envboot-test-state', region: ec2.region, jumpHost, ...params.config },
         region: ec2.region,
-        api: new Ec2Api({ client: fakeEc2Client(ec2), retry: fastRetry }),
-        s3: fakeS3Client(s3.endpoint),
+        api: fakeEc2Api(ec2),
+        stateStorage: s3StateStorage(fakeS3Client(s3.endpoint)),
         timing: fastTiming,
       }),
     options: (bucket) => ({
@@ -129,6 +129,11 @@ export async function openFakeAws(options: StartFakeEc2Options = {}): Promise<Fa
 /** A client of the fake EC2 endpoint only: explicit endpoint and credentials, one attempt per call as the provider sends them. */
 export function fakeEc2Client(ec2: FakeEc2): EC2Client {
   return new EC2Client({ endpoint: ec2.endpoint, region: ec2.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+}
+
+/** The provider's EC2 calls, through the SDK's adapter, to the fake endpoint; fast retries. */
+export function fakeEc2Api(ec2: FakeEc2): Ec2Api {
+  return new Ec2Api({ adapter: sdkEc2Adapter(fakeEc2Client(ec2)), retry: fastRetry });
 }
 
 /** EC2 actions in the log since `from`, DescribeInstances (polling) left out. */

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { ec2ProviderCalls } from '../../../providers/ec2/index.js';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ec2ProviderCalls, sdkEc2Adapter, type Ec2Adapter } from '../../../providers/ec2/index.js';
+
+type Listed = (typeof ec2ProviderCalls.ec2)[number];
+type AdapterCall = Capitalize<keyof Ec2Adapter>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Compile-time: a method of the adapter interface the list lacks, or a listed call
+// without a method (CreateTags aside), makes this `false`, and the test does not build.
+const interfaceIsTheList: Same<AdapterCall, Exclude<Listed, 'CreateTags'>> = true;
 
 describe('the IAM permissions the README prints', () => {
   it('are exactly the calls the ec2 provider makes', async () => {
@@ -12,5 +20,17 @@ describe('the IAM permissions the README prints', () => {
     const actions = statements.flatMap((statement) => statement.Action).sort();
     const expected = [...ec2ProviderCalls.ec2.map((call) => `ec2:${call}`), ...ec2ProviderCalls.s3.map((call) => `s3:${call}`)].sort();
     assert.deepEqual(actions, expected);
+  });
+
+  it("are the EC2 adapter's methods, one per action, and CreateTags (which tagging at creation needs)", () => {
+    const client = new EC2Client({ region: 'us-east-1' });
+    try {
+      const methods = (adapter: object): string[] => Object.keys(adapter).map((name) => `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`).sort();
+      const expected = ec2ProviderCalls.ec2.filter((call) => call !== 'CreateTags').sort();
+      assert.deepEqual(methods(sdkEc2Adapter(client)), expected);
+      assert.ok(interfaceIsTheList);
+    } finally {
+      client.destroy();
+    }
   });
 });

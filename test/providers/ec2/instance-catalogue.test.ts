@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Ec2Api } from '../../../providers/ec2/index.js';
 import { archOf, ec2Arch, fetchCatalogue } from '../../../providers/ec2/instance-catalogue.js';
 import { onDemandPrice, pricedInstanceTypes } from '../../../providers/ec2/price-table.js';
 import type { InstanceType } from '../../../src/index.js';
-import { fakeEc2Client, fastRetry, startFakeAws, type FakeAws } from './fixtures.js';
+import { fakeEc2Api, startFakeAws, type FakeAws } from './fixtures.js';
 
 // A region that has a few of the priced types, offers one of them nowhere (c5.large), and
 // has a type the price table does not know (x2gd.medium).
@@ -23,7 +22,7 @@ const aws: FakeAws = await startFakeAws({
     'us-east-1c': ['t3.micro', 't3.small'],
   },
 });
-const api = new Ec2Api({ client: fakeEc2Client(aws.ec2), retry: fastRetry });
+const api = fakeEc2Api(aws.ec2);
 
 function priced(region: string, type: Omit<InstanceType, 'pricePerHour'>): InstanceType {
   const price = onDemandPrice(region, type.name);

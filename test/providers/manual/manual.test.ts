@@ -4,7 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { defaultManualConfig, ManualEnviron, type ManualConfig } from '../../../providers/manual/index.js';
-import { bootstrap, connectSsh, destroy, ErrorCode, findInChain, generateSshKeyPair, type SshKeyPair } from '../../../src/index.js';
+import os from 'node:os';
+import { addMachines, bootstrap, connectSsh, destroy, ErrorCode, findInChain, generateSshKeyPair, hasHardwareLimits, isConfigError, loadState, type SshKeyPair } from '../../../src/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { startNamespacedSshd, type NamespacedSshd } from './namespaced-sshd.js';
 
@@ -76,6 +77,40 @@ describe('manual provider against OpenSSH sshd (changes land in a private mount 
     assert.equal((await f.run('test -e /var/lib/envboot')).exitCode, 1, "envboot's state directory is gone");
     assert.ok(!(await f.run('cat /root/.ssh/authorized_keys 2>/dev/null || true')).stdout.includes(clientBlob), "the environment's key was removed again");
     assert.deepEqual(await environ.allInstances({}), []);
+  });
+
+  it('checks constraints against the hardware the host reports before the claim, and refuses what it lacks with nothing touched', async (t) => {
+    const f = await fixture(t);
+    if (f === undefined) return;
+    // Trust on first use: the key the probe accepts is the one the enrolment pins.
+    const environ = f.environ({ hostKeys: {}, acceptNewHostKey: true });
+    const placement = `root@${f.host.host}:${f.host.port}`;
+    const host = `host root@${f.host.host}:${f.host.port}`;
+    assert.ok(hasHardwareLimits(environ));
+    const limits = await environ.hardwareLimits({ placement });
+    // The sshd runs on this host, so it reports this host's cores and memory.
+    assert.equal(limits.maxCores, os.cpus().length);
+    assert.ok(Math.abs((limits.maxMemoryMiB ?? 0) - os.totalmem() / 1024 / 1024) < 64, String(limits.maxMemoryMiB));
+    const cores = os.cpus().length;
+    const refusals: [Parameters<typeof bootstrap>[0]['constraints'], RegExp][] = [
+      [{ cores: cores + 1 }, new RegExp(`cores=${cores + 1}: ${host} has at most ${cores} cores? \\(as the host reports it\\); ask for cores=${cores} or fewer`)],
+      [{ memoryMiB: 1024 ** 3 }, new RegExp(`mem=1P: ${host} has at most [\\d.]+ GiB of memory \\(as the host reports it\\)`)],
+      [{ instanceType: 'm5.large' }, /instance-type=m5\.large: the manual provider has no instance types/],
+      [{ zones: ['a'] }, /zones=a: the manual provider has no availability zones; remove zones= from the constraints/],
+    ];
+    for (const [constraints, message] of refusals) {
+      await assert.rejects(bootstrap({ environ, placement, constraints, timeouts: waitFast }), (error: unknown) => isConfigError(error) && message.test((error as Error).message));
+    }
+    assert.equal((await f.run('test -e /var/lib/envboot')).exitCode, 1, 'nothing was written to the host');
+    assert.deepEqual(await environ.allInstances({}), [], 'nothing was enrolled');
+    assert.deepEqual((await environ.storage().list({})).objects, [], 'no provider-state');
+
+    const result = await bootstrap({ environ, placement, constraints: { cores: 1 }, timeouts: waitFast });
+    assert.deepEqual(result.controller.hostKeys, [f.host.hostPublicKey.split(' ').slice(0, 2).join(' ')]);
+    const before = await loadState({ storage: environ.storage() });
+    await assert.rejects(addMachines({ environ, count: 1, placements: [placement], clientKey: result.clientKey, constraints: { cores: cores + 1 } }), { code: 'CONFIG_INVALID' });
+    assert.equal((await loadState({ storage: environ.storage() })).version, before.version, 'no machine id was reserved');
+    assert.deepEqual((await destroy({ environ })).failures, []);
   });
 
   it('refuses a host whose key is not known, naming how to make it known, and enrols nothing', async (t) => {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { findHostTools } from '../../../providers/qemu/host-tools.js';
 import { KvmVerdicts, QemuEnviron, validateQemuConfig, type KvmVerdict } from '../../../providers/qemu/index.js';
-import { ErrorCode, findInChain, isCancelled, isConfigError, machineTags, type StartInstanceParams } from '../../../src/index.js';
+import os from 'node:os';
+import { bootstrap, ErrorCode, findInChain, hasHardwareLimits, isCancelled, isConfigError, machineTags, type Constraints, type StartInstanceParams } from '../../../src/index.js';
 import { requireTool } from '../../helpers/require-tool.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -69,7 +70,7 @@ describe('qemu environ without machines', () => {
     const refusals: [Partial<StartInstanceParams>, RegExp][] = [
       [{ placement: 'ubuntu@203.0.113.7' }, /takes no placement/],
       [{ zone: 'us-east-1a' }, /zone "us-east-1a" is not one of this environment's zones \(qemu-a, qemu-b\)/],
-      [{ constraints: { arch: 'arm64', instanceType: 't3.small' } }, /qemu machines are amd64[^]*no instance types/],
+      [{ constraints: { arch: 'arm64', instanceType: 't3.small' } }, /instance-type=t3\.small: the qemu provider has no instance types[^]*arch=arm64: a qemu VM is amd64 \(this host's\)/],
       [{ userData: new Uint8Array(2_000_000) }, /over the qemu provider's limit of 1048576/],
       [{ tags: { 'envboot-environment-uuid': 'someone-else' } }, /not this environment's/],
     ];
@@ -77,6 +78,35 @@ describe('qemu environ without machines', () => {
       await assert.rejects(env.startInstance(start(extra)), (error: unknown) => isConfigError(error) && message.test((error as Error).message));
     }
     assert.equal(existsSync(dataDir), false);
+  });
+
+  it("states what a VM here can have: amd64, this host's cores and memory, its filesystem's size", async () => {
+    const { environ: env, dataDir } = await environ({ image: '/i.img' });
+    assert.ok(hasHardwareLimits(env));
+    const limits = await env.hardwareLimits({});
+    assert.deepEqual(limits.arches, ['amd64']);
+    assert.equal(limits.maxCores, os.cpus().length);
+    assert.equal(limits.maxMemoryMiB, Math.floor(os.totalmem() / 1024 / 1024));
+    assert.ok((limits.maxRootDiskMiB ?? 0) > 0);
+    assert.equal(existsSync(dataDir), false);
+  });
+
+  it('refuses in bootstrap, before the claim and without a VM, constraints no VM here can have', async (t) => {
+    const image = await tinyImage(t);
+    if (image === undefined || requireTool(t, 'qemu-system-x86_64', 'machines are QEMU VMs') === undefined) return;
+    const { environ: env, dataDir } = await environ({ image });
+    const cores = os.cpus().length;
+    const refusals: [Constraints, RegExp][] = [
+      [{ cores: cores + 1 }, new RegExp(`cores=${cores + 1}: a qemu VM has at most ${cores} cores? \\(this host's\\); ask for cores=${cores} or fewer`)],
+      [{ memoryMiB: 1024 ** 3 }, /mem=1P: a qemu VM has at most [\d.]+ GiB of memory \(this host's\); ask for mem=\d+G or less/],
+      [{ rootDiskMiB: 1024 ** 3 }, /root-disk=1P: a qemu VM has at most a [\d.]+ [GT]iB root disk \(this host's\)/],
+      [{ arch: 'arm64' }, /arch=arm64: a qemu VM is amd64 \(this host's\); remove arch= or ask for arch=amd64/],
+      [{ instanceType: 't3.small' }, /instance-type=t3\.small: the qemu provider has no instance types/],
+    ];
+    for (const [constraints, message] of refusals) {
+      await assert.rejects(bootstrap({ environ: env, constraints }), (error: unknown) => isConfigError(error) && message.test((error as Error).message));
+    }
+    assert.equal(existsSync(dataDir), false, 'no provider-state, no machine directory: nothing was created');
   });
 
   it('refuses cloud-config that installs packages: the machines have no network', async () => {

@@ -5,6 +5,7 @@ import {
   isAlreadyBootstrapped,
   loadState,
   machineRecords,
+  type Constraints,
 } from '../../../src/index.js';
 import type { CloudConfig } from '../../../cloudinit/index.js';
 import { assertNothingLeft, describeForEachMachineKind, fakeEnvironment, recorder, runOn } from './fixtures.js';
@@ -88,12 +89,41 @@ describeForEachMachineKind('bootstrap', (kind) => {
   it('refuses bad input before claiming: unknown zone, unmet constraints, invalid cloud-config', async () => {
     const environ = fakeEnvironment('test', kind);
     await assert.rejects(bootstrap({ environ, zone: 'zone-z' }), { code: 'CONFIG_INVALID', message: /unknown zone "zone-z"; the zones here are: zone-a, zone-b, zone-c/ });
-    await assert.rejects(bootstrap({ environ, constraints: { cores: 64 } }), { code: 'CONFIG_INVALID', message: /no instance type satisfies the constraints cores=64/ });
+    await assert.rejects(bootstrap({ environ, constraints: { cores: 64 } }), { code: 'CONFIG_INVALID', message: /cores=64: the most cores of an instance type here is 8 \(only-b\)/ });
     await assert.rejects(bootstrap({ environ, constraints: { instanceType: 'huge' } }), { code: 'CONFIG_INVALID', message: /"huge" is not offered/ });
     await assert.rejects(bootstrap({ environ, controllerConfig: { runcmd: 'not a list' } as unknown as CloudConfig }), { code: 'CONFIG_INVALID', message: /runcmd/ });
     await assert.rejects(bootstrap({ environ, controllerConfig: { packages: ['nginx'] } }), { code: 'CONFIG_INVALID', message: /does not install OS packages; remove "packages"/ });
     assert.equal(environ.calls.filter((c) => c.method === 'startInstance' || c.method === 'prepare').length, 0);
     await assertNothingLeft(environ);
+  });
+
+  it('refuses every constraint the fake cloud cannot meet before the claim, naming it and what there is', async () => {
+    const environ = fakeEnvironment('test', kind);
+    const refusals: [Constraints, RegExp][] = [
+      [{ cores: 64 }, /cores=64: the most cores of an instance type here is 8 \(only-b\); ask for cores=8 or fewer/],
+      [{ memoryMiB: 1024 ** 2 }, /mem=1T: the most memory of an instance type here is 32 GiB \(only-b\); ask for mem=32G or less/],
+      [{ arch: 'arm64' }, /arch=arm64: no instance type here is arm64; they are amd64: remove arch= or ask for arch=amd64/],
+      [{ rootDiskMiB: 2 * 1024 ** 2 }, /root-disk=2T: the largest root disk of an instance type here is 1 TiB/],
+      [{ instanceType: 'm5.large' }, /instance type "m5\.large" is not offered here; choose one of: small, medium, large, only-b/],
+      [{ zones: ['zone-z'] }, /unknown zone "zone-z"; the zones here are: zone-a, zone-b, zone-c; fix zones= in the constraints/],
+      [{ instanceType: 'only-b', zones: ['zone-a'] }, /zone-a does not offer instance type only-b; instance type only-b is offered in: zone-b/],
+    ];
+    for (const [constraints, message] of refusals) {
+      await assert.rejects(bootstrap({ environ, constraints }), { code: 'CONFIG_INVALID', message: /^the fake provider cannot meet the constraints "[^"]+" \(nothing was created\):\n/ });
+      await assert.rejects(bootstrap({ environ, constraints }), { message });
+    }
+    assert.deepEqual(environ.calls.filter((c) => !['preflight', 'availabilityZones', 'instanceTypes', 'deriveZones'].includes(c.method)), [], 'only read-only calls');
+    await assertNothingLeft(environ);
+  });
+
+  it('starts the controller only in the zones that offer its instance type', async () => {
+    const environ = fakeEnvironment('test', kind);
+    const { events, onEvent } = recorder();
+    const result = await bootstrap({ environ, constraints: { cores: 8 }, onEvent });
+    assert.equal(result.instanceType, 'only-b');
+    assert.equal(result.controller.zone, 'zone-b');
+    assert.deepEqual(environ.calls.filter((c) => c.method === 'startInstance').map((c) => c.zone), ['zone-b'], 'zone-a, which lacks the type, is never tried');
+    assert.ok(events.some((e) => e.type === 'instance-type.chosen' && e.instanceType === 'only-b'));
   });
 
   it('lets exactly one of two concurrent bootstraps of one environment win; the loser leaves nothing', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe } from 'node:test';
-import { connectSsh, type FlowEvent, type ProvisionedMachine, type SshKeyPair } from '../../../src/index.js';
-import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
+import { connectSsh, type FlowEvent, type InstanceType, type ProvisionedMachine, type SshKeyPair } from '../../../src/index.js';
+import { createFakeProvider, fakeInstanceTypes, type FakeEnviron } from '../../../src/testing/index.js';
 
 /**
  * The two kinds of machine every flow runs against: one that runs everything as this
@@ -28,9 +28,12 @@ export function describeForEachMachineKind(title: string, body: (kind: MachineKi
   }
 }
 
-/** A fresh environment on a fresh fake cloud, closed when the test file ends. */
+/** A type the fake cloud offers in zone-b only, as EC2 offers a new type in some zones first. */
+export const onlyInZoneB: InstanceType = { name: 'only-b', arch: 'amd64', cores: 8, memoryMiB: 32_768, maxRootDiskMiB: 1_048_576, pricePerHour: 0.5, zones: ['zone-b'] };
+
+/** A fresh environment on a fresh fake cloud (its catalogue the default one plus `onlyInZoneB`), closed when the test file ends. */
 export function fakeEnvironment(name = 'test', kind?: MachineKind): FakeEnviron {
-  const fake = createFakeProvider({ defaultUser: kind?.defaultUser });
+  const fake = createFakeProvider({ defaultUser: kind?.defaultUser, instanceTypes: [...fakeInstanceTypes, onlyInZoneB] });
   after(() => fake.close());
   return fake.openEnviron({ name, uuid: randomUUID() });
 }

@@ -38,6 +38,13 @@ const corpus: readonly BadInput[] = [
   { name: 'exec without a command', args: ['exec', 'demo', '0'], says: [/missing required argument 'command'/] },
   { name: 'no environment named and none known', args: ['status'], says: [/no environments yet/, /envboot bootstrap demo/] },
   { name: 'a zone the provider does not have', args: ['bootstrap', 'demo', '--zone', 'mars-1'], says: [/unknown zone "mars-1"/, /local-a, local-b, local-c/] },
+  { name: 'zones= naming a zone the provider does not have', args: ['bootstrap', 'demo', '--constraints', 'zones=mars-1'], says: [/unknown zone "mars-1"/, /fix zones= in the constraints/] },
+  {
+    name: 'constraints beyond what this host can give a local machine, all at once',
+    args: ['bootstrap', 'demo', '--constraints', 'cores=100000 mem=1P'],
+    says: [/cannot meet the constraints "cores=100000 mem=1P"/, /cores=100000: a local machine has at most \d+ cores?/, /mem=1P: a local machine has at most [\d.]+ GiB of memory .*ask for mem=\d+G or less/],
+  },
+  { name: 'an instance type on a provider without them', args: ['bootstrap', 'demo', '--constraints', 'instance-type=m5.large'], says: [/instance-type=m5\.large: the local provider has no instance types; ask for the hardware instead/] },
   { name: 'a missing cloud-config file', args: ['bootstrap', 'demo', '--cloud-config', 'no-such.yaml'], says: [/no such file/, /no-such\.yaml/] },
   {
     name: 'malformed cloud-config YAML',

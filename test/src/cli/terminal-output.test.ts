@@ -26,7 +26,7 @@ describe('output on a terminal', () => {
     const coloured = await onTerminal(script, args, { ENVBOOT_HOME: cli.home, HOME: cli.home, NO_COLOR: '', FORCE_COLOR: '' });
     assert.ok(coloured.includes(`${esc}[1F${esc}[0J`), 'the live line is redrawn in place');
     assert.ok(coloured.includes(`${esc}[31m✖${esc}[39m Checking the provider`), 'a failed step is marked in red');
-    assert.match(coloured, /Error:.*unknown zone "nowhere"/);
+    assert.match(coloured, /Error:.*cannot meet --zone nowhere[^]*unknown zone "nowhere"/);
     const plain = await onTerminal(script, args, { ENVBOOT_HOME: cli.home, HOME: cli.home, NO_COLOR: '1' });
     assert.match(plain, /✖ Checking the provider/);
     assert.ok(!['1', '2', '31', '32', '33', '36'].some((sgr) => plain.includes(`${esc}[${sgr}m`)), 'no colour with NO_COLOR');

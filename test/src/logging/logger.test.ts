@@ -4,7 +4,7 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { SecretRedactor, createLogger } from '../../../src/index.js';
+import { SecretRedactor, createLogger, type Logger } from '../../../src/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const privateKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -25,16 +25,13 @@ async function logEverything(json: boolean): Promise<string> {
   logger.info('credentials', { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: awsSecret });
   logger.info(`from env: AWS_SECRET_ACCESS_KEY=${awsSecret}`);
   logger.debug('starting instance', { zone: 'local-a', userData });
-  logger.debug('rendered %s', userData);
+  logger.debug(`rendered ${userData}`);
   logger.debug('nested', { request: { params: { UserData: Buffer.from(userData).toString('base64') } } });
-  logger.warn('failed', new Error(`could not parse ${privateKey}`));
+  logger.warn('failed', { error: new Error(`could not parse ${privateKey}`) });
   logger.info('token is opaque-registered-secret-value, do not print');
   logger.info('plain message with zone local-a');
 
-  await new Promise<void>((resolve) => {
-    logger.on('finish', resolve);
-    logger.end();
-  });
+  await logger.close();
   await new Promise((resolve) => setTimeout(resolve, 50));
   const streamed = Buffer.concat(chunks).toString();
   const filed = await readFile(file, 'utf8');
@@ -63,10 +60,7 @@ describe('logger redaction', () => {
     const file = path.join(await tempDir(), 'private.log');
     const logger = createLogger({ console: false, file });
     logger.info('hello');
-    await new Promise<void>((resolve) => {
-      logger.on('finish', resolve);
-      logger.end();
-    });
+    await logger.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal((await stat(file)).mode & 0o777, 0o600);
   });
@@ -78,12 +72,29 @@ describe('logger redaction', () => {
     const logger = createLogger({ console: false, file });
     assert.equal((await stat(file)).mode & 0o777, 0o600, 'private before anything is logged');
     logger.info('host 203.0.113.7');
-    await new Promise<void>((resolve) => {
-      logger.on('finish', resolve);
-      logger.end();
-    });
+    await logger.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.match(await readFile(file, 'utf8'), /^an earlier run\n.*host 203\.0\.113\.7/);
     assert.equal((await stat(file)).mode & 0o777, 0o600);
+  });
+
+  it('is envboot\'s Logger: level, message and fields in each record; nothing after close', async () => {
+    const captured = new PassThrough();
+    const chunks: Buffer[] = [];
+    captured.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const logger = createLogger({ level: 'debug', console: false, json: true, streams: [captured] });
+    const asContract: Logger = logger;
+    asContract.debug('d', { zone: 'a' });
+    asContract.info('i');
+    asContract.warn('w', { count: 2 });
+    asContract.error('e', { nested: { ok: true } });
+    await logger.close();
+    logger.info('after close');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const records = Buffer.concat(chunks).toString().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(records.map(({ level, message }) => [level, message]), [['debug', 'd'], ['info', 'i'], ['warn', 'w'], ['error', 'e']]);
+    assert.equal(records[0]?.['zone'], 'a');
+    assert.equal(records[2]?.['count'], 2);
+    assert.deepEqual(records[3]?.['nested'], { ok: true });
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { addMachines, bootstrap, loadState, machineRecords } from '../../../src/index.js';
+import { addMachines, bootstrap, loadState, machineRecords, type Constraints } from '../../../src/index.js';
 import { describeForEachMachineKind, fakeEnvironment, recorder, runOn } from '../bootstrap/fixtures.js';
 
 function zoneCounts(zones: readonly (string | undefined)[]): Record<string, number> {
@@ -43,6 +43,42 @@ describeForEachMachineKind('addMachines', (kind) => {
     const pinned = await addMachines({ environ, count: 2, clientKey, zones: ['zone-c'] });
     assert.deepEqual(pinned.machines.map((m) => m.zone), ['zone-c', 'zone-c']);
     await assert.rejects(addMachines({ environ, count: 1, clientKey, zones: ['zone-q'] }), { code: 'CONFIG_INVALID', message: /unknown zone "zone-q"/ });
+  });
+
+  it('places machines as bootstrap places the controller: zones= from the constraints, --zone over them, only zones offering the type', async () => {
+    const environ = fakeEnvironment('test', kind);
+    const { clientKey } = await bootstrap({ environ });
+    const startsFrom = environ.calls.length;
+    const typed = await addMachines({ environ, count: 2, clientKey, constraints: { instanceType: 'only-b' } });
+    assert.deepEqual(typed.failures, []);
+    assert.deepEqual(typed.machines.map((m) => m.zone), ['zone-b', 'zone-b']);
+    assert.deepEqual(environ.calls.slice(startsFrom).filter((c) => c.method === 'startInstance').map((c) => c.zone), ['zone-b', 'zone-b'], 'no other zone was tried');
+    const zoned = await addMachines({ environ, count: 2, clientKey, constraints: { zones: ['zone-c'] } });
+    assert.deepEqual(zoned.machines.map((m) => m.zone), ['zone-c', 'zone-c'], 'zones= in the constraints is honoured');
+    const flagged = await addMachines({ environ, count: 1, clientKey, constraints: { zones: ['zone-c'] }, zones: ['zone-a'] });
+    assert.deepEqual(flagged.machines.map((m) => m.zone), ['zone-a'], '--zone takes the place of zones=');
+  });
+
+  it('refuses impossible constraints and unknown zones before any machine id is reserved or instance started', async () => {
+    const environ = fakeEnvironment('test', kind);
+    const { clientKey } = await bootstrap({ environ });
+    const before = await loadState({ storage: environ.storage() });
+    const callsFrom = environ.calls.length;
+    const refusals: [Constraints, readonly string[] | undefined, RegExp][] = [
+      [{ cores: 64 }, undefined, /cores=64: the most cores of an instance type here is 8/],
+      [{ arch: 'arm64', memoryMiB: 1024 ** 2 }, undefined, /arch=arm64: no instance type here is arm64[^]*mem=1T: the most memory/],
+      [{ instanceType: 'm5.large' }, undefined, /instance type "m5\.large" is not offered here/],
+      [{ zones: ['zone-z'] }, undefined, /unknown zone "zone-z"; the zones here are: zone-a, zone-b, zone-c; fix zones= in the constraints/],
+      [{}, ['zone-z'], /unknown zone "zone-z"; [^]*fix --zone/],
+      [{ instanceType: 'only-b' }, ['zone-c'], /zone-c does not offer instance type only-b; instance type only-b is offered in: zone-b/],
+    ];
+    for (const [constraints, zones, message] of refusals) {
+      await assert.rejects(addMachines({ environ, count: 2, clientKey, constraints, zones }), { code: 'CONFIG_INVALID', message });
+    }
+    const after = await loadState({ storage: environ.storage() });
+    assert.equal(after.version, before.version, 'provider-state was not written: no machine id was reserved');
+    assert.deepEqual(environ.calls.slice(callsFrom).filter((c) => c.method === 'startInstance'), []);
+    assert.equal((await environ.allInstances({})).length, 1, 'the controller alone');
   });
 
   it('reports which machines failed and why, and leaves none of them behind', async () => {

@@ -141,7 +141,7 @@ environments:
   it('reads a missing default file as no environments', async () => {
     const missing = path.join(dir, 'nowhere', 'environments.yaml');
     const file = await loadEnvironmentsFile({ path: missing, required: false, providers: localAndEc2 });
-    assert.deepEqual(file, { path: missing, exists: false, environments: new Map(), names: [] });
+    assert.deepEqual(file, { path: missing, exists: false, environments: new Map(), names: [], namedProviders: [] });
   });
 
   it('refuses a missing explicit file', async () => {

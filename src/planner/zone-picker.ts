@@ -1,5 +1,5 @@
 import { capacityScope } from '../errors/index.js';
-import type { ZoneChooser } from '../zones/index.js';
+import type { ZoneChooser } from './zone-chooser.js';
 
 /** Which zone a machine's next start attempt goes to. */
 export interface ZonePicker {
@@ -37,14 +37,14 @@ export function zonesInOrder(zones: readonly string[]): ZonePicker {
 export function zonesFromChooser(params: {
   readonly chooser: ZoneChooser;
   readonly allowed: readonly string[];
-  readonly instanceType?: string;
+  readonly instanceType?: string | undefined;
 }): ZonePicker {
   const tried = new Set<string>();
   return {
     pick: () => {
       const left = params.allowed.filter((zone) => !tried.has(zone));
       if (left.length === 0) return undefined;
-      const zone = params.chooser.choose({ limitZones: left, ...(params.instanceType === undefined ? {} : { instanceType: params.instanceType }) });
+      const zone = params.chooser.choose({ limitZones: left, instanceType: params.instanceType });
       if (zone === undefined) return undefined;
       tried.add(zone);
       params.chooser.recordPlacement(zone);
@@ -52,8 +52,7 @@ export function zonesFromChooser(params: {
     },
     failed: (zone, error) => {
       params.chooser.recordRemoval(zone);
-      const scope = capacityScope(error);
-      params.chooser.recordFailure({ zone, ...(scope === undefined ? {} : { scope }) });
+      params.chooser.recordFailure({ zone, scope: capacityScope(error) });
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { ZonedEnviron } from '../provider/index.js';
-import { signalOf } from '../util/optional.js';
 import { availabilityZoneAllocations, type ZoneAllocation } from './allocations.js';
 
 export interface DistributeInstancesParams {
@@ -7,10 +6,10 @@ export interface DistributeInstancesParams {
   /** Instances that could take the next workload. */
   readonly candidates: readonly string[];
   /** The instances whose spread matters; absent or empty means every instance. */
-  readonly group?: readonly string[];
+  readonly group?: readonly string[] | undefined;
   /** Only these zones count; absent or empty means every available zone. */
-  readonly limitZones?: readonly string[];
-  readonly signal?: AbortSignal;
+  readonly limitZones?: readonly string[] | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -21,23 +20,15 @@ export interface DistributeInstancesParams {
  * eligible one).
  */
 export async function distributeInstances(params: DistributeInstancesParams): Promise<string[]> {
-  const allocations = await availabilityZoneAllocations({
-    environ: params.environ,
-    ...(params.group === undefined ? {} : { group: params.group }),
-    ...signalOf(params),
-  });
-  return eligibleCandidates({
-    allocations,
-    candidates: params.candidates,
-    ...(params.limitZones === undefined ? {} : { limitZones: params.limitZones }),
-  });
+  const allocations = await availabilityZoneAllocations({ environ: params.environ, group: params.group, signal: params.signal });
+  return eligibleCandidates({ allocations, candidates: params.candidates, limitZones: params.limitZones });
 }
 
 export interface EligibleCandidatesParams {
   /** Sorted as `availabilityZoneAllocations` returns them. */
   readonly allocations: readonly ZoneAllocation[];
   readonly candidates: readonly string[];
-  readonly limitZones?: readonly string[];
+  readonly limitZones?: readonly string[] | undefined;
 }
 
 /** The pure part of `distributeInstances`. */

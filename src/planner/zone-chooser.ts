@@ -12,15 +12,15 @@ export interface ZoneChooserParams {
 
 export interface ChooseZoneParams {
   /** The instance type about to be started, so that type-scoped shortages only skip it. */
-  readonly instanceType?: string;
+  readonly instanceType?: string | undefined;
   /** Only these zones may be chosen; absent or empty means any. */
-  readonly limitZones?: readonly string[];
+  readonly limitZones?: readonly string[] | undefined;
 }
 
 export interface ZoneFailure {
   readonly zone: string;
   /** What ran out; absent means the whole zone. */
-  readonly scope?: CapacityScope;
+  readonly scope?: CapacityScope | undefined;
 }
 
 interface Cooldown {

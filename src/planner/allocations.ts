@@ -10,8 +10,14 @@ export interface ZoneAllocation {
 export interface AvailabilityZoneAllocationsParams {
   readonly environ: ZonedEnviron;
   /** The instances to count; absent or empty means every instance of the environment. */
-  readonly group?: readonly string[];
-  readonly signal?: AbortSignal;
+  readonly group?: readonly string[] | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Instances and, by position, their zones (`undefined` where unknown). */
+export interface PlacedInstances {
+  readonly instances: readonly string[];
+  readonly instanceZones: readonly (string | undefined)[];
 }
 
 /**
@@ -24,13 +30,16 @@ export interface AvailabilityZoneAllocationsParams {
  * // emptiest?.zone is where the next machine should go
  */
 export async function availabilityZoneAllocations(params: AvailabilityZoneAllocationsParams): Promise<ZoneAllocation[]> {
+  const placed = await instancesWithZones(params);
+  const zones = await params.environ.availabilityZones(signalOf(params));
+  return tallyZones({ zones, ...placed });
+}
+
+/** The group's instances (every instance when absent or empty) with their zones: the instance half of an allocation. */
+export async function instancesWithZones(params: AvailabilityZoneAllocationsParams): Promise<PlacedInstances> {
   const signal = signalOf(params);
-  const { instances, instanceZones } =
-    params.group === undefined || params.group.length === 0
-      ? await zonesOfAllInstances(params.environ, signal)
-      : { instances: params.group, instanceZones: await params.environ.instanceZones({ ids: params.group, ...signal }) };
-  const zones = await params.environ.availabilityZones(signal);
-  return tallyZones({ zones, instances, instanceZones });
+  if (params.group === undefined || params.group.length === 0) return zonesOfAllInstances(params.environ, signal);
+  return { instances: params.group, instanceZones: await params.environ.instanceZones({ ids: params.group, ...signal }) };
 }
 
 /**
@@ -55,11 +64,8 @@ async function zonesOfAllInstances(
   return { instances, instanceZones };
 }
 
-export interface TallyZonesParams {
+export interface TallyZonesParams extends PlacedInstances {
   readonly zones: readonly AvailabilityZone[];
-  readonly instances: readonly string[];
-  /** The zone of each instance, by position; `undefined` where unknown. */
-  readonly instanceZones: readonly (string | undefined)[];
 }
 
 /** The pure part of `availabilityZoneAllocations`: count, filter and order. */
