@@ -15,7 +15,7 @@ function inMemoryEnviron(placement: ReadonlyMap<string, string>): ZonedEnviron {
   return {
     provider: 'bench',
     sshUser: 'ubuntu',
-    capabilities: { zones: true, firewall: false, instanceTypes: false, packageInstallation: false, tags: true, maxUserDataBytes: 16_384, userDataGzip: true },
+    capabilities: { packageInstallation: false, tags: true, maxUserDataBytes: 16_384, userDataGzip: true },
     environment: { name: 'bench', uuid: 'bench' },
     storage: () => {
       throw new Error('not used by the benchmark');

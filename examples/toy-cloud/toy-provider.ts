@@ -28,7 +28,7 @@ export interface ToyConfig {
 }
 
 const capabilities: ProviderCapabilities = {
-  zones: true, firewall: false, instanceTypes: false, packageInstallation: false, tags: true, maxUserDataBytes: 16_384, userDataGzip: true,
+  packageInstallation: false, tags: true, maxUserDataBytes: 16_384, userDataGzip: true,
 };
 
 /** One environment on the toy cloud. `machines` is the cloud's state, shared by every environ of the provider. */
@@ -45,8 +45,6 @@ class ToyEnviron implements ZonedEnviron {
   ) {}
 
   storage(): Storage { return this.state; }
-  preflight(p: Signalled): Promise<{ warnings: string[] }> { return answer(p, { warnings: [] }); }
-  prepare(p: Signalled): Promise<{ resources: Record<string, string>; created: boolean }> { return answer(p, { resources: {}, created: false }); }
 
   async startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {
     throwIfCancelled(params.signal, 'starting a toy machine');
@@ -86,7 +84,6 @@ class ToyEnviron implements ZonedEnviron {
   }
 
   allInstances(p: Signalled): Promise<Instance[]> { return answer(p, this.owned().map(view)); }
-  teardown(p: Signalled): Promise<{ removed: string[]; failures: [] }> { return answer(p, { removed: [], failures: [] }); }
 
   availabilityZones(): Promise<AvailabilityZone[]> {
     return Promise.resolve(this.config.zones.map((name) => ({ name, available: true })));

@@ -2,9 +2,6 @@ import type { ProviderCapabilities } from '../../src/index.js';
 
 /** What the local provider supports; shared by the provider and its Environs. */
 export const localCapabilities: ProviderCapabilities = Object.freeze({
-  zones: true,
-  firewall: false,
-  instanceTypes: false,
   packageInstallation: false,
   tags: true,
   maxUserDataBytes: 65_536,

@@ -19,12 +19,10 @@ import {
   type InstancesParams,
   type PreflightParams,
   type PreflightResult,
-  type PrepareResult,
   type SshConnection,
   type StartInstanceParams,
   type StartInstanceResult,
   type StopInstancesParams,
-  type TeardownResult,
 } from '../../src/index.js';
 import { manualCapabilities } from './capabilities.js';
 import type { ManualConfig } from './config.js';
@@ -72,10 +70,6 @@ export class ManualEnviron implements HardwareLimitsEnviron {
         { name: 'hosts', status: 'ok', detail: hosts.length === 0 ? 'none enrolled' : hosts.map((h) => `${h.user}@${h.host}:${h.port}`).join(', ') },
       ],
     };
-  }
-
-  prepare(): Promise<PrepareResult> {
-    return Promise.resolve({ resources: {}, created: false });
   }
 
   /**
@@ -148,11 +142,6 @@ export class ManualEnviron implements HardwareLimitsEnviron {
 
   async allInstances(params: AllInstancesParams): Promise<readonly Instance[]> {
     return (await listEnrolments(this.#storage, params.signal)).map(toInstance);
-  }
-
-  teardown(): Promise<TeardownResult> {
-    // Hosts are released one by one in stopInstances; nothing else was made.
-    return Promise.resolve({ removed: [], failures: [] });
   }
 
   /** Logs in to a host with its pinned key (a host presenting another is refused). */

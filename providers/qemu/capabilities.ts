@@ -2,9 +2,6 @@ import type { ProviderCapabilities } from '../../src/index.js';
 
 /** What the qemu provider supports; shared by the provider, its descriptor and its Environs. */
 export const qemuCapabilities: ProviderCapabilities = Object.freeze({
-  zones: true,
-  firewall: false,
-  instanceTypes: false,
   // Machines have no network beyond their SSH forward (restrict=on): no package mirror to reach.
   packageInstallation: false,
   tags: true,

@@ -23,8 +23,6 @@ import {
   type Logger,
   type PreflightParams,
   type PreflightResult,
-  type PrepareParams,
-  type PrepareResult,
   type Problem,
   type StartInstanceParams,
   type StartInstanceResult,
@@ -99,12 +97,6 @@ export class QemuEnviron implements ZonedEnviron, ConsoleEnviron, HardwareLimits
     // Checked afresh (the image may have been fixed or removed since); KVM stays probed once per process.
     this.#ready = undefined;
     return healthReport(await this.#host(params.signal), this.#config);
-  }
-
-  prepare(params: PrepareParams): Promise<PrepareResult> {
-    // Nothing is shared between machines but the image, which is only ever read.
-    if (params.signal?.aborted === true) return Promise.reject(new CancelledError('preparing the qemu environment cancelled', { cause: params.signal.reason }));
-    return Promise.resolve({ resources: {}, created: false });
   }
 
   async startInstance(params: StartInstanceParams): Promise<StartInstanceResult> {

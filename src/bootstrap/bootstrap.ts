@@ -1,6 +1,6 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
 import { planMachines } from '../planner/index.js';
-import { type Constraints, type Environ, type EnvironmentIdentity } from '../provider/index.js';
+import { preflightEnviron, prepareEnviron, type Constraints, type Environ, type EnvironmentIdentity } from '../provider/index.js';
 import {
   checkCloudConfigFor,
   provisionMachine,
@@ -88,7 +88,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
         params.controllerConfig === undefined
           ? undefined
           : checkCloudConfigFor({ config: params.controllerConfig, environ, what: 'controller cloud-config' });
-      const checked = await environ.preflight(signalOf(params));
+      const checked = await preflightEnviron(environ, signalOf(params));
       for (const message of checked.warnings) onEvent({ type: 'warning', message });
       const machines = await planMachines({
         environ,
@@ -120,7 +120,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
     run: () => saveState({ storage: environ.storage(), state: claimed, expect: 'create', ...signalOf(params) }),
   });
   try {
-    await runPhase({ ...step, phase: 'prepare', run: () => environ.prepare(signalOf(params)) });
+    await runPhase({ ...step, phase: 'prepare', run: () => prepareEnviron(environ, signalOf(params)) });
     const clientKey = params.clientKey ?? generateSshKeyPair({ comment: `envboot-${environ.environment.name}` });
     const controller = await provisionMachine({
       environ,

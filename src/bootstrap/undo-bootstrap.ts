@@ -1,5 +1,5 @@
 import { messageOf } from '../errors/index.js';
-import type { Environ } from '../provider/index.js';
+import { tearDownEnviron, type Environ } from '../provider/index.js';
 import { runPhase, type FlowEventSink, type Phase, type PhaseTiming } from '../provision/index.js';
 import { failureFromError, markBootstrapFailed } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
@@ -44,7 +44,7 @@ export async function undoBootstrap(params: UndoBootstrapParams): Promise<void> 
     timings: params.timings,
     run: async () => {
       try {
-        const result = await environ.teardown(signalOf(params));
+        const result = await tearDownEnviron(environ, signalOf(params));
         for (const resource of result.removed) onEvent?.({ type: 'cleanup.removed', resource });
         for (const failure of result.failures) {
           onEvent?.({ type: 'cleanup.failed', resource: failure.resource, message: failure.error.message });

@@ -68,7 +68,7 @@ function contractGaps(candidate: Partial<Provider> | undefined): string[] {
   if (capabilities === undefined || typeof capabilities !== 'object') {
     gaps.push('"capabilities" must be an object');
   } else {
-    for (const flag of ['zones', 'firewall', 'instanceTypes', 'packageInstallation', 'tags', 'userDataGzip']) {
+    for (const flag of ['packageInstallation', 'tags', 'userDataGzip']) {
       if (typeof capabilities[flag] !== 'boolean') gaps.push(`"capabilities.${flag}" must be true or false`);
     }
     if (typeof capabilities['maxUserDataBytes'] !== 'number' || capabilities['maxUserDataBytes'] <= 0) gaps.push('"capabilities.maxUserDataBytes" must be a positive number');

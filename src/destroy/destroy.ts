@@ -1,5 +1,5 @@
 import { asError, ErrorCode, findInChain, isCancelled, isNotBootstrapped, messageOf } from '../errors/index.js';
-import type { Environ } from '../provider/index.js';
+import { tearDownEnviron, type Environ } from '../provider/index.js';
 import { stopEach } from '../machines/index.js';
 import { runPhase, type FlowEventSink, type PhaseTiming } from '../provision/index.js';
 import { loadState, machineRecords, stateObjectName } from '../state/index.js';
@@ -59,7 +59,7 @@ export async function destroy(params: DestroyParams): Promise<DestroyResult> {
     phase: 'teardown',
     run: async () => {
       try {
-        const result = await environ.teardown(signalOf(params));
+        const result = await tearDownEnviron(environ, signalOf(params));
         removed.push(...result.removed);
         failures.push(...result.failures);
       } catch (error) {

@@ -7,8 +7,11 @@ import type { ProviderCapabilities } from './provider.js';
 import type { EnvironmentIdentity } from './tags.js';
 
 /**
- * One environment on one provider: the core contract every provider implements. Optional
- * abilities (zones, instance-type catalogue, firewall) are separate interfaces in
+ * One environment on one provider: the core contract every provider implements is what
+ * every cloud has: storage, start, stop and list. `preflight`, `prepare` and `teardown`
+ * are optional, with common defaults (nothing to check, nothing shared, nothing left); call
+ * them through `preflightEnviron`, `prepareEnviron` and `tearDownEnviron`. Optional
+ * abilities (zones, instance-type catalogue, firewall, …) are separate interfaces in
  * `abilities/`, found at run time with their type guards.
  *
  * Rules that hold for every method:
@@ -50,18 +53,20 @@ export interface Environ {
   checkCloudConfig?(config: CloudConfig): readonly Problem[];
 
   /**
-   * Checks, without creating anything, that the environment can be bootstrapped:
+   * Optional: checks, without creating anything, that the environment can be bootstrapped:
    * credentials, region, quota. Fails with `CREDENTIALS_INVALID` or `CONFIG_INVALID`
-   * before a single resource exists. Idempotent and read-only.
+   * before a single resource exists. Idempotent and read-only. Without it, nothing is
+   * checked before the claim but the constraints and zones.
    */
-  preflight(params: PreflightParams): Promise<PreflightResult>;
+  preflight?(params: PreflightParams): Promise<PreflightResult>;
 
   /**
-   * Gets or creates the shared resources machines need (security group, key pair,
-   * bucket, network), each tagged at creation. Idempotent: a second call finds and
-   * returns what the first created. Safe to call concurrently.
+   * Optional: gets or creates the shared resources machines need (security group, key
+   * pair, bucket, network), each tagged at creation. Idempotent: a second call finds and
+   * returns what the first created. Safe to call concurrently. Without it, machines share
+   * nothing.
    */
-  prepare(params: PrepareParams): Promise<PrepareResult>;
+  prepare?(params: PrepareParams): Promise<PrepareResult>;
 
   /**
    * Starts one machine and returns as soon as the provider has accepted it (status
@@ -95,12 +100,13 @@ export interface Environ {
   allInstances(params: AllInstancesParams): Promise<readonly Instance[]>;
 
   /**
-   * Deletes what `prepare` created and anything else provider-specific the environment
-   * owns, after its instances are gone. Best-effort and idempotent: missing resources are
-   * success; the result lists what could not be removed and why, rather than stopping at
-   * the first failure. Storage is removed by common code afterwards, not here.
+   * Optional: deletes what `prepare` created and anything else provider-specific the
+   * environment owns, after its instances are gone. Best-effort and idempotent: missing
+   * resources are success; the result lists what could not be removed and why, rather
+   * than stopping at the first failure. Storage is removed by common code afterwards, not
+   * here. Without it, stopping the instances leaves nothing behind.
    */
-  teardown(params: TeardownParams): Promise<TeardownResult>;
+  teardown?(params: TeardownParams): Promise<TeardownResult>;
 }
 
 export interface PreflightParams {

@@ -1,9 +1,11 @@
 export type { Address, AddressScope, Hardware, Instance, InstanceStatus } from './instance.js';
 export { formatAddress } from './instance.js';
+export { preflightEnviron, prepareEnviron, tearDownEnviron } from './lifecycle.js';
 export type { Constraints } from './constraints.js';
 export { TagKey, environmentTags, isOwnedBy, machineTags, type EnvironmentIdentity } from './tags.js';
 export type * from './environ.js';
 export type * from './provider.js';
+export { abilitiesOf, abilityMethods, implementsAbility, partialAbilities, type AbilityName } from './abilities/ability-methods.js';
 export { isZoned, type AvailabilityZone, type ZonedEnviron } from './abilities/zones.js';
 export { hasInstanceTypes, includeNamed, type InstanceType, type InstanceTypeCatalogue, type InstanceTypesParams } from './abilities/instance-types.js';
 export { hasFirewall, type FirewalledEnviron, type IngressRule } from './abilities/firewall.js';

@@ -41,14 +41,13 @@ export interface Provider<Config = unknown> {
 }
 
 /**
- * What a provider supports, declared so that common code and `envboot providers` can tell
- * without calling it. Abilities that are interfaces (zones, firewall, instance types)
- * are also checked with their type guards on the Environ.
+ * The facts about a provider that common code needs before any Environ exists (to check a
+ * cloud-config, to size user-data) and that no method could reveal. Abilities that are
+ * interfaces (zones, instance types, firewall, console output, …) are not declared here:
+ * they are found on the Environ with their type guards (`isZoned`, `hasInstanceTypes`,
+ * `hasFirewall`, …), so that a declaration cannot disagree with the implementation.
  */
 export interface ProviderCapabilities {
-  readonly zones: boolean;
-  readonly firewall: boolean;
-  readonly instanceTypes: boolean;
   /** Whether cloud-config `packages` can be installed on its machines. */
   readonly packageInstallation: boolean;
   /** Whether resources carry tags (otherwise a UUID name prefix is the ownership rule). */

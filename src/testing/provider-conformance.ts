@@ -55,7 +55,7 @@ export type { ProviderConformanceParams, ProviderFixture } from './provider-conf
 export function describeProviderConformance(params: ProviderConformanceParams): void {
   describe(`provider conformance: ${params.name}`, () => {
     const check = checkRunner(params);
-    check('declares capabilities that match its abilities, and a storage that round-trips an object', checkCapabilities);
+    check('implements each ability it starts whole, declares sound facts, and has a storage that round-trips an object', checkCapabilities);
     check('lists no instances in a fresh environment (the kit refuses to run where it finds some)', checkFreshEnvironment);
     check('passes preflight twice without creating anything', checkPreflight);
     check('prepares idempotently: a second prepare finds the same resources and creates nothing', checkPrepareIdempotent);

@@ -14,7 +14,7 @@ const storage = new MemoryStorage();
 export const provider = {
   name: 'acme',
   description: 'ACME cloud (test double)',
-  capabilities: { zones: false, firewall: false, instanceTypes: false, packageInstallation: true, tags: true, maxUserDataBytes: 16384, userDataGzip: true },
+  capabilities: { packageInstallation: true, tags: true, maxUserDataBytes: 16384, userDataGzip: true },
   validateConfig: ({ config }) => config?.region === undefined
     ? { ok: false, problems: [{ path: 'region', message: 'required: the ACME region, e.g. moon-1' }] }
     : { ok: true, config },
@@ -37,14 +37,12 @@ export const provider = {
       if (config.key === undefined) throw Object.assign(new Error('ACME refused the API key for ' + config.region + '; set ACME_KEY'), { code: 'CREDENTIALS_INVALID' });
       return { warnings: [] };
     },
-    prepare: async () => ({ resources: {}, created: false }),
     startInstance: async ({ placement }) => {
       throw Object.assign(new Error('ACME was asked to start a machine at ' + placement + ' (spot: ' + config.spot + ', for ' + config.command + ')'), { code: 'CONFIG_INVALID' });
     },
     stopInstances: async () => undefined,
     instances: async ({ ids }) => ids.map(() => undefined),
     allInstances: async () => [],
-    teardown: async () => ({ removed: [], failures: [] }),
   }),
 };
 `;
@@ -129,8 +127,9 @@ describe('third-party providers named in environments.yaml', () => {
     const cli = await acmeHome('envboot-cli-ext-list-', '  moon: {provider: ./providers/acme.mjs, options: {region: moon-1}}\n  gone: {provider: ./providers/missing.mjs}\n');
     const run = await cli.run(['providers']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^manual +packages +--host, --identity, --host-key, --accept-new-host-key +existing hosts/m);
-    assert.match(run.stdout, /^\.\/providers\/acme\.mjs +packages, tags +--rack, --spot +ACME cloud \(test double\)$/m);
+    assert.match(run.stdout, /^manual +packages, user-data ≤ 1 MiB +--host, --identity, --host-key, --accept-new-host-key +existing hosts/m);
+    assert.match(run.stdout, /^\.\/providers\/acme\.mjs +packages, tags, gzip user-data, user-data ≤ 16 KiB +--rack, --spot +ACME cloud \(test double\)$/m);
+    assert.match(run.stdout, /envboot providers --check ENV` lists them/);
     assert.match(run.stdout, /^\.\/providers\/missing\.mjs +- +- +cannot be loaded: provider "\.\/providers\/missing\.mjs" was not found: check the path/m);
 
     const listed = (finalResult(await cli.run(['providers', '--json']))['result'] as { providers: Record<string, unknown>[] }).providers;
@@ -144,11 +143,37 @@ describe('third-party providers named in environments.yaml', () => {
     assert.match((missing?.['error'] as { code: string; message: string }).message, /was not found/);
   });
 
+  it('checks a provider with only the required core: no preflight to run, no abilities', async () => {
+    const cli = await cliHome('envboot-cli-ext-bare-');
+    await cli.write(
+      'providers/bare.mjs',
+      `export default {
+  name: 'bare', description: 'the required core only', validateConfig: ({ config }) => ({ ok: true, config: config ?? {} }),
+  capabilities: { packageInstallation: false, tags: true, maxUserDataBytes: 16384, userDataGzip: false },
+  open: async ({ environment }) => ({
+    provider: 'bare', environment, sshUser: 'root', capabilities: { packageInstallation: false, tags: true, maxUserDataBytes: 16384, userDataGzip: false },
+    storage: () => { throw new Error('no storage in this test'); },
+    startInstance: async () => { throw new Error('starts nothing'); },
+    stopInstances: async () => undefined,
+    instances: async ({ ids }) => ids.map(() => undefined),
+    allInstances: async () => [],
+  }),
+};
+`,
+    );
+    await cli.write('environments.yaml', 'environments:\n  plain: {provider: ./providers/bare.mjs}\n');
+    const run = await cli.run(['providers', '--check', 'plain']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /healthy\.\n\(the provider has no preflight: there is nothing to check before a bootstrap\)\nAbilities: none\./);
+    const json = finalResult(await cli.run(['providers', '--check', 'plain', '--json']))['result'] as { abilities: string[]; checks: unknown[] };
+    assert.deepEqual([json.abilities, json.checks], [[], []]);
+  });
+
   it('says clearly when the module is missing or does not export a provider (exit 2)', async () => {
     const cli = await cliHome('envboot-cli-ext-bad-');
     await cli.write('providers/empty.mjs', 'export const something = 1;\n');
     await cli.write('providers/half.mjs', "export default { name: 'Half Cloud', open() {} };\n");
-    await cli.write('providers/flagged.mjs', "export default { name: 'flagged', description: 'd', validateConfig: () => ({ ok: true, config: {} }), open() {}, capabilities: { zones: false, firewall: false, instanceTypes: false, packageInstallation: false, tags: false, maxUserDataBytes: 1, userDataGzip: false }, placementFlags: { flags: [{ name: 'Rack' }] } };\n");
+    await cli.write('providers/flagged.mjs', "export default { name: 'flagged', description: 'd', validateConfig: () => ({ ok: true, config: {} }), open() {}, capabilities: { packageInstallation: false, tags: false, maxUserDataBytes: 1, userDataGzip: false }, placementFlags: { flags: [{ name: 'Rack' }] } };\n");
     await cli.write(
       'environments.yaml',
       'environments:\n  gone: {provider: ./providers/missing.mjs}\n  empty: {provider: ./providers/empty.mjs}\n  half: {provider: ./providers/half.mjs}\n  pkg: {provider: envboot-provider-nowhere}\n  flagged: {provider: ./providers/flagged.mjs}\n',

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it, type TestContext } from 'node:test';
 import {
+  preflightEnviron,
   addMachines,
   bootstrap,
   connectSsh,
@@ -31,7 +32,7 @@ async function openLocal(t: TestContext, dataDir: string, uuid = randomUUID()): 
   assert.ok(checked.ok);
   const environ = await localProvider.open({ environment: { name: 'e2e', uuid }, config: checked.config, dataDir });
   try {
-    await environ.preflight({});
+    await preflightEnviron(environ, {});
   } catch (error) {
     // Sandboxes need user namespaces; CI has them and must not skip.
     if (process.env['CI'] === 'true') throw error;

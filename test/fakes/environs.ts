@@ -13,16 +13,13 @@ export function plainEnviron(ids: readonly string[] = []): Environ {
   return {
     provider: 'plain',
     sshUser: 'ubuntu',
-    capabilities: { zones: true, firewall: false, instanceTypes: false, packageInstallation: false, tags: true, maxUserDataBytes: 16_384, userDataGzip: true },
+    capabilities: { packageInstallation: false, tags: true, maxUserDataBytes: 16_384, userDataGzip: true },
     environment,
     storage: () => storage,
-    preflight: () => Promise.resolve({ warnings: [] }),
-    prepare: () => Promise.resolve({ resources: {}, created: false }),
     startInstance: () => Promise.reject(new Error('plainEnviron starts nothing')),
     stopInstances: () => Promise.resolve(),
     instances: (params) => Promise.resolve(params.ids.map((id) => (ids.includes(id) ? instance(id) : undefined))),
     allInstances: () => Promise.resolve(ids.map((id) => instance(id))),
-    teardown: () => Promise.resolve({ removed: [], failures: [] }),
   };
 }
 
@@ -61,9 +58,6 @@ export function namedProvider(name: string): Provider {
     name,
     description: `${name} test provider`,
     capabilities: {
-      zones: false,
-      firewall: false,
-      instanceTypes: false,
       packageInstallation: false,
       tags: true,
       maxUserDataBytes: 16_384,

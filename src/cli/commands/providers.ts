@@ -21,14 +21,15 @@ export async function runProviders(context: CommandContext): Promise<CommandResu
   });
   const providers = [...builtin, ...named.map((provider) => describeProvider(provider, false))];
   const text = formatTable(
-    ['Provider', 'Capabilities', 'Flags', 'Description'],
+    ['Provider', 'Facts', 'Flags', 'Description'],
     providers.map((p) =>
       'error' in p
         ? [p.name, '-', '-', `cannot be loaded: ${p.error.message}`]
-        : [p.name, abilities(p.capabilities), p.flags.map((f) => f.flag).join(', ') || '-', p.description],
+        : [p.name, facts(p.capabilities), p.flags.map((f) => f.flag).join(', ') || '-', p.description],
     ),
   );
-  return { outcome: { json: { providers }, text } };
+  const hint = 'Zones, instance types, firewall and the other abilities belong to an environment: `envboot providers --check ENV` lists them.';
+  return { outcome: { json: { providers }, text: `${text}\n${hint}` } };
 }
 
 function describeProvider(provider: ThirdPartyProvider, builtin: boolean) {
@@ -46,7 +47,14 @@ function flagsOf(info: ProviderInfo) {
   }));
 }
 
-function abilities(c: ProviderCapabilities): string {
-  const named = { zones: c.zones, firewall: c.firewall, 'instance-types': c.instanceTypes, packages: c.packageInstallation, tags: c.tags };
-  return Object.entries(named).filter(([, on]) => on).map(([name]) => name).join(', ') || '-';
+/** The facts a provider declares; its abilities are its Environ's, listed by `--check ENV`. */
+function facts(c: ProviderCapabilities): string {
+  const named = { packages: c.packageInstallation, tags: c.tags, 'gzip user-data': c.userDataGzip };
+  const on = Object.entries(named).filter(([, yes]) => yes).map(([name]) => name);
+  return [...on, `user-data ≤ ${kibibytes(c.maxUserDataBytes)}`].join(', ');
+}
+
+function kibibytes(bytes: number): string {
+  if (bytes % 1_048_576 === 0) return `${bytes / 1_048_576} MiB`;
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }

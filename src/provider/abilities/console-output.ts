@@ -1,4 +1,5 @@
 import type { Environ } from '../environ.js';
+import { implementsAbility } from './ability-methods.js';
 
 /** The end of an instance's console, as the provider has it. */
 export interface ConsoleOutput {
@@ -33,5 +34,5 @@ export interface ConsoleEnviron extends Environ {
 
 /** True when the Environ can show instances' console output. */
 export function hasConsoleOutput(environ: Environ): environ is ConsoleEnviron {
-  return typeof (environ as Partial<ConsoleEnviron>).consoleOutput === 'function';
+  return implementsAbility(environ, 'console-output');
 }

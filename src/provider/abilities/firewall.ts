@@ -1,4 +1,5 @@
 import type { Environ } from '../environ.js';
+import { implementsAbility } from './ability-methods.js';
 
 /** One ingress rule: a port range open to a set of source CIDRs. */
 export interface IngressRule {
@@ -20,10 +21,5 @@ export interface FirewalledEnviron extends Environ {
 }
 
 export function hasFirewall(environ: Environ): environ is FirewalledEnviron {
-  const candidate = environ as Partial<FirewalledEnviron>;
-  return (
-    typeof candidate.ingressRules === 'function' &&
-    typeof candidate.openPorts === 'function' &&
-    typeof candidate.closePorts === 'function'
-  );
+  return implementsAbility(environ, 'firewall');
 }

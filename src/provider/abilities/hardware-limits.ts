@@ -1,4 +1,5 @@
 import type { Environ } from '../environ.js';
+import { implementsAbility } from './ability-methods.js';
 
 /** The constraint keys a provider's hardware limits speak to. */
 export type HardwareConstraintKey = 'arch' | 'cores' | 'mem' | 'root-disk';
@@ -48,5 +49,5 @@ export interface HardwareLimitsEnviron extends Environ {
 
 /** True when the Environ states its machines' hardware limits. */
 export function hasHardwareLimits(environ: Environ): environ is HardwareLimitsEnviron {
-  return typeof (environ as Partial<HardwareLimitsEnviron>).hardwareLimits === 'function';
+  return implementsAbility(environ, 'hardware-limits');
 }

@@ -1,4 +1,5 @@
 import type { Environ } from '../environ.js';
+import { implementsAbility } from './ability-methods.js';
 
 /** One instance type of a provider's catalogue. Sizes in MiB. */
 export interface InstanceType {
@@ -34,7 +35,7 @@ export interface InstanceTypeCatalogue extends Environ {
 }
 
 export function hasInstanceTypes(environ: Environ): environ is InstanceTypeCatalogue {
-  return typeof (environ as Partial<InstanceTypeCatalogue>).instanceTypes === 'function';
+  return implementsAbility(environ, 'instance-types');
 }
 
 /** `{ include: [name] }` when the constraints name an instance type, for `instanceTypes`. */

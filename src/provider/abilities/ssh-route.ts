@@ -1,5 +1,6 @@
 import type { Environ } from '../environ.js';
 import type { AddressScope } from '../instance.js';
+import { implementsAbility } from './ability-methods.js';
 
 /**
  * A host that machines are reached through (OpenSSH's ProxyJump): a bastion in the
@@ -42,7 +43,7 @@ export interface RoutedEnviron extends Environ {
 }
 
 export function hasSshRoute(environ: Environ): environ is RoutedEnviron {
-  return typeof (environ as Partial<RoutedEnviron>).sshRoute === 'function';
+  return implementsAbility(environ, 'ssh-route');
 }
 
 /** The route to `environ`'s machines: its own, or direct on every address. */

@@ -1,4 +1,5 @@
 import type { Environ, StartInstanceParams } from '../environ.js';
+import { implementsAbility } from './ability-methods.js';
 
 /** One availability zone as the provider reports it. */
 export interface AvailabilityZone {
@@ -37,10 +38,5 @@ export interface ZonedEnviron extends Environ {
 
 /** True when the Environ has availability zones. */
 export function isZoned(environ: Environ): environ is ZonedEnviron {
-  const candidate = environ as Partial<ZonedEnviron>;
-  return (
-    typeof candidate.availabilityZones === 'function' &&
-    typeof candidate.instanceZones === 'function' &&
-    typeof candidate.deriveZones === 'function'
-  );
+  return implementsAbility(environ, 'zones');
 }

@@ -1,10 +1,7 @@
 import type { ProviderCapabilities } from '../../provider/index.js';
 
-/** What the fake cloud supports: zones, an instance-type catalogue and tags; no firewall, no packages. */
+/** The fake cloud's facts: tags, EC2's user-data limit, no packages. Its zones and instance-type catalogue are abilities on its Environ. */
 export const fakeCapabilities: ProviderCapabilities = Object.freeze({
-  zones: true,
-  firewall: false,
-  instanceTypes: true,
   packageInstallation: false,
   tags: true,
   maxUserDataBytes: 16_384,

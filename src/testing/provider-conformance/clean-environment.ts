@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { messageOf } from '../../errors/index.js';
-import type { Environ } from '../../provider/index.js';
+import { tearDownEnviron, type Environ } from '../../provider/index.js';
 
 /**
  * Fails, naming them, when the environment already has instances: the conformance kit
@@ -45,7 +45,7 @@ export async function sweepEnvironment(environ: Environ): Promise<Error[]> {
     throw new Error(`${ids.join(', ')} still listed after the check stopped its machines (waitUntilGone); the kit stopped them again`);
   });
   await step('tearing the environment down', async () => {
-    const { failures } = await environ.teardown({});
+    const { failures } = await tearDownEnviron(environ, {});
     if (failures.length > 0) throw new Error(failures.map((f) => `${f.resource}: ${f.error.message}`).join('; '));
   });
   await step('removing the environment storage', () => environ.storage().removeAll());

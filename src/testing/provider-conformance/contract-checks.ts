@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { hasFirewall, hasInstanceTypes, isZoned, type Environ, type TeardownResult } from '../../provider/index.js';
+import { isZoned, partialAbilities, preflightEnviron, prepareEnviron, tearDownEnviron, type Environ, type TeardownResult } from '../../provider/index.js';
 import type { CheckContext } from './params.js';
 import { withTestMachine, waitUntilUnlisted } from './test-machine.js';
 
@@ -14,14 +14,9 @@ async function listedIds(environ: Environ): Promise<string[]> {
 export async function checkCapabilities({ environ }: CheckContext): Promise<void> {
   const caps = environ.capabilities;
   const problems: string[] = [];
-  const agree = (declared: boolean, implemented: boolean, what: string, methods: string): void => {
-    if (declared !== implemented) {
-      problems.push(`capabilities.${what} is ${String(declared)} but the Environ ${implemented ? 'implements' : 'lacks'} ${methods}`);
-    }
-  };
-  agree(caps.zones, isZoned(environ), 'zones', 'availabilityZones, instanceZones and deriveZones');
-  agree(caps.instanceTypes, hasInstanceTypes(environ), 'instanceTypes', 'instanceTypes()');
-  agree(caps.firewall, hasFirewall(environ), 'firewall', 'ingressRules, openPorts and closePorts');
+  for (const { ability, missing } of partialAbilities(environ)) {
+    problems.push(`the Environ implements part of the ${ability} ability but not ${missing.join(', ')}: envboot ignores an ability until every method of it is there`);
+  }
   if (!Number.isSafeInteger(caps.maxUserDataBytes) || caps.maxUserDataBytes <= 0) {
     problems.push(`capabilities.maxUserDataBytes is ${String(caps.maxUserDataBytes)}, not a positive number of bytes`);
   }
@@ -45,7 +40,7 @@ export async function checkFreshEnvironment({ environ }: CheckContext): Promise<
 
 export async function checkPreflight({ environ }: CheckContext): Promise<void> {
   for (let call = 1; call <= 2; call += 1) {
-    const { warnings } = await environ.preflight({});
+    const { warnings } = await preflightEnviron(environ, {});
     assert.ok(
       Array.isArray(warnings) && warnings.every((w) => typeof w === 'string' && w.trim() !== ''),
       `preflight call ${call} returned warnings that are not all non-empty strings: ${JSON.stringify(warnings)}`,
@@ -55,8 +50,8 @@ export async function checkPreflight({ environ }: CheckContext): Promise<void> {
 }
 
 export async function checkPrepareIdempotent({ environ }: CheckContext): Promise<void> {
-  const first = await environ.prepare({});
-  const second = await environ.prepare({});
+  const first = await prepareEnviron(environ, {});
+  const second = await prepareEnviron(environ, {});
   assert.deepEqual(second.resources, first.resources, 'a second prepare must find and return the resources the first one made');
   assert.equal(second.created, false, `a second prepare found everything the first made (${JSON.stringify(first.resources)}), so it must say created: false`);
   assert.deepEqual(await listedIds(environ), [], 'prepare started instances');
@@ -79,11 +74,11 @@ export async function checkUnknownIds({ environ }: CheckContext): Promise<void> 
 /** Starts and stops a machine so that the teardown meets what a real environment leaves, then tears down twice. */
 export async function checkTeardown(context: CheckContext): Promise<void> {
   const { environ } = context;
-  await environ.prepare({});
+  await prepareEnviron(environ, {});
   const id = await withTestMachine(context, { machineId: '1' }, (machine) => Promise.resolve(machine.id));
   await waitUntilUnlisted(environ, id, context.params.goneTimeoutMs ?? 60_000);
   for (const attempt of ['first', 'second'] as const) {
-    const result = await environ.teardown({});
+    const result = await tearDownEnviron(environ, {});
     assert.deepEqual(failuresOf(result), [], `the ${attempt} teardown after every instance was gone left failures`);
   }
 }

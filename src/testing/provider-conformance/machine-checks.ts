@@ -38,7 +38,7 @@ export async function checkStartedInstanceListed(context: CheckContext): Promise
 export async function checkZonesHonoured(context: CheckContext): Promise<void> {
   const { environ, t } = context;
   if (!isZoned(environ)) {
-    t.skip(`${environ.provider} has no availability zones (capabilities.zones is false): nothing to check`);
+    t.skip(`${environ.provider} has no zones ability (availabilityZones, instanceZones, deriveZones): nothing to check`);
     return;
   }
   const zones = await environ.availabilityZones({});

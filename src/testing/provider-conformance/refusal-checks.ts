@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ErrorCode, errorCodeOf, findInChain, messageOf } from '../../errors/index.js';
-import { isZoned, type Environ, type StartInstanceParams } from '../../provider/index.js';
+import { isZoned, preflightEnviron, prepareEnviron, tearDownEnviron, type Environ, type StartInstanceParams } from '../../provider/index.js';
 import { assertStartedNothing } from './clean-environment.js';
 import { madeUpInstanceId } from './contract-checks.js';
 import type { CheckContext } from './params.js';
@@ -71,12 +71,12 @@ export async function checkStartCancelled(context: CheckContext): Promise<void> 
 export async function checkCoreCallsCancelled({ environ }: CheckContext): Promise<void> {
   const signal = AbortSignal.abort(new Error('aborted by the conformance kit before the call'));
   const calls: Readonly<Record<string, () => Promise<unknown>>> = {
-    preflight: () => environ.preflight({ signal }),
-    prepare: () => environ.prepare({ signal }),
+    preflight: () => preflightEnviron(environ, { signal }),
+    prepare: () => prepareEnviron(environ, { signal }),
     instances: () => environ.instances({ ids: [madeUpInstanceId], signal }),
     allInstances: () => environ.allInstances({ signal }),
     stopInstances: () => environ.stopInstances({ ids: [madeUpInstanceId], signal }),
-    teardown: () => environ.teardown({ signal }),
+    teardown: () => tearDownEnviron(environ, { signal }),
   };
   const problems: string[] = [];
   for (const [name, call] of Object.entries(calls)) {

@@ -5,6 +5,9 @@ import { describe, it } from 'node:test';
 import type { RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { createEc2Provider, ec2ProviderCalls, type Ec2StateLocation } from '../../../providers/ec2/index.js';
 import {
+  preflightEnviron,
+  prepareEnviron,
+  tearDownEnviron,
   capacityScope,
   hasConsoleOutput,
   isCapacityError,
@@ -57,17 +60,17 @@ describe('the ec2 provider over an EC2 adapter of its own (in memory, no HTTP)',
     assert.equal(environ.storage(), storage, "provider-state's storage is the one the services gave");
     assert.deepEqual(locations, [{ bucket: 'state-bucket', prefix: 'envboot/memory/', createBucket: true }]);
 
-    const preflight = await environ.preflight({});
+    const preflight = await preflightEnviron(environ, {});
     assert.match(preflight.checks?.find((check) => check.name === 'region')?.detail ?? '', /^us-east-1: 3 zone\(s\) available \(us-east-1a, us-east-1b, us-east-1c\)$/);
 
-    const prepared = await environ.prepare({});
+    const prepared = await prepareEnviron(environ, {});
     assert.equal(prepared.created, true);
     const groupId = prepared.resources['security-group'] ?? '';
     const group = ec2.groups.get(groupId);
     assert.ok(group !== undefined, 'the security group is in the adapter');
     assert.ok(group.Tags?.some((tag) => tag.Key === TagKey.EnvironmentUuid && tag.Value === environ.environment.uuid), 'tagged as it was made');
     assert.ok(group.IpPermissions?.some((rule) => rule.FromPort === 22 && rule.IpRanges?.some((range) => range.CidrIp === '192.0.2.0/24')), 'SSH open to ssh-cidr');
-    assert.equal((await environ.prepare({})).created, false, 'prepare is idempotent');
+    assert.equal((await prepareEnviron(environ, {})).created, false, 'prepare is idempotent');
 
     const { instance } = await start(environ, '0', 'us-east-1b');
     assert.equal(instance.zone, 'us-east-1b');
@@ -96,7 +99,7 @@ describe('the ec2 provider over an EC2 adapter of its own (in memory, no HTTP)',
     assert.deepEqual(await environ.allInstances({}), []);
     await environ.stopInstances({ ids: [instance.id] });
 
-    const down = await environ.teardown({});
+    const down = await tearDownEnviron(environ, {});
     assert.deepEqual(down.failures, []);
     assert.ok(down.removed.some((removed) => removed.includes(groupId)), `removed: ${down.removed.join(', ')}`);
     assert.equal(ec2.groups.size, 0);
@@ -128,6 +131,6 @@ describe('the ec2 provider over an EC2 adapter of its own (in memory, no HTTP)',
 
     const other = await openInMemory();
     other.ec2.faults.refuseCredentials = true;
-    await assert.rejects(other.environ.preflight({}), (error: unknown) => isCredentialsError(error) && isZoneIndependent(error));
+    await assert.rejects(preflightEnviron(other.environ, {}), (error: unknown) => isCredentialsError(error) && isZoneIndependent(error));
   });
 });

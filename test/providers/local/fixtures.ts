@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestContext } from 'node:test';
 import { renderUserData, type CloudConfig } from '../../../cloudinit/index.js';
 import {
+  tearDownEnviron,
+  preflightEnviron,
   connectSsh,
   generateSshKeyPair,
   isZoned,
@@ -61,7 +63,7 @@ export async function openLocal(
   });
   assert.ok(isZoned(environ), 'the local provider has zones');
   try {
-    await environ.preflight({});
+    await preflightEnviron(environ, {});
   } catch (error) {
     // CI has user namespaces and must not skip.
     if (process.env['CI'] === 'true') throw error;
@@ -86,7 +88,7 @@ export async function openEnvironment(
   const environ = await openLocal(t, { dataDir, ...(params.uuid === undefined ? {} : { uuid: params.uuid }), config: params.config });
   t.after(async () => {
     try {
-      await environ?.teardown({});
+      if (environ !== undefined) await tearDownEnviron(environ, {});
     } finally {
       await rm(root, { recursive: true, force: true });
     }

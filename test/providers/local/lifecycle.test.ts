@@ -4,7 +4,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isCancelled, isConfigError, machineTags } from '../../../src/index.js';
+import { isCancelled, isConfigError, machineTags, preflightEnviron, prepareEnviron, tearDownEnviron } from '../../../src/index.js';
 import { isRunning, processesMentioning } from '../../helpers/processes.js';
 import { agentPid, holderPid, machineUserData, openEnvironment, refused, run, waitUntilBooted } from './fixtures.js';
 
@@ -39,7 +39,7 @@ describe('local provider lifecycle', () => {
     assert.deepEqual(await environ.instances({ ids: ['local-12345678'] }), [undefined]);
     await environ.stopInstances({ ids: ['local-12345678'] });
     assert.deepEqual(await environ.availabilityZones({}), ['local-a', 'local-b', 'local-c'].map((name) => ({ name, available: true })));
-    assert.deepEqual(await environ.teardown({}), { removed: [], failures: [] });
+    assert.deepEqual(await tearDownEnviron(environ, {}), { removed: [], failures: [] });
     assert.equal(existsSync(dataDir), false);
   });
 
@@ -50,8 +50,8 @@ describe('local provider lifecycle', () => {
     const signal = AbortSignal.abort();
     const start = { machineId: '0', constraints: {}, userData: machineUserData().userData, tags: {}, signal };
     for (const call of [
-      () => environ.preflight({ signal }),
-      () => environ.prepare({ signal }),
+      () => preflightEnviron(environ, { signal }),
+      () => prepareEnviron(environ, { signal }),
       () => environ.startInstance(start),
       () => environ.stopInstances({ ids: ['local-12345678'], signal }),
       () => environ.instances({ ids: [], signal }),
@@ -59,7 +59,7 @@ describe('local provider lifecycle', () => {
       () => environ.availabilityZones({ signal }),
       () => environ.instanceZones({ ids: [], signal }),
       () => environ.deriveZones({ start, signal }),
-      () => environ.teardown({ signal }),
+      () => tearDownEnviron(environ, { signal }),
     ]) {
       await assert.rejects(call(), isCancelled);
     }
@@ -129,8 +129,8 @@ describe('local provider lifecycle', () => {
     const opened = await openEnvironment(t, { prefix: 'envboot-local-teardown-' });
     if (opened === undefined) return;
     const { environ, dataDir } = opened;
-    assert.equal((await environ.prepare({})).created, true);
-    assert.equal((await environ.prepare({})).created, false);
+    assert.equal((await prepareEnviron(environ, {})).created, true);
+    assert.equal((await prepareEnviron(environ, {})).created, false);
     await environ.storage().put({ key: 'provider-state', body: 'kept for common code' });
     const started = await Promise.all(
       ['0', '1'].map((id) => environ.startInstance({ machineId: id, constraints: {}, userData: machineUserData().userData, tags: machineTags(environ.environment, id) })),
@@ -145,14 +145,14 @@ describe('local provider lifecycle', () => {
     await environ.stopInstances({ ids: [one.id], waitUntilGone: true });
     for (const address of one.addresses) assert.ok(await refused(address), `${address.value} still listens`);
 
-    const result = await environ.teardown({});
+    const result = await tearDownEnviron(environ, {});
     assert.deepEqual(result.failures, []);
     assert.ok(result.removed.some((line) => line.startsWith('machine ')), JSON.stringify(result.removed));
     assert.deepEqual(pids.filter(isRunning), [], 'processes left running');
     assert.deepEqual(processesMentioning(dataDir), []);
     for (const address of booted.flatMap((i) => i.addresses)) assert.ok(await refused(address), `${address.value} still listens`);
     assert.deepEqual(await readdir(dataDir), ['storage']);
-    assert.deepEqual(await environ.teardown({}), { removed: [], failures: [] });
+    assert.deepEqual(await tearDownEnviron(environ, {}), { removed: [], failures: [] });
     assert.deepEqual(await readdir(dataDir), ['storage']);
   });
 });

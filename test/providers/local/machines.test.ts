@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { connectSsh, generateSshKeyPair, isHostKeyMismatch, machineTags, type Instance, type ZonedEnviron } from '../../../src/index.js';
+import { connectSsh, generateSshKeyPair, isHostKeyMismatch, machineTags, tearDownEnviron, type Instance, type ZonedEnviron } from '../../../src/index.js';
 import { client, machineUserData, madeEarlier, openLocal, run, sshTo, waitUntilBooted, type TestUserData } from './fixtures.js';
 
 const uuid = randomUUID();
@@ -19,7 +19,7 @@ before(async () => {
 after(async () => {
   // Teardown first: the directory holds the agent's socket.
   try {
-    await environ?.teardown({});
+    if (environ !== undefined) await tearDownEnviron(environ, {});
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -144,7 +144,7 @@ describe('local provider machines', () => {
     const stranger = await openLocal(t, { dataDir, uuid: randomUUID() });
     assert.deepEqual(await stranger?.allInstances({}), [], 'another environment must not see machines it does not own');
     await stranger?.stopInstances({ ids: [machine.instance.id] });
-    const foreign = await stranger?.teardown({});
+    const foreign = stranger === undefined ? undefined : await tearDownEnviron(stranger, {});
     assert.match(foreign?.failures[0]?.error.message ?? '', /keeps running for 1 machine\(s\) of other environments/);
     assert.equal((await later.instances({ ids: [machine.instance.id] }))[0]?.status, 'running', 'another environment stopped a machine it does not own');
     await later.stopInstances({ ids: [machine.instance.id] });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { prepareEnviron, tearDownEnviron } from '../../../src/index.js';
 import { localProvider } from '../../../providers/local/index.js';
 import { ensurePrivateDir } from '../../../providers/local/private-dir.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -33,12 +34,12 @@ describe('ensurePrivateDir', () => {
     assert.ok(checked.ok);
     const environ = await localProvider.open({ environment: { name: 'long', uuid: '11111111-1111-4111-8111-111111111111' }, config: checked.config, dataDir });
     try {
-      const prepared = await environ.prepare({});
+      const prepared = await prepareEnviron(environ, {});
       const socket = prepared.resources['socket'] ?? '';
       assert.ok(!socket.startsWith(dataDir), socket);
       assert.equal((await stat(path.dirname(socket))).mode & 0o777, 0o700);
     } finally {
-      const result = await environ.teardown({});
+      const result = await tearDownEnviron(environ, {});
       assert.deepEqual(result.failures, []);
     }
   });

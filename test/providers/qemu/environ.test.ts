@@ -123,7 +123,7 @@ describe('qemu environ without machines', () => {
     assert.deepEqual(await env.availabilityZones({}), ['z1', 'z2', 'z3'].map((name) => ({ name, available: true })));
     assert.deepEqual(await env.deriveZones({ start: { machineId: '0', constraints: {}, tags: {}, zone: 'z2' } }), ['z2']);
     assert.deepEqual(await env.teardown({}), { removed: [], failures: [] });
-    assert.deepEqual(await env.prepare({}), { resources: {}, created: false });
+    assert.equal('prepare' in env, false, 'the qemu provider shares nothing between machines: it has no prepare');
     assert.equal(env.sshUser, 'ubuntu');
     assert.equal(existsSync(dataDir), false);
   });
@@ -133,7 +133,6 @@ describe('qemu environ without machines', () => {
     const signal = AbortSignal.abort();
     for (const call of [
       () => env.preflight({ signal }),
-      () => env.prepare({ signal }),
       () => env.startInstance(start({ signal })),
       () => env.stopInstances({ ids: ['qemu-0123456789ab'], signal }),
       () => env.instances({ ids: [], signal }),

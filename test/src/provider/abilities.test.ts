@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hasFirewall, hasInstanceTypes, isZoned, type Environ } from '../../../src/index.js';
+import { abilitiesOf, hasFirewall, hasInstanceTypes, isZoned, partialAbilities, type Environ } from '../../../src/index.js';
 import { plainEnviron, zonedEnviron } from '../../fakes/environs.js';
 
 describe('ability guards', () => {
@@ -30,5 +30,17 @@ describe('ability guards', () => {
     assert.equal(hasFirewall(withFirewall), true);
     const onlyOpen: Environ = Object.assign(plainEnviron(), { openPorts: () => Promise.resolve() });
     assert.equal(hasFirewall(onlyOpen), false);
+  });
+
+  it('derives the abilities an environ has from its methods, and names an ability only half implemented', () => {
+    assert.deepEqual(abilitiesOf(plainEnviron()), []);
+    const zoned = zonedEnviron({ zones: [], placement: {} });
+    assert.deepEqual(abilitiesOf(zoned), ['zones']);
+    const withTeardown: Environ = { ...plainEnviron(), teardown: () => Promise.resolve({ removed: [], failures: [] }) };
+    assert.deepEqual(abilitiesOf(withTeardown), ['teardown']);
+    const halfFirewall: Environ = Object.assign(plainEnviron(), { openPorts: () => Promise.resolve(), closePorts: () => Promise.resolve() });
+    assert.deepEqual(partialAbilities(halfFirewall), [{ ability: 'firewall', missing: ['ingressRules'] }]);
+    assert.deepEqual(abilitiesOf(halfFirewall), []);
+    assert.deepEqual(partialAbilities(zoned), []);
   });
 });

@@ -54,7 +54,7 @@ function consoleProvider(behaviour: ConsoleBehaviour | undefined): () => Environ
       provider: own.provider,
       environment: own.environment,
       sshUser: own.sshUser,
-      capabilities: { ...own.capabilities, zones: false, instanceTypes: false },
+      capabilities: own.capabilities,
       storage: () => own.storage(),
       preflight: (params) => own.preflight(params),
       prepare: (params) => own.prepare(params),

@@ -20,7 +20,7 @@ function coreOnly(environ: FakeEnviron): Environ {
     provider: environ.provider,
     environment: environ.environment,
     sshUser: environ.sshUser,
-    capabilities: { ...environ.capabilities, zones: false, instanceTypes: false },
+    capabilities: environ.capabilities,
     storage: () => environ.storage(),
     preflight: (params) => environ.preflight(params),
     prepare: (params) => environ.prepare(params),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { machineTags, type Address, type ZonedEnviron } from '../../../../src/index.js';
+import { machineTags, tearDownEnviron, type Address, type ZonedEnviron } from '../../../../src/index.js';
 import { processTree } from '../../../helpers/processes.js';
 import { requireTool } from '../../../helpers/require-tool.js';
 import { client, holderPid, machineUserData, madeEarlier, openLocal, run, waitUntilBooted, type TestUserData } from '../fixtures.js';
@@ -23,7 +23,7 @@ before(async () => {
 after(async () => {
   // Teardown first: the directory holds the agent's socket.
   try {
-    await environ?.teardown({});
+    if (environ !== undefined) await tearDownEnviron(environ, {});
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

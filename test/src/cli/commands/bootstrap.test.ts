@@ -10,7 +10,7 @@ const moody = `
 export const provider = {
   name: 'moody',
   description: 'a provider for tests: refuses at preflight, or opens only when interrupted',
-  capabilities: { zones: false, firewall: false, instanceTypes: false, packageInstallation: true, tags: true, maxUserDataBytes: 16384, userDataGzip: true },
+  capabilities: { packageInstallation: true, tags: true, maxUserDataBytes: 16384, userDataGzip: true },
   validateConfig: ({ config }) => ({ ok: true, config: config ?? {} }),
   open: ({ environment, config, signal }) => {
     const environ = {
