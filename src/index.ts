@@ -8,6 +8,7 @@ export * from './errors/index.js';
 export * from './provider/index.js';
 export * from './state/index.js';
 export * from './planner/index.js';
+export * from './firewall/index.js';
 export * from './logging/index.js';
 export * from './ssh/index.js';
 export * from './wait-ssh/index.js';

@@ -1,6 +1,8 @@
 import type {
   AuthorizeSecurityGroupIngressCommandInput,
   AuthorizeSecurityGroupIngressCommandOutput,
+  RevokeSecurityGroupIngressCommandInput,
+  RevokeSecurityGroupIngressCommandOutput,
   CreateSecurityGroupCommandInput,
   CreateSecurityGroupCommandOutput,
   DeleteSecurityGroupCommandInput,
@@ -69,6 +71,7 @@ export interface Ec2Adapter {
   /** Always with `TagSpecifications`: the group is tagged as it is made. */
   createSecurityGroup(input: CreateSecurityGroupCommandInput, options: Ec2CallOptions): Promise<Ec2Answer<CreateSecurityGroupCommandOutput>>;
   authorizeSecurityGroupIngress(input: AuthorizeSecurityGroupIngressCommandInput, options: Ec2CallOptions): Promise<Ec2Answer<AuthorizeSecurityGroupIngressCommandOutput>>;
+  revokeSecurityGroupIngress(input: RevokeSecurityGroupIngressCommandInput, options: Ec2CallOptions): Promise<Ec2Answer<RevokeSecurityGroupIngressCommandOutput>>;
   deleteSecurityGroup(input: DeleteSecurityGroupCommandInput, options: Ec2CallOptions): Promise<Ec2Answer<DeleteSecurityGroupCommandOutput>>;
   /** Always with a `ClientToken`: a retried call whose answer was lost returns the same machine, never a second one. */
   runInstances(input: RunInstancesCommandInput & { readonly ClientToken: string }, options: Ec2CallOptions): Promise<Ec2Answer<RunInstancesCommandOutput>>;

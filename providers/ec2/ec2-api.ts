@@ -1,5 +1,6 @@
 import type {
   AuthorizeSecurityGroupIngressCommandInput,
+  RevokeSecurityGroupIngressCommandInput,
   CreateSecurityGroupCommandInput,
   DescribeAvailabilityZonesCommandInput,
   DescribeImagesCommandInput,
@@ -82,6 +83,10 @@ export class Ec2Api {
 
   authorizeSecurityGroupIngress(input: AuthorizeSecurityGroupIngressCommandInput, context: CallContext) {
     return this.#call('AuthorizeSecurityGroupIngress', context, (o) => this.#adapter.authorizeSecurityGroupIngress(input, o));
+  }
+
+  revokeSecurityGroupIngress(input: RevokeSecurityGroupIngressCommandInput, context: CallContext) {
+    return this.#call('RevokeSecurityGroupIngress', context, (o) => this.#adapter.revokeSecurityGroupIngress(input, o));
   }
 
   deleteSecurityGroup(groupId: string, context: CallContext) {

@@ -13,6 +13,7 @@ export const ec2ProviderCalls = {
     'DescribeSecurityGroups',
     'CreateSecurityGroup',
     'AuthorizeSecurityGroupIngress',
+    'RevokeSecurityGroupIngress',
     'DeleteSecurityGroup',
     'RunInstances',
     'CreateTags',

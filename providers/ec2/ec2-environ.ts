@@ -9,7 +9,9 @@ import {
   type ConsoleEnviron,
   type ConsoleOutput,
   type EnvironmentIdentity,
+  type FirewalledEnviron,
   type HealthCheck,
+  type IngressRule,
   type Instance,
   type InstancesParams,
   type InstanceType,
@@ -31,6 +33,7 @@ import {
 } from '../../src/index.js';
 import { ec2Capabilities } from './capabilities.js';
 import { readEc2Console } from './console-output.js';
+import { closeEc2Ports, ec2IngressRules, openEc2Ports, type Ec2FirewallParams } from './firewall.js';
 import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
@@ -85,7 +88,7 @@ const listingLagMs = 5 * 60_000;
  * environment's tags from creation; provider-state lives in S3. Read-only answers (zones,
  * instance types, images, the network) are fetched once per Environ.
  */
-export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEnviron, ConsoleEnviron {
+export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEnviron, ConsoleEnviron, FirewalledEnviron {
   readonly provider = 'ec2';
   readonly sshUser = 'ubuntu';
   readonly capabilities = ec2Capabilities;
@@ -101,6 +104,8 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   readonly #network = new Memo<Ec2Network>();
   readonly #route = new Memo<SshRoute>();
   readonly #prepared = new Memo<PrepareResult>();
+  /** The security group this Environ prepared, once it has. */
+  #groupId: string | undefined;
   readonly #images = new Map<string, Memo<ChosenImage>>();
   readonly #listing: SharedListing<Ec2Instance[]>;
   readonly #types: TypeCatalogue;
@@ -167,6 +172,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
       extraTags: { ...this.#extraTags, [Ec2TagKey.CreatedAt]: new Date().toISOString() },
       signal: params.signal,
     });
+    this.#groupId = group.groupId;
     return { resources: { 'security-group': group.groupId, ...(network.vpcId === undefined ? {} : { vpc: network.vpcId }) }, created: group.created };
   }
 
@@ -226,6 +232,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   }
 
   async teardown(params: TeardownParams): Promise<TeardownResult> {
+    this.#groupId = undefined;
     return tearDownEc2({ api: this.#api, environment: this.environment, dependencyRetry: this.#timing.dependencyRetry, signal: params.signal });
   }
 
@@ -256,6 +263,19 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     return readEc2Console({ ...params, api: this.#api, environment: this.environment, region: this.#region, startedHere: this.#justStarted(params.id) !== undefined });
   }
 
+  /** The sources the security group opens beyond envboot's SSH (see `ec2IngressRules`). */
+  async ingressRules(params: { readonly signal?: AbortSignal }): Promise<readonly IngressRule[]> {
+    return ec2IngressRules(await this.#firewall(params.signal));
+  }
+
+  async openPorts(params: { readonly rules: readonly IngressRule[]; readonly signal?: AbortSignal }): Promise<void> {
+    await openEc2Ports({ ...(await this.#firewall(params.signal)), rules: params.rules });
+  }
+
+  async closePorts(params: { readonly rules: readonly IngressRule[]; readonly signal?: AbortSignal }): Promise<void> {
+    await closeEc2Ports({ ...(await this.#firewall(params.signal)), rules: params.rules });
+  }
+
   /** Local work only (files, known_hosts), resolved once. */
   sshRoute(): Promise<SshRoute> {
     return this.#route.get(() => resolveJumpRoute(this.#config));
@@ -271,6 +291,11 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
       this.#images.set(key, memo);
     }
     return memo.get(() => findImage({ api: this.#api, arch: params.arch ?? 'amd64', configured, signal: params.signal }));
+  }
+
+  async #firewall(signal: AbortSignal | undefined): Promise<Ec2FirewallParams> {
+    const network = await this.#resolveNetwork(signal);
+    return { api: this.#api, environment: this.environment, vpcId: network.vpcId, groupId: this.#groupId, sshCidrs: this.#config.sshCidrs, signal };
   }
 
   #resolveNetwork(signal: AbortSignal | undefined): Promise<Ec2Network> {

@@ -39,7 +39,7 @@ const quotaNextSteps: Readonly<Record<string, string>> = {
   VolumeLimitExceeded: 'delete EBS volumes you no longer need, or request a higher EBS quota in the Service Quotas console',
   AddressLimitExceeded: 'release Elastic IP addresses you no longer need, or request a higher quota in the Service Quotas console',
   SecurityGroupLimitExceeded: 'delete security groups you no longer need (`envboot cleanup` removes leftover envboot ones), or request a higher quota in the Service Quotas console',
-  RulesPerSecurityGroupLimitExceeded: 'list fewer ssh-cidr blocks, or request a higher rules-per-group quota in the Service Quotas console',
+  RulesPerSecurityGroupLimitExceeded: 'list fewer ssh-cidr blocks or expose to fewer sources (`envboot unexpose`), or request a higher rules-per-group quota in the Service Quotas console',
   ResourceLimitExceeded: 'delete resources you no longer need, or request a quota increase in the Service Quotas console',
 };
 const throttlingCodes = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'RequestThrottled']);

@@ -1,5 +1,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
+  RevokeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
   DeleteVolumeCommand,
@@ -38,6 +39,7 @@ export function sdkEc2Adapter(client: EC2Client): Ec2Adapter {
     describeSecurityGroups: (input, options) => client.send(new DescribeSecurityGroupsCommand(input), sent(options)),
     createSecurityGroup: (input, options) => client.send(new CreateSecurityGroupCommand(input), sent(options)),
     authorizeSecurityGroupIngress: (input, options) => client.send(new AuthorizeSecurityGroupIngressCommand(input), sent(options)),
+    revokeSecurityGroupIngress: (input, options) => client.send(new RevokeSecurityGroupIngressCommand(input), sent(options)),
     deleteSecurityGroup: (input, options) => client.send(new DeleteSecurityGroupCommand(input), sent(options)),
     runInstances: (input, options) => client.send(new RunInstancesCommand(input), sent(options)),
     describeInstances: (input, options) => client.send(new DescribeInstancesCommand(input), sent(options)),

@@ -1,6 +1,7 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
+import { exposePorts, requireFirewall } from '../firewall/index.js';
 import { planMachines } from '../planner/index.js';
-import { preflightEnviron, prepareEnviron, type Constraints, type Environ, type EnvironmentIdentity } from '../provider/index.js';
+import { preflightEnviron, prepareEnviron, type Constraints, type Environ, type EnvironmentIdentity, type IngressRule } from '../provider/index.js';
 import {
   checkCloudConfigFor,
   provisionMachine,
@@ -28,6 +29,12 @@ export interface BootstrapParams {
   readonly clientKey?: SshKeyPair | undefined;
   /** The controller cloud-config, applied over SSH once the machine is verified. */
   readonly controllerConfig?: CloudConfig | undefined;
+  /**
+   * Ports to open to sources outside the environment (the firewall ability), opened once
+   * the shared resources exist and before the controller starts. A provider without a
+   * firewall refuses them before anything is created.
+   */
+  readonly expose?: readonly IngressRule[] | undefined;
   readonly timeouts?: MachineTimeouts | undefined;
   /** On failure, leave what was created (instance, state, resources) for debugging. */
   readonly keepBroken?: boolean | undefined;
@@ -44,6 +51,8 @@ export interface BootstrapResult {
   /** The client key that logs in to every machine of the environment. Secret. */
   readonly clientKey: SshKeyPair;
   readonly instanceType?: string;
+  /** What is open to outside sources once bootstrapped (`expose`); absent without a firewall. */
+  readonly openPorts?: readonly IngressRule[];
   /** Preflight and planning warnings worth showing the operator (constraints that could not be checked, …). */
   readonly warnings: readonly string[];
   /** How long each phase took, in order. */
@@ -54,8 +63,8 @@ export interface BootstrapResult {
 /**
  * Bootstraps an environment: preflight; claim it with a create-only write of
  * provider-state (a concurrent bootstrap of the same environment fails here with
- * `ALREADY_BOOTSTRAPPED` and leaves nothing behind); prepare shared resources; start the
- * controller with zone fail-over; record it; waitSSH; configure it.
+ * `ALREADY_BOOTSTRAPPED` and leaves nothing behind); prepare shared resources; open the
+ * `expose` ports; start the controller with zone fail-over; record it; waitSSH; configure it.
  *
  * The claim marks the bootstrap `started` in provider-state, and success marks it
  * `complete` (see `bootstrapProgress`), so that a bootstrap that was killed half-way is
@@ -63,7 +72,7 @@ export interface BootstrapResult {
  *
  * Everything up to the claim only reads, so bad input fails with nothing created: the
  * cloud-config, and the plan (`planMachines`: constraints the provider cannot meet,
- * unknown or unusable zones, an instance type it lacks). A failure or an abort after the claim undoes what this call
+ * unknown or unusable zones, an instance type it lacks, ports on a provider without a firewall). A failure or an abort after the claim undoes what this call
  * created — the instance, its record, the shared resources, provider-state — unless
  * `keepBroken`, which marks the bootstrap `failed` with why instead; the original error is
  * rethrown and `cleanup.*` events say what happened.
@@ -88,6 +97,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
         params.controllerConfig === undefined
           ? undefined
           : checkCloudConfigFor({ config: params.controllerConfig, environ, what: 'controller cloud-config' });
+      if ((params.expose ?? []).length > 0) requireFirewall(environ);
       const checked = await preflightEnviron(environ, signalOf(params));
       for (const message of checked.warnings) onEvent({ type: 'warning', message });
       const machines = await planMachines({
@@ -121,6 +131,10 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
   });
   try {
     await runPhase({ ...step, phase: 'prepare', run: () => prepareEnviron(environ, signalOf(params)) });
+    const exposed =
+      (params.expose ?? []).length === 0
+        ? undefined
+        : await runPhase({ ...step, phase: 'open-ports', run: () => exposePorts({ environ, rules: params.expose ?? [], ...signalOf(params) }) });
     const clientKey = params.clientKey ?? generateSshKeyPair({ comment: `envboot-${environ.environment.name}` });
     const controller = await provisionMachine({
       environ,
@@ -146,6 +160,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       phases: timings,
       elapsedMs: Math.round(performance.now() - started),
       ...(plan.machines.instanceType === undefined ? {} : { instanceType: plan.machines.instanceType }),
+      ...(exposed === undefined ? {} : { openPorts: exposed.open }),
     };
   } catch (error) {
     await undoBootstrap({

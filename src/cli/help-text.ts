@@ -35,6 +35,24 @@ Examples:
   $ envboot remove-machine demo 3
   $ envboot remove-machine demo 1 2 4
   $ envboot remove-machine demo local-5f0c2a91      # an unrecorded instance from status`,
+  expose: `
+Opens the ports on every machine of the environment, those added later included, through
+the provider's firewall (on ec2, the environment's security group). envboot's own SSH
+(ssh-cidr) is separate and stays as configured. Opening what is open already is fine.
+Providers without a firewall (local, qemu, manual) refuse it: exit 2.
+
+Examples:
+  $ envboot expose prod 443
+  $ envboot expose prod 80 443 --from 203.0.113.0/24 --from 2001:db8::/32
+  $ envboot expose prod 60000-61000/udp`,
+  unexpose: `
+Closes port ranges from the given sources, or from every source. A range is closed whole:
+8050 of an open 8000-8100 is refused (exit 2); close 8000-8100 and open what should stay.
+What is not open is reported, not an error.
+
+Examples:
+  $ envboot unexpose prod 443
+  $ envboot unexpose prod 80 --from 203.0.113.0/24`,
   status: `
 Examples:
   $ envboot status

@@ -19,6 +19,7 @@ export function defineLifecycleCommands(program: Command, execute: Execute): Pla
     .option('--constraints <constraints>', 'machine constraints, e.g. "cores=2 mem=4G root-disk=20G arch=amd64 instance-type=…"')
     .option('--zone <zone>', 'start the controller in this zone only')
     .option('--cloud-config <file>', "the controller's cloud-config (instead of controller-cloud-config)")
+    .option('--expose <ports>', 'open these ports to anywhere before the controller starts, e.g. 443 (repeat, or a,b); with expose: in environments.yaml', collectList)
     .option('--timeout <duration>', 'give up (and clean up) after this long, e.g. 15m', durationOption)
     .option('--keep-broken', 'on failure, keep what was created, for debugging')
     .option('--json', 'NDJSON progress events and a final result on stdout')
@@ -33,6 +34,7 @@ export function defineLifecycleCommands(program: Command, execute: Execute): Pla
         placementFlags: bootstrapFlags.given(),
         ...pickGiven(options, ['provider', 'constraints', 'zone', 'cloudConfig']),
         ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
+        ...(options.expose === undefined ? {} : { expose: options.expose }),
       });
     }),
   );
@@ -75,6 +77,36 @@ export function defineLifecycleCommands(program: Command, execute: Execute): Pla
       execute('remove-machine', command, options.json === true, async (context) => {
         const { runRemoveMachine } = await import('./commands/remove-machine.js');
         return runRemoveMachine(context, { environment: env, ids });
+      }),
+    );
+
+  program
+    .command('expose')
+    .summary("open ports of an environment's machines to outside sources (the provider's firewall)")
+    .argument('<env>', 'environment name')
+    .argument('<ports...>', 'port ranges: 443, 8000-8100, 53/udp (tcp unless /udp)')
+    .option('--from <cidr>', 'a source range, e.g. 203.0.113.0/24 (repeat, or a,b); default: anywhere (0.0.0.0/0 and ::/0)', collectList)
+    .option('--json', 'NDJSON progress events and a final result on stdout')
+    .addHelpText('after', helpText.expose)
+    .action((env: string, ports: string[], options: PortsOptions, command: Command) =>
+      execute('expose', command, options.json === true, async (context) => {
+        const { runExpose } = await import('./commands/expose.js');
+        return runExpose(context, { environment: env, ports, from: options.from });
+      }),
+    );
+
+  program
+    .command('unexpose')
+    .summary('close ports that expose opened')
+    .argument('<env>', 'environment name')
+    .argument('<ports...>', 'port ranges as expose took them; a range is closed whole')
+    .option('--from <cidr>', 'close only from these sources (repeat, or a,b); default: from every source', collectList)
+    .option('--json', 'NDJSON progress events and a final result on stdout')
+    .addHelpText('after', helpText.unexpose)
+    .action((env: string, ports: string[], options: PortsOptions, command: Command) =>
+      execute('unexpose', command, options.json === true, async (context) => {
+        const { runUnexpose } = await import('./commands/expose.js');
+        return runUnexpose(context, { environment: env, ports, from: options.from });
       }),
     );
 
@@ -125,7 +157,12 @@ interface CleanupOptions extends JsonOption {
   readonly yes?: boolean;
 }
 
+interface PortsOptions extends JsonOption {
+  readonly from?: string[];
+}
+
 interface BootstrapOptions extends JsonOption {
+  readonly expose?: string[];
   readonly provider?: string;
   readonly constraints?: string;
   readonly zone?: string;

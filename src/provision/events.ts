@@ -9,6 +9,8 @@ export type Phase =
   | 'preflight'
   | 'claim'
   | 'prepare'
+  | 'open-ports'
+  | 'close-ports'
   | 'choose-instance-type'
   | 'generate-keys'
   | 'start-instance'

@@ -18,8 +18,10 @@ import {
   DescribeVpcsCommand,
   EC2Client,
   EC2ServiceException,
+  type IpPermission,
   type RunInstancesCommandInput,
   type _InstanceType,
+  RevokeSecurityGroupIngressCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
   paginateDescribeInstances,
@@ -193,6 +195,114 @@ describe('fake EC2 endpoint, security groups', () => {
     assert.deepEqual(await nameAndStatus(remove()), ['DependencyViolation', 400]);
     assert.equal((await remove()).Return, true);
     assert.deepEqual(await nameAndStatus(remove()), ['InvalidGroup.NotFound', 400]);
+  });
+});
+
+/** A group's inbound rules as DescribeSecurityGroups answers them, one line per source. */
+async function ingressOf(ec2: EC2Client, GroupId: string): Promise<string[]> {
+  const { SecurityGroups = [] } = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }));
+  return (SecurityGroups[0]?.IpPermissions ?? []).flatMap((p) => {
+    const ports = `${p.IpProtocol ?? ''} ${p.FromPort ?? ''}-${p.ToPort ?? ''}`;
+    const sources = [...(p.IpRanges ?? []).map((r) => r.CidrIp), ...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6), ...(p.UserIdGroupPairs ?? []).map((g) => g.GroupId)];
+    return sources.map((source) => `${ports} ${source ?? ''}`);
+  });
+}
+
+async function groupWithRules(ec2: EC2Client, IpPermissions: IpPermission[], GroupName = 'web'): Promise<string> {
+  const { GroupId = '' } = await ec2.send(new CreateSecurityGroupCommand({ GroupName, Description: 'envboot' }));
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions }));
+  return GroupId;
+}
+
+const sshFromAnywhere = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'ssh' }], Ipv6Ranges: [{ CidrIpv6: '::/0', Description: 'ssh v6' }] };
+const https = { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+
+describe('fake EC2 endpoint, revoking ingress', () => {
+  it('revokes IPv4, IPv6 and group rules named without their descriptions, and answers each revoked rule', async () => {
+    const { ec2 } = await fakeWithClient();
+    const { GroupId = '' } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'envboot' }));
+    const peers = { IpProtocol: '-1', UserIdGroupPairs: [{ GroupId, Description: 'peers' }] };
+    const authorized = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [sshFromAnywhere, https, peers] }));
+    const ruleId = (cidrOrGroup: string) =>
+      authorized.SecurityGroupRules?.find((r) => [r.CidrIpv4, r.CidrIpv6, r.ReferencedGroupInfo?.GroupId].includes(cidrOrGroup))?.SecurityGroupRuleId;
+    const bare = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+    const revoked = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [bare, { IpProtocol: '-1', UserIdGroupPairs: [{ GroupId }] }] }));
+    assert.deepEqual([revoked.Return, revoked.UnknownIpPermissions], [true, undefined]);
+    assert.deepEqual(
+      revoked.RevokedSecurityGroupRules?.map((r) => [r.SecurityGroupRuleId, r.GroupId, r.IsEgress, r.IpProtocol, r.FromPort, r.ToPort, r.CidrIpv4, r.CidrIpv6, r.ReferencedGroupId, r.Description]),
+      [
+        [ruleId('0.0.0.0/0'), GroupId, false, 'tcp', 22, 22, '0.0.0.0/0', undefined, undefined, 'ssh'],
+        [ruleId('::/0'), GroupId, false, 'tcp', 22, 22, undefined, '::/0', undefined, 'ssh v6'],
+        [ruleId(GroupId), GroupId, false, '-1', undefined, undefined, undefined, undefined, GroupId, 'peers'],
+      ],
+    );
+    assert.deepEqual(await ingressOf(ec2, GroupId), ['tcp 443-443 0.0.0.0/0']);
+    const legacy = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }));
+    assert.equal(legacy.RevokedSecurityGroupRules?.[0]?.CidrIpv4, '0.0.0.0/0');
+    assert.deepEqual(await ingressOf(ec2, GroupId), []);
+  });
+
+  it('in the default VPC, answers the rules the group lacks as UnknownIpPermissions and revokes the rest', async () => {
+    const { ec2 } = await fakeWithClient();
+    const GroupId = await groupWithRules(ec2, [sshFromAnywhere, https]);
+    const otherPorts = { IpProtocol: 'tcp', FromPort: 22, ToPort: 23, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }, { CidrIp: '10.0.0.0/8' }] };
+    const revoked = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [ssh, otherPorts] }));
+    assert.equal(revoked.Return, true);
+    assert.deepEqual(revoked.RevokedSecurityGroupRules?.map((r) => r.CidrIpv4), ['0.0.0.0/0']);
+    const unknown = (FromPort: number, ToPort: number, CidrIp: string) => ({
+      IpProtocol: 'tcp', FromPort, ToPort, UserIdGroupPairs: [], IpRanges: [{ CidrIp }], Ipv6Ranges: [], PrefixListIds: [] });
+    assert.deepEqual(revoked.UnknownIpPermissions, [unknown(22, 22, '10.0.0.0/8'), unknown(22, 23, '0.0.0.0/0')]);
+    assert.deepEqual(await ingressOf(ec2, GroupId), ['tcp 22-22 ::/0', 'tcp 443-443 0.0.0.0/0']);
+  });
+
+  it('in another VPC, fails with InvalidPermission.NotFound when any rule is missing, and revokes none of them', async () => {
+    const { fake, ec2 } = await fakeWithClient();
+    const GroupId = fake.addSecurityGroup({ name: 'web', vpcId: 'vpc-0aaaaaaaaaaaaaaaa' }).id;
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [sshFromAnywhere, https] }));
+    const missing = { IpProtocol: 'udp', FromPort: 53, ToPort: 53, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    const failure = await failureOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [https, missing] })));
+    assert.deepEqual(failure, { name: 'InvalidPermission.NotFound', status: 400, message: 'The specified rule does not exist in this security group.' });
+    const all = ['tcp 22-22 0.0.0.0/0', 'tcp 22-22 ::/0', 'tcp 443-443 0.0.0.0/0'];
+    assert.deepEqual(await ingressOf(ec2, GroupId), all);
+    const revoked = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [https] }));
+    assert.deepEqual([revoked.Return, revoked.RevokedSecurityGroupRules?.length], [true, 1]);
+    assert.deepEqual(await ingressOf(ec2, GroupId), all.slice(0, 2));
+  });
+
+  it('revokes by security group rule id, and refuses an id the group does not have', async () => {
+    const { fake, ec2 } = await fakeWithClient();
+    const { GroupId = '' } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'envboot' }));
+    const authorized = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [sshFromAnywhere] }));
+    const [v4 = '', v6 = ''] = authorized.SecurityGroupRules?.map((r) => r.SecurityGroupRuleId ?? '') ?? [];
+    const stranger = 'sgr-0aaaaaaaaaaaaaaaa';
+    const refused = await failureOf(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, SecurityGroupRuleIds: [v4, stranger] })));
+    assert.deepEqual(refused, { name: 'InvalidSecurityGroupRuleId.NotFound', status: 400, message: `The security group rule ID '${stranger}' does not exist` });
+    assert.equal((await ingressOf(ec2, GroupId)).length, 2);
+    const revoked = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, SecurityGroupRuleIds: [v6] }));
+    assert.deepEqual(revoked.RevokedSecurityGroupRules?.map((r) => [r.SecurityGroupRuleId, r.CidrIpv6]), [[v6, '::/0']]);
+    assert.deepEqual(await ingressOf(ec2, GroupId), ['tcp 22-22 0.0.0.0/0']);
+    const sent = fake.requests.filter((request) => request.action === 'RevokeSecurityGroupIngress').at(-1);
+    assert.equal(sent?.params['SecurityGroupRuleId.1'], v6, 'the SDK sends SecurityGroupRuleIds as SecurityGroupRuleId.N');
+  });
+
+  it('refuses more than 60 IPv4 or 60 IPv6 CIDR rules in a group, adding nothing from the refused call', async () => {
+    const { ec2 } = await fakeWithClient();
+    const cidrs = (count: number, cidr: (n: number) => string) => Array.from({ length: count }, (_, n) => cidr(n));
+    const v4 = cidrs(60, (n) => `10.0.${n}.0/24`).map((CidrIp) => ({ CidrIp }));
+    const v6 = cidrs(60, (n) => `2001:db8:${n.toString(16)}::/48`).map((CidrIpv6) => ({ CidrIpv6 }));
+    const GroupId = await groupWithRules(ec2, [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: v4 }]);
+    const authorize = (permission: IpPermission) => ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [permission] }));
+    const full = { name: 'RulesPerSecurityGroupLimitExceeded', status: 400, message: 'The maximum number of rules per security group has been reached.' };
+    const oneMore = { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '192.0.2.0/24' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+    assert.deepEqual(await failureOf(authorize(oneMore)), full);
+    assert.equal((await ingressOf(ec2, GroupId)).length, 60, 'the IPv6 rule of the refused call was not added');
+    await authorize({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: v6 });
+    await authorize({ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId }] });
+    assert.deepEqual(await failureOf(authorize({ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, Ipv6Ranges: [{ CidrIpv6: '::/0' }] })), full);
+    await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: v4.slice(0, 1) }] }));
+    await authorize({ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '192.0.2.0/24' }] });
+    assert.equal((await ingressOf(ec2, GroupId)).length, 121);
   });
 });
 

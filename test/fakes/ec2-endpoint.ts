@@ -91,9 +91,9 @@ export type StartFakeEc2Options = StateOptions;
  * Starts a fake EC2 on 127.0.0.1 at a free port. Supported: DescribeAvailabilityZones,
  * DescribeInstanceTypeOfferings, DescribeInstanceTypes, DescribeImages, DescribeVpcs,
  * DescribeSubnets, DescribeSecurityGroups, CreateSecurityGroup,
- * AuthorizeSecurityGroupIngress, DeleteSecurityGroup, RunInstances, DescribeInstances,
- * TerminateInstances, DescribeVolumes, DeleteVolume and GetConsoleOutput; anything else
- * answers 400 InvalidAction.
+ * AuthorizeSecurityGroupIngress, RevokeSecurityGroupIngress, DeleteSecurityGroup,
+ * RunInstances, DescribeInstances, TerminateInstances, DescribeVolumes, DeleteVolume and
+ * GetConsoleOutput; anything else answers 400 InvalidAction.
  *
  * @example
  * const ec2 = await startFakeEc2({ onLaunch: (machine) => startSshServerFor(machine) });

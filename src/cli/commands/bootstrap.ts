@@ -1,6 +1,7 @@
 import { bootstrap, type BootstrapResult } from '../../bootstrap/index.js';
 import { AlreadyBootstrappedError, ConfigError, TimeoutError, isAlreadyBootstrapped, isCancelled } from '../../errors/index.js';
-import type { Environ } from '../../provider/index.js';
+import { formatIngressRule, mergeRules, parseExposeRequest } from '../../firewall/index.js';
+import type { Environ, IngressRule } from '../../provider/index.js';
 import type { FlowEvent } from '../../provision/events.js';
 import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
@@ -28,6 +29,8 @@ export interface BootstrapInput {
   readonly cloudConfig?: string;
   readonly timeoutMs?: number;
   readonly keepBroken: boolean;
+  /** `--expose`: port ranges opened to anywhere, with environments.yaml's `expose`. */
+  readonly expose?: readonly string[];
 }
 
 /**
@@ -53,6 +56,7 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
   // A provider that cannot be loaded is bad input: found before anything is recorded.
   await context.providers.load(environment.provider);
   const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: true });
+  const expose = exposeRules(environment, input.expose);
   return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'bootstrap' }, async () => {
     const hadKey = (await readClientKey(environment.dir)) !== undefined;
     const { record, created } = await createEnvironmentRecord(environment.dir, environment.record ?? newEnvironmentRecord(environment));
@@ -74,6 +78,7 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
         ...(input.zone === undefined ? {} : { zone: input.zone }),
         placement,
         ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),
+        expose,
       });
     } catch (error) {
       cleanupSummary({ context, environment: environment.name, events: run.cleanup, keptBroken: input.keepBroken });
@@ -92,6 +97,14 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
     });
     return { outcome: bootstrapOutcome(environment.name, environ.provider, result) };
   });
+}
+
+/** environments.yaml's `expose` with `--expose` (open to anywhere) added; bad ranges are exit 2 before anything is recorded. */
+function exposeRules(environment: ResolvedEnvironment, flags: readonly string[] | undefined): readonly IngressRule[] {
+  if (flags === undefined) return environment.expose;
+  const parsed = parseExposeRequest({ ports: flags }, { ports: '--expose', from: '--expose' });
+  if (parsed.problems.length > 0) throw new ConfigError('invalid --expose:', { problems: parsed.problems });
+  return mergeRules([...environment.expose, ...parsed.rules]);
 }
 
 /**
@@ -166,6 +179,7 @@ function bootstrapOutcome(name: string, provider: string, result: BootstrapResul
     environment: { name, uuid: result.environment.uuid, provider },
     controller: machineJson(controller),
     instanceType: result.instanceType ?? null,
+    openPorts: result.openPorts ?? [],
     warnings: result.warnings,
     phases: result.phases,
     elapsedMs: result.elapsedMs,
@@ -175,6 +189,7 @@ function bootstrapOutcome(name: string, provider: string, result: BootstrapResul
     `Controller: machine 0, instance ${controller.instance.id}${controller.zone === undefined ? '' : ` in zone ${controller.zone}`}`,
     `  addresses: ${describeAddresses(controller.addresses)}`,
     `  hardware:  ${describeHardware(controller.hardware)}`,
+    ...(result.openPorts === undefined || result.openPorts.length === 0 ? [] : [`Open to outside sources: ${result.openPorts.map(formatIngressRule).join('; ')}`]),
     `Next: envboot status ${name} | envboot ssh ${name} 0 | envboot add-machine ${name} | envboot destroy ${name}`,
   ].join('\n');
   return { json, text };

@@ -4,7 +4,9 @@ import { bootstrapView, type BootstrapView } from '../environment/bootstrap-view
 import { collectMachines, type CollectedMachines } from '../environment/collect-machines.js';
 import { openBootstrapped } from '../environment/open-environment.js';
 import { resolveEnvironment } from '../environment/resolve-environment.js';
-import { TagKey } from '../../provider/index.js';
+import { messageOf } from '../../errors/index.js';
+import { formatIngressRule } from '../../firewall/index.js';
+import { TagKey, hasFirewall, type Environ, type IngressRule } from '../../provider/index.js';
 import { describeAddresses, describeHardware, formatTable } from '../output/describe-machine.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
 import { bootstrapJson, failureJson, shown, statusCell, statusNotes } from './status-view.js';
@@ -22,7 +24,8 @@ import { bootstrapJson, failureJson, shown, statusCell, statusNotes } from './st
 export async function runStatus(context: CommandContext, input: { environment: string | undefined }): Promise<CommandResult> {
   const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
   const { environ, record, state } = await openBootstrapped({ context, environment });
-  const collected = await collectMachines({ environ, state, allowMissingState: true, signal: context.signal });
+  // Asked together: the firewall's answer costs no extra wait.
+  const [collected, ports] = await Promise.all([collectMachines({ environ, state, allowMissingState: true, signal: context.signal }), openPorts(environ, context.signal)]);
   // Without provider-state there are no host keys to pin: this client's records stay as they are.
   if (collected.state !== undefined) await refreshLocalRecords({ environ, dir: environment.dir, collected, signal: context.signal });
   const bootstrap = await bootstrapView({ state: collected.state, name: environment.name, dir: environment.dir });
@@ -30,6 +33,7 @@ export async function runStatus(context: CommandContext, input: { environment: s
   const json = {
     environment: { name: environment.name, uuid: record.uuid, provider: environ.provider },
     providerState: { location, missing: collected.state === undefined },
+    openPorts: ports === undefined ? null : 'error' in ports ? { error: ports.error } : ports.rules,
     bootstrap: bootstrapJson(bootstrap),
     machines: collected.machines.map(({ record: machine, instance, controller }) => ({
       id: machine.id,
@@ -50,7 +54,7 @@ export async function runStatus(context: CommandContext, input: { environment: s
       tags: i.tags,
     })),
   };
-  const text = statusText({ name: environment.name, provider: environ.provider, uuid: record.uuid, location, collected, bootstrap });
+  const text = statusText({ name: environment.name, provider: environ.provider, uuid: record.uuid, location, collected, bootstrap, ports });
   return { outcome: { json, text } };
 }
 
@@ -61,6 +65,26 @@ interface StatusTextParams {
   readonly location: string;
   readonly collected: CollectedMachines;
   readonly bootstrap: BootstrapView | undefined;
+  readonly ports: OpenPorts | undefined;
+}
+
+/** What the provider's firewall has open; undefined for a provider without one. A failed read is shown, not fatal. */
+type OpenPorts = { readonly rules: readonly IngressRule[] } | { readonly error: string };
+
+async function openPorts(environ: Environ, signal: AbortSignal): Promise<OpenPorts | undefined> {
+  if (!hasFirewall(environ)) return undefined;
+  try {
+    return { rules: await environ.ingressRules({ signal }) };
+  } catch (error) {
+    return { error: messageOf(error) };
+  }
+}
+
+function portsLine(name: string, ports: OpenPorts | undefined): string[] {
+  if (ports === undefined) return [];
+  if ('error' in ports) return [`Open ports:     could not be read: ${ports.error}`];
+  if (ports.rules.length === 0) return [`Open ports:     none but SSH ("envboot expose ${name} PORT" opens one)`];
+  return [`Open ports:     ${ports.rules.map(formatIngressRule).join('; ')}`];
 }
 
 function statusText(params: StatusTextParams): string {
@@ -78,6 +102,7 @@ function statusText(params: StatusTextParams): string {
     `Environment:    ${params.name} (provider ${params.provider})`,
     `UUID:           ${params.uuid}`,
     `provider-state: ${params.location}`,
+    ...portsLine(params.name, params.ports),
     '',
     formatTable(['Machine', 'Instance', 'Status', 'Zone', 'Addresses', 'Hardware'], rows),
     '(* controller)',

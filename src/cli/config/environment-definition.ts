@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { validateCloudConfig, type CloudConfig } from '../../../cloudinit/index.js';
 import { formatProblem, isConfigError, messageOf, type Problem } from '../../errors/index.js';
-import { validateConstraints, type Constraints, type ValidateConfigResult } from '../../provider/index.js';
+import { validateConstraints, type Constraints, type IngressRule, type ValidateConfigResult } from '../../provider/index.js';
 import { checkCloudConfigFile } from './cloud-config-file.js';
+import { checkExposeOption } from './expose-option.js';
 import { closestWord, describeValue, didYouMean, isMapping, joinPath } from './hints.js';
 import { expandHome } from './paths.js';
 import { parseYaml } from './yaml-file.js';
@@ -31,6 +32,8 @@ export interface EnvironmentDefinition {
   readonly rawOptions: unknown;
   /** From the `constraints:` string; `{}` when absent. */
   readonly constraints: Constraints;
+  /** From `expose:`: the ports bootstrap opens to outside sources; `[]` when absent. */
+  readonly expose: readonly IngressRule[];
   /** Extra cloud-config for the controller machine. */
   readonly controllerCloudConfig?: CloudConfig;
   /** Where `controllerCloudConfig` came from: the absolute file path, or `inline` (a mapping or `|` text in the file). */
@@ -51,12 +54,13 @@ export interface CheckEnvironmentParams {
   readonly loadCloudConfig?: boolean;
 }
 
-export const environmentKeys = ['provider', 'options', 'constraints', 'controller-cloud-config'] as const;
+export const environmentKeys = ['provider', 'options', 'constraints', 'expose', 'controller-cloud-config'] as const;
 
 const likelyMeant: Readonly<Record<string, string>> = {
   type: 'provider', cloud: 'provider', config: 'options', settings: 'options', 'provider-options': 'options',
   constraint: 'constraints', 'cloud-config': 'controller-cloud-config', 'user-data': 'controller-cloud-config',
   cloudinit: 'controller-cloud-config', 'cloud-init': 'controller-cloud-config',
+  ports: 'expose', 'open-ports': 'expose', firewall: 'expose', ingress: 'expose',
 };
 
 /**
@@ -99,6 +103,9 @@ export async function checkEnvironment(params: CheckEnvironmentParams, problems:
   const constraints = checkConstraints(raw['constraints'], (message) => {
     add('constraints', message);
   });
+  const expose = checkExposeOption(raw['expose'], (key, message) => {
+    add(joinPath('expose', key), message);
+  });
   const cloudConfig = await checkControllerCloudConfig(raw['controller-cloud-config'], params, (key, message) => {
     add(joinPath('controller-cloud-config', key), message);
   });
@@ -110,6 +117,7 @@ export async function checkEnvironment(params: CheckEnvironmentParams, problems:
     options,
     rawOptions,
     constraints,
+    expose,
     ...(cloudConfig === undefined ? {} : { controllerCloudConfig: cloudConfig.config, controllerCloudConfigSource: cloudConfig.source }),
   };
 }

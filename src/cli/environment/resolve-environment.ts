@@ -1,6 +1,6 @@
 import type { CloudConfig } from '../../../cloudinit/index.js';
 import { ConfigError } from '../../errors/index.js';
-import type { Constraints } from '../../provider/index.js';
+import type { Constraints, IngressRule } from '../../provider/index.js';
 import type { CommandContext } from '../context.js';
 import { loadEnvironmentsFile, type EnvironmentsFile } from '../config/environments-file.js';
 import { checkEnvironmentName } from '../config/paths.js';
@@ -17,6 +17,8 @@ export interface ResolvedEnvironment {
   /** The provider config, validated. */
   readonly options: unknown;
   readonly constraints: Constraints;
+  /** The ports bootstrap opens (environments.yaml's `expose`); `[]` when none. */
+  readonly expose: readonly IngressRule[];
   readonly controllerCloudConfig?: CloudConfig;
   /** Whether environments.yaml defines it (otherwise it lives on the default provider). */
   readonly defined: boolean;
@@ -72,6 +74,7 @@ export async function resolveEnvironment(params: ResolveEnvironmentParams): Prom
     provider,
     options,
     constraints: definition?.constraints ?? {},
+    expose: definition?.expose ?? [],
     ...(definition?.controllerCloudConfig === undefined ? {} : { controllerCloudConfig: definition.controllerCloudConfig }),
     defined: definition !== undefined,
     record,

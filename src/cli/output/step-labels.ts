@@ -4,6 +4,8 @@ const labels: Readonly<Record<Phase, string>> = {
   preflight: 'Checking the provider (credentials, quota, constraints)',
   claim: 'Claiming the environment in provider-state',
   prepare: 'Preparing shared resources',
+  'open-ports': 'Opening ports (expose)',
+  'close-ports': 'Closing ports (unexpose)',
   'choose-instance-type': 'Choosing an instance type',
   'generate-keys': 'Generating host keys, nonce and user-data',
   'start-instance': 'Starting the instance',

@@ -1,3 +1,4 @@
+import type { IngressPair } from '../../firewall/index.js';
 import { FakeMachine, type FakeMachineParams } from './fake-machine.js';
 
 /**
@@ -8,7 +9,7 @@ import { FakeMachine, type FakeMachineParams } from './fake-machine.js';
  */
 export class FakeCloud {
   readonly #machines = new Map<string, FakeMachine>();
-  readonly #securityGroups = new Map<string, string>();
+  readonly #securityGroups = new Map<string, FakeSecurityGroup>();
   #lastMachine = 0;
   #lastGroup = 0;
 
@@ -32,17 +33,28 @@ export class FakeCloud {
   /** The security group of environment `uuid`, created on first request. */
   securityGroup(uuid: string): { id: string; created: boolean } {
     const existing = this.#securityGroups.get(uuid);
-    if (existing !== undefined) return { id: existing, created: false };
+    if (existing !== undefined) return { id: existing.id, created: false };
     this.#lastGroup += 1;
     const id = `sg-fake-${this.#lastGroup}`;
-    this.#securityGroups.set(uuid, id);
+    this.#securityGroups.set(uuid, { id, ingress: new Map() });
     return { id, created: true };
+  }
+
+  /** The ingress of environment `uuid`'s group, by pair key; undefined when it has no group. */
+  ingress(uuid: string): Map<string, IngressPair> | undefined {
+    return this.#securityGroups.get(uuid)?.ingress;
   }
 
   /** Deletes the security group of environment `uuid`; returns its id, or undefined if none. */
   deleteSecurityGroup(uuid: string): string | undefined {
-    const id = this.#securityGroups.get(uuid);
+    const id = this.#securityGroups.get(uuid)?.id;
     this.#securityGroups.delete(uuid);
     return id;
   }
+}
+
+interface FakeSecurityGroup {
+  readonly id: string;
+  /** Sources opened with `openPorts`, by `pairKey`. */
+  readonly ingress: Map<string, IngressPair>;
 }

@@ -1,10 +1,13 @@
 import type { Storage } from '../../../storage/index.js';
-import { throwIfCancelled } from '../../errors/index.js';
+import { ConfigError, throwIfCancelled } from '../../errors/index.js';
+import { groupPairs, pairKey, pairsOf } from '../../firewall/index.js';
 import {
   isOwnedBy,
   type AllInstancesParams,
   type AvailabilityZone,
   type EnvironmentIdentity,
+  type FirewalledEnviron,
+  type IngressRule,
   type Instance,
   type InstancesParams,
   type InstanceType,
@@ -50,12 +53,12 @@ export interface FakeEnvironParams {
 }
 
 /**
- * An environment on the fake cloud: the core contract plus zones and an instance-type
- * catalogue, with faults a test can switch on at any time (`faults`) and a log of every
+ * An environment on the fake cloud: the core contract plus zones, an instance-type
+ * catalogue and a firewall (its security group's ingress, as EC2's), with faults a test can switch on at any time (`faults`) and a log of every
  * call (`calls`; `storage()` is not a cloud call and is not logged). Machines are real
  * SSH servers on 127.0.0.1 (see `FakeMachine`). Call `close()` when the test ends.
  */
-export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
+export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue, FirewalledEnviron {
   readonly provider = 'fake';
   readonly capabilities = fakeCapabilities;
   readonly environment: EnvironmentIdentity;
@@ -195,6 +198,25 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue {
 
   instanceTypes(params: { readonly signal?: AbortSignal }): Promise<readonly InstanceType[]> {
     return this.#call({ method: 'instanceTypes' }, params.signal, () => this.#types);
+  }
+
+  ingressRules(params: { readonly signal?: AbortSignal }): Promise<readonly IngressRule[]> {
+    return this.#call({ method: 'ingressRules' }, params.signal, () => groupPairs([...(this.#cloud.ingress(this.environment.uuid)?.values() ?? [])]));
+  }
+
+  openPorts(params: { readonly rules: readonly IngressRule[]; readonly signal?: AbortSignal }): Promise<void> {
+    return this.#call({ method: 'openPorts' }, params.signal, () => {
+      const ingress = this.#cloud.ingress(this.environment.uuid);
+      if (ingress === undefined) throw new ConfigError(`environment "${this.environment.name}" has no security group on the fake cloud: prepare it first`);
+      for (const pair of params.rules.flatMap(pairsOf)) ingress.set(pairKey(pair), pair);
+    });
+  }
+
+  closePorts(params: { readonly rules: readonly IngressRule[]; readonly signal?: AbortSignal }): Promise<void> {
+    return this.#call({ method: 'closePorts' }, params.signal, () => {
+      const ingress = this.#cloud.ingress(this.environment.uuid);
+      for (const pair of params.rules.flatMap(pairsOf)) ingress?.delete(pairKey(pair));
+    });
   }
 
   /** Every machine this environment owns, terminated ones included, oldest first. */

@@ -11,6 +11,7 @@ import { describeInstanceTypes } from './instance-type-actions.js';
 import { describeSubnets, describeVpcs } from './network-actions.js';
 import { QueryParams } from './query-params.js';
 import { type FakeEc2Request, attemptOf, loggedParams } from './request-log.js';
+import { revokeSecurityGroupIngress } from './revoke-ingress.js';
 import { runInstances } from './run-instances.js';
 import { createSecurityGroup, deleteSecurityGroup, describeSecurityGroups } from './security-group-actions.js';
 import type { Ec2State } from './state.js';
@@ -28,6 +29,7 @@ const handlers: Readonly<Record<string, ActionHandler>> = {
   DescribeSecurityGroups: describeSecurityGroups,
   CreateSecurityGroup: createSecurityGroup,
   AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
+  RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
   DeleteSecurityGroup: deleteSecurityGroup,
   RunInstances: runInstances,
   DescribeInstances: describeInstances,

@@ -6,23 +6,32 @@ import { lookUpGroup, ruleFields } from './security-groups.js';
 import type { Ec2State } from './state.js';
 import { itemSet, node, text } from './xml.js';
 
+/** A rule as a request names it: everything but the id, which only a stored rule has. */
+export type RuleSpec = Omit<FakeEc2Rule, 'id'>;
+
+/** AWS's default quota of inbound rules per group, counted apart for IPv4 and IPv6 CIDR sources. */
+export const cidrRulesPerGroup = 60;
+
 /**
  * AuthorizeSecurityGroupIngress, with `IpPermissions.N` (`IpRanges.M.CidrIp`,
  * `Ipv6Ranges.M.CidrIpv6`, and `Groups.M.GroupId` — the SDK's `UserIdGroupPairs` go on
  * the wire as `Groups`) or the legacy top-level `IpProtocol`/`FromPort`/`ToPort`/`CidrIp`.
- * A rule that already exists fails the whole call with InvalidPermission.Duplicate.
+ * A rule that already exists fails the whole call with InvalidPermission.Duplicate; more
+ * than 60 IPv4 or 60 IPv6 CIDR rules in the group with RulesPerSecurityGroupLimitExceeded.
  */
 export const authorizeSecurityGroupIngress: ActionHandler = (state, { params }) => {
   const group = lookUpGroup(state, params);
-  const rules = rulesOf(state, params);
-  if (rules.length === 0) throw missingParameter('IpPermissions');
+  const specs = rulesOf(state, params);
+  if (specs.length === 0) throw missingParameter('IpPermissions');
   const seen = new Set(group.ingress.map(ruleKey));
-  for (const rule of rules) {
-    if (seen.has(ruleKey(rule))) {
-      throw new Ec2Error(400, 'InvalidPermission.Duplicate', `the specified rule "${describeRule(rule)}" already exists`);
+  for (const spec of specs) {
+    if (seen.has(ruleKey(spec))) {
+      throw new Ec2Error(400, 'InvalidPermission.Duplicate', `the specified rule "${describeRule(spec)}" already exists`);
     }
-    seen.add(ruleKey(rule));
+    seen.add(ruleKey(spec));
   }
+  checkRuleLimit([...group.ingress, ...specs]);
+  const rules = specs.map((spec) => ({ id: state.newId('sgr'), ...spec }));
   group.ingress.push(...rules);
   return [
     text('return', true),
@@ -43,24 +52,33 @@ export const authorizeSecurityGroupIngress: ActionHandler = (state, { params }) 
   ];
 };
 
-function rulesOf(state: Ec2State, params: QueryParams): FakeEc2Rule[] {
+function checkRuleLimit(rules: readonly RuleSpec[]): void {
+  const ipv4 = rules.filter((rule) => rule.cidrIp !== undefined).length;
+  const ipv6 = rules.filter((rule) => rule.cidrIpv6 !== undefined).length;
+  if (ipv4 > cidrRulesPerGroup || ipv6 > cidrRulesPerGroup) {
+    throw new Ec2Error(400, 'RulesPerSecurityGroupLimitExceeded', 'The maximum number of rules per security group has been reached.');
+  }
+}
+
+/** The rules a request names, one per source, checked (protocol, ports, CIDRs, referenced groups) but not yet stored. */
+export function rulesOf(state: Ec2State, params: QueryParams): RuleSpec[] {
   const permissions = params.structs('IpPermissions');
   if (permissions.length === 0 && params.get('IpProtocol') !== undefined) {
     const cidr = params.get('CidrIp');
-    return expand(state, params, [{ ...(cidr === undefined ? {} : { cidrIp: checkCidr(cidr) }) }]);
+    return expand(params, [{ ...(cidr === undefined ? {} : { cidrIp: checkCidr(cidr) }) }]);
   }
   return permissions.flatMap((permission) => {
-    const sources: Omit<FakeEc2Rule, 'id' | 'protocol'>[] = [
+    const sources: Omit<RuleSpec, 'protocol'>[] = [
       ...permission.structs('IpRanges').map((range) => ({ cidrIp: checkCidr(range.require('CidrIp')), ...described(range) })),
       ...permission.structs('Ipv6Ranges').map((range) => ({ cidrIpv6: range.require('CidrIpv6'), ...described(range) })),
       ...permission.structs('Groups').map((pair) => ({ groupId: existingGroup(state, pair.require('GroupId')), ...described(pair) })),
     ];
-    return expand(state, permission, sources);
+    return expand(permission, sources);
   });
 }
 
-/** One stored rule per source, with the permission's protocol and ports. */
-function expand(state: Ec2State, permission: QueryParams, sources: readonly Omit<FakeEc2Rule, 'id' | 'protocol'>[]): FakeEc2Rule[] {
+/** One rule per source, with the permission's protocol and ports. */
+function expand(permission: QueryParams, sources: readonly Omit<RuleSpec, 'protocol'>[]): RuleSpec[] {
   const protocol = protocolOf(permission.require('IpProtocol'));
   const fromPort = permission.int('FromPort');
   const toPort = permission.int('ToPort');
@@ -71,7 +89,7 @@ function expand(state: Ec2State, permission: QueryParams, sources: readonly Omit
   }
   // "All protocols" has no ports: EC2 drops any that were sent.
   const ports = protocol === '-1' ? {} : { ...(fromPort === undefined ? {} : { fromPort }), ...(toPort === undefined ? {} : { toPort }) };
-  return sources.map((source) => ({ id: state.newId('sgr'), protocol, ...ports, ...source }));
+  return sources.map((source) => ({ protocol, ...ports, ...source }));
 }
 
 const protocolNames: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6', all: '-1' };
@@ -101,12 +119,13 @@ function existingGroup(state: Ec2State, id: string): string {
   return id;
 }
 
-function ruleKey(rule: FakeEc2Rule): string {
+/** What makes two rules the same rule: protocol, ports and source; never the description. */
+export function ruleKey(rule: RuleSpec): string {
   return JSON.stringify([rule.protocol, rule.fromPort, rule.toPort, rule.cidrIp, rule.cidrIpv6, rule.groupId]);
 }
 
 /** EC2's wording in InvalidPermission.Duplicate: `peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW`. */
-function describeRule(rule: FakeEc2Rule): string {
+function describeRule(rule: RuleSpec): string {
   const peer = rule.cidrIp ?? rule.cidrIpv6 ?? rule.groupId ?? '';
   const protocol = rule.protocol === '-1' ? 'ALL' : rule.protocol.toUpperCase();
   const ports = rule.fromPort === undefined ? '' : `, from port: ${rule.fromPort}, to port: ${rule.toPort ?? rule.fromPort}`;

@@ -48,18 +48,18 @@ export function groupArn(state: Ec2State, id: string): string {
   return `arn:aws:ec2:${state.region}:${state.accountId}:security-group/${id}`;
 }
 
-export function ruleFields(rule: FakeEc2Rule): string[] {
+export function ruleFields(rule: Omit<FakeEc2Rule, 'id'>): string[] {
   return [text('ipProtocol', rule.protocol), text('fromPort', rule.fromPort), text('toPort', rule.toPort)];
 }
 
 /** EC2's `ipPermissions` shape: rules grouped by protocol and ports, each with its sources. */
-function permissionsXml(name: string, rules: readonly FakeEc2Rule[], accountId: string): string {
-  const groups = new Map<string, FakeEc2Rule[]>();
+export function permissionsXml(name: string, rules: readonly Omit<FakeEc2Rule, 'id'>[], accountId: string): string {
+  const groups = new Map<string, Omit<FakeEc2Rule, 'id'>[]>();
   for (const rule of rules) {
     const key = JSON.stringify([rule.protocol, rule.fromPort, rule.toPort]);
     groups.set(key, [...(groups.get(key) ?? []), rule]);
   }
-  const sourcesXml = (sources: readonly FakeEc2Rule[], pick: (rule: FakeEc2Rule) => string[] | undefined): string[][] =>
+  const sourcesXml = (sources: readonly Omit<FakeEc2Rule, 'id'>[], pick: (rule: Omit<FakeEc2Rule, 'id'>) => string[] | undefined): string[][] =>
     sources.flatMap((rule) => {
       const fields = pick(rule);
       return fields === undefined ? [] : [[...fields, text('description', rule.description)]];

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type {
   AuthorizeSecurityGroupIngressCommandInput,
+  IpPermission,
+  RevokeSecurityGroupIngressCommandInput,
   CreateSecurityGroupCommandInput,
   DeleteSecurityGroupCommandInput,
   DeleteVolumeCommandInput,
@@ -108,6 +110,24 @@ export class InMemoryEc2 implements Ec2Adapter {
       const group = this.groups.get(input.GroupId ?? '');
       if (group === undefined) throw ec2ServiceError({ code: 'InvalidGroup.NotFound', message: `The security group '${input.GroupId ?? ''}' does not exist` });
       group.IpPermissions = [...(group.IpPermissions ?? []), ...(input.IpPermissions ?? [])];
+      return { Return: true };
+    });
+  }
+
+  /** Removes the named CIDR sources; as in a default VPC, sources that are not there are no error. */
+  revokeSecurityGroupIngress(input: RevokeSecurityGroupIngressCommandInput) {
+    return this.#answer('RevokeSecurityGroupIngress', input, () => {
+      const group = this.groups.get(input.GroupId ?? '');
+      if (group === undefined) throw ec2ServiceError({ code: 'InvalidGroup.NotFound', message: `The security group '${input.GroupId ?? ''}' does not exist` });
+      const sameRange = (a: IpPermission, b: IpPermission): boolean => a.IpProtocol === b.IpProtocol && a.FromPort === b.FromPort && a.ToPort === b.ToPort;
+      group.IpPermissions = (group.IpPermissions ?? [])
+        .map((held) => {
+          const gone = (input.IpPermissions ?? []).filter((asked) => sameRange(asked, held));
+          const v4 = new Set(gone.flatMap((asked) => (asked.IpRanges ?? []).map((range) => range.CidrIp)));
+          const v6 = new Set(gone.flatMap((asked) => (asked.Ipv6Ranges ?? []).map((range) => range.CidrIpv6)));
+          return { ...held, IpRanges: (held.IpRanges ?? []).filter((r) => !v4.has(r.CidrIp)), Ipv6Ranges: (held.Ipv6Ranges ?? []).filter((r) => !v6.has(r.CidrIpv6)) };
+        })
+        .filter((held) => held.IpRanges.length + held.Ipv6Ranges.length + (held.UserIdGroupPairs ?? []).length > 0);
       return { Return: true };
     });
   }
