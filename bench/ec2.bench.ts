@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { addMachines, bootstrap, destroy, environmentTags, generateSshKeyPair } from '../src/index.js';
+import { addMachines, bootstrap, destroy, environmentTags, exposePorts, generateSshKeyPair, parseExposeRequest, unexposePorts } from '../src/index.js';
 import { openFakeAws, fastWait } from '../test/providers/ec2/fixtures.js';
 import { quantile } from './harness.js';
 
@@ -40,18 +40,31 @@ export async function benchEc2(): Promise<void> {
     let bootCalls: CallCount | undefined;
     let addCalls: CallCount | undefined;
     let destroyCalls: CallCount | undefined;
+    const ports = (text: string) => parseExposeRequest({ ports: [text] }, { ports: 'ports', from: 'from' }).rules;
+    const firewall: { name: string; calls: CallCount }[] = [];
     for (let run = 0; run < 5; run += 1) {
       const environ = aws.environ();
       let from = mark();
       let start = performance.now();
-      await bootstrap({ environ, clientKey, timeouts: fastWait });
+      // The second run also opens a port: what `expose:` adds to a bootstrap.
+      await bootstrap({ environ, clientKey, timeouts: fastWait, ...(run === 1 ? { expose: ports('443') } : {}) });
       bootTimes.push(performance.now() - start);
       bootCalls ??= counted(from);
+      if (run === 1) firewall.push({ name: 'bootstrap with expose 443 (bucket exists)', calls: counted(from) });
       if (run === 0) {
         from = mark();
         const added = await addMachines({ environ, count: 3, clientKey, timeouts: fastWait });
         if (added.failures.length > 0) throw new Error(added.failures[0]?.error.message);
         addCalls = counted(from);
+        for (const [name, step] of [
+          ['expose 8080 (to anywhere)', () => exposePorts({ environ, rules: ports('8080') })],
+          ['expose 8080 again (already open)', () => exposePorts({ environ, rules: ports('8080') })],
+          ['unexpose 8080', () => unexposePorts({ environ, ranges: ports('8080') })],
+        ] as const) {
+          from = mark();
+          await step();
+          firewall.push({ name, calls: counted(from) });
+        }
       }
       from = mark();
       start = performance.now();
@@ -70,7 +83,8 @@ export async function benchEc2(): Promise<void> {
     line('bootstrap (first run creates the bucket)', bootCalls, median(bootTimes));
     line('add-machine -n 3', addCalls, '');
     line('destroy (4 machines on the first run)', destroyCalls, median(destroyTimes));
-    console.log('  budget: bootstrap ≤ 15 EC2 + ≤ 5 S3 calls beyond polling; destroy ⌈N/1000⌉ TerminateInstances');
+    for (const { name, calls } of firewall) line(name, calls, '');
+    console.log('  budget: bootstrap ≤ 15 EC2 calls beyond polling; S3: 4 into an existing bucket, 2 more to create one; destroy ⌈N/1000⌉ TerminateInstances');
 
     const environment = { name: 'bench-many', uuid: randomUUID() };
     for (let n = 0; n < 2500; n += 1) aws.ec2.addInstance({ tags: environmentTags(environment) });

@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { blobNamesType, hostKeyTypes, type Problem } from '../../src/provider-config/index.js';
+import { blobNamesType, hostKeyTypes, parseSourceCidr, type Problem } from '../../src/provider-config/index.js';
 
 /**
  * The value checks behind `validateEc2Config`, one per kind of value. Each reports every
@@ -98,8 +98,8 @@ export function checkResourceId(kind: ResourceKind): Check<string> {
 
 /**
  * One CIDR block or a list of them, IPv4 or IPv6, each a network address with a prefix
- * length (host bits set are refused, as AWS refuses them). IPv6 blocks come back in
- * canonical compressed form; duplicates are problems.
+ * length (host bits set are refused: EC2 would quietly widen the block). Blocks come back
+ * canonical, as the firewall compares them; duplicates are problems.
  */
 export const checkCidrs: Check<string[]> = (value, path, problems) => {
   const list = typeof value === 'string' ? [value] : value;
@@ -123,54 +123,12 @@ export function isOpenToAll(cidr: string): boolean {
   return cidr.endsWith('/0');
 }
 
+/** A network and prefix length, canonical (`parseSourceCidr`, as the firewall compares them); one address alone is refused with the /32 or /128 it means. */
 function parseCidr(text: string): { cidr: string } | { problem: string } {
-  const [address = '', length, extra] = text.split('/');
-  const v4 = isIPv4(address);
-  if ((!v4 && !isIPv6(address)) || address.includes('%') || extra !== undefined) {
-    return { problem: `${quote(text)} is not a CIDR block; write an IPv4 or IPv6 network and prefix length, e.g. 203.0.113.0/24 or 2001:db8::/32` };
-  }
-  const bits = v4 ? 32 : 128;
-  if (length === undefined) return { problem: `${quote(text)} has no prefix length; for this one address write ${address}/${bits}` };
-  if (!/^\d{1,3}$/.test(length) || Number(length) > bits) {
-    return { problem: `${quote(text)} has prefix length ${JSON.stringify(length)}; write a whole number from 0 to ${bits}` };
-  }
-  const prefix = BigInt(length);
-  const number = v4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
-  const network = number & (((1n << prefix) - 1n) << (BigInt(bits) - prefix));
-  const formatted = v4 ? bigIntToIpv4(network) : bigIntToIpv6(network);
-  if (network !== number) return { problem: `${quote(text)} has host bits set; AWS wants the network address: ${formatted}/${length}` };
-  return { cidr: `${formatted}/${Number(length)}` };
-}
-
-function ipv4ToBigInt(address: string): bigint {
-  return address.split('.').reduce((sum, octet) => (sum << 8n) + BigInt(octet), 0n);
-}
-
-function bigIntToIpv4(value: bigint): string {
-  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
-}
-
-function ipv6ToBigInt(address: string): bigint {
-  // An embedded IPv4 tail (`::ffff:192.0.2.1`) is two groups.
-  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(address)?.[1];
-  const text = tail === undefined ? address : address.replace(tail, ((n) => `${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`)(ipv4ToBigInt(tail)));
-  const [head = '', rest] = text.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = rest === undefined || rest === '' ? [] : rest.split(':');
-  const groups = rest === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return groups.reduce((sum, group) => (sum << 16n) + BigInt(`0x${group}`), 0n);
-}
-
-function bigIntToIpv6(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
-  let best = { start: -1, length: 0 };
-  for (let start = 0; start < 8; start++) {
-    let length = 0;
-    while (start + length < 8 && groups[start + length] === '0') length++;
-    if (length > best.length && length > 1) best = { start, length };
-  }
-  if (best.start < 0) return groups.join(':');
-  return `${groups.slice(0, best.start).join(':')}::${groups.slice(best.start + best.length).join(':')}`;
+  const bits = isIPv4(text) ? 32 : isIPv6(text) && !text.includes('%') ? 128 : undefined;
+  if (bits !== undefined) return { problem: `${quote(text)} has no prefix length; for this one address write ${text}/${bits}` };
+  const parsed = parseSourceCidr(text);
+  return parsed.ok ? { cidr: parsed.cidr } : { problem: parsed.message };
 }
 
 const whereHostKeysAre = 'copy the line from the host\'s /etc/ssh/ssh_host_ed25519_key.pub, or from `ssh-keyscan -t ed25519 <host>` without the host name';

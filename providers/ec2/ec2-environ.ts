@@ -33,7 +33,7 @@ import {
 } from '../../src/index.js';
 import { ec2Capabilities } from './capabilities.js';
 import { readEc2Console } from './console-output.js';
-import { closeEc2Ports, ec2IngressRules, openEc2Ports, type Ec2FirewallParams } from './firewall.js';
+import { closeEc2Ports, ec2IngressRules, openEc2Ports, type ConsistencyRetry, type Ec2FirewallParams } from './firewall.js';
 import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
@@ -60,12 +60,15 @@ export interface Ec2Timing {
   readonly dependencyRetry: { readonly firstMs: number; readonly maxMs: number; readonly totalMs: number };
   /** How long one listing of the environment's instances answers every machine's refresh. */
   readonly listingMaxAgeMs: number;
+  /** Waiting for EC2's answers to show a change made a moment ago (a new security group). */
+  readonly consistencyRetry: ConsistencyRetry;
 }
 
 export const defaultEc2Timing: Ec2Timing = {
   terminatePollMs: { first: 2_000, max: 10_000 },
   dependencyRetry: { firstMs: 2_000, maxMs: 15_000, totalMs: 180_000 },
   listingMaxAgeMs: 1_000,
+  consistencyRetry: { firstMs: 500, maxMs: 4_000, totalMs: 15_000 },
 };
 
 export interface Ec2EnvironParams {
@@ -232,7 +235,9 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   }
 
   async teardown(params: TeardownParams): Promise<TeardownResult> {
+    // What prepare made is about to be gone: a later prepare on this Environ makes it again.
     this.#groupId = undefined;
+    this.#prepared.reset();
     return tearDownEc2({ api: this.#api, environment: this.environment, dependencyRetry: this.#timing.dependencyRetry, signal: params.signal });
   }
 
@@ -295,7 +300,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
 
   async #firewall(signal: AbortSignal | undefined): Promise<Ec2FirewallParams> {
     const network = await this.#resolveNetwork(signal);
-    return { api: this.#api, environment: this.environment, vpcId: network.vpcId, groupId: this.#groupId, sshCidrs: this.#config.sshCidrs, signal };
+    return { api: this.#api, environment: this.environment, vpcId: network.vpcId, groupId: this.#groupId, sshCidrs: this.#config.sshCidrs, consistency: this.#timing.consistencyRetry, signal };
   }
 
   #resolveNetwork(signal: AbortSignal | undefined): Promise<Ec2Network> {

@@ -3,6 +3,8 @@ import pRetry from 'p-retry';
 import {
   CancelledError,
   ConfigError,
+  NotFoundError,
+  allTraffic,
   formatIngressRule,
   groupPairs,
   pairKey,
@@ -15,10 +17,20 @@ import {
 } from '../../src/index.js';
 import { awsCodeOf } from './aws-code.js';
 import type { Ec2Api } from './ec2-api.js';
+import { inOneCallOrEach } from './one-call-or-each.js';
 import { findSecurityGroups } from './security-group.js';
 
 /** The description envboot gives the sources it opens, so the AWS console says who opened them. */
 const exposedDescription = 'envboot expose';
+/** What keeps the SSH sources open, as `ingressRules` marks them. */
+const sshReserved = 'envboot SSH (ssh-cidr)';
+
+/** Backing off while EC2's answers catch up with a change (eventual consistency). */
+export interface ConsistencyRetry {
+  readonly firstMs: number;
+  readonly maxMs: number;
+  readonly totalMs: number;
+}
 
 export interface Ec2FirewallParams {
   readonly api: Ec2Api;
@@ -29,41 +41,38 @@ export interface Ec2FirewallParams {
    * consistent and a group created a moment ago may not answer a tag query yet.
    */
   readonly groupId?: string | undefined;
-  /** The sources envboot's own SSH is open to (`ssh-cidr`): never listed, never closed. */
+  /** The sources envboot's own SSH is open to (`ssh-cidr`): listed as reserved, never closed. */
   readonly sshCidrs: readonly string[];
+  readonly consistency: ConsistencyRetry;
   readonly signal?: AbortSignal | undefined;
 }
 
 /**
- * The environment's security group's CIDR sources, beyond envboot's own SSH: what an
- * operator exposed, through envboot or the AWS console. Rules for other protocols (ICMP,
- * all traffic) and rules naming other groups or prefix lists are not envboot's to list.
+ * Every CIDR source of the environment's security group: TCP, UDP and all-traffic rules,
+ * envboot's SSH marked reserved. ICMP rules and rules naming other groups or prefix lists
+ * are not ports and are not listed.
  */
 export async function ec2IngressRules(params: Ec2FirewallParams): Promise<IngressRule[]> {
   throwIfCancelled(params.signal, 'listing the open ports');
   const group = await environmentGroup(params);
-  return group === undefined ? [] : groupPairs(openPairs(group, params.sshCidrs));
+  return group === undefined ? [] : groupPairs(groupPairsOf(group, params.sshCidrs));
 }
 
-/** Authorizes what of `rules` the group lacks; a concurrent authorize of the same source is success. */
+/** Authorizes what of `rules` the group lacks, in one call; a source another client opened meanwhile is success. */
 export async function openEc2Ports(params: Ec2FirewallParams & { readonly rules: readonly IngressRule[] }): Promise<void> {
   throwIfCancelled(params.signal, 'opening ports');
-  for (let attempt = 1; ; attempt++) {
-    const group = await requireGroup(params);
-    const held = new Set(allPairs(group).map(pairKey));
-    const missing = params.rules.flatMap(pairsOf).filter((pair) => !held.has(pairKey(pair)));
-    if (missing.length === 0) return;
-    try {
-      await params.api.authorizeSecurityGroupIngress(
-        { GroupId: group.GroupId, IpPermissions: permissionsOf(missing, exposedDescription) },
-        { what: `opening ${groupPairs(missing).map(formatIngressRule).join('; ')}`, signal: params.signal },
-      );
-      return;
-    } catch (error) {
-      // Another client opened one of them between our read and our call: read again, once.
-      if (awsCodeOf(error) !== 'InvalidPermission.Duplicate' || attempt > 1) throw error;
-    }
-  }
+  const group = await requireGroup(params);
+  const held = new Set(groupPairsOf(group, params.sshCidrs).map(pairKey));
+  const missing = params.rules.flatMap(pairsOf).filter((pair) => !held.has(pairKey(pair)));
+  await inOneCallOrEach({
+    items: missing,
+    call: (pairs) =>
+      params.api.authorizeSecurityGroupIngress(
+        { GroupId: group.GroupId, IpPermissions: permissionsOf(pairs, exposedDescription) },
+        { what: `opening ${describe(pairs)}`, signal: params.signal },
+      ),
+    alreadyDone: 'InvalidPermission.Duplicate',
+  });
 }
 
 /** Revokes what of `rules` the group holds; refuses, closing nothing, a source envboot's SSH needs. */
@@ -72,28 +81,18 @@ export async function closeEc2Ports(params: Ec2FirewallParams & { readonly rules
   const ssh = new Set(sshPairs(params.sshCidrs).map(pairKey));
   const needed = params.rules.flatMap(pairsOf).filter((pair) => ssh.has(pairKey(pair)));
   if (needed.length > 0) {
-    throw new ConfigError(
-      `${groupPairs(needed).map(formatIngressRule).join('; ')} is how envboot reaches the machines over SSH (ssh-cidr); ` +
-        'nothing was closed: change ssh-cidr in the environment config instead',
-    );
+    throw new ConfigError(`${describe(needed)} is how envboot reaches the machines over SSH (ssh-cidr); nothing was closed: change ssh-cidr in the environment config instead`);
   }
-  for (let attempt = 1; ; attempt++) {
-    const group = await environmentGroup(params);
-    if (group?.GroupId === undefined) return;
-    const held = new Set(allPairs(group).map(pairKey));
-    const present = params.rules.flatMap(pairsOf).filter((pair) => held.has(pairKey(pair)));
-    if (present.length === 0) return;
-    try {
-      await params.api.revokeSecurityGroupIngress(
-        { GroupId: group.GroupId, IpPermissions: permissionsOf(present) },
-        { what: `closing ${groupPairs(present).map(formatIngressRule).join('; ')}`, signal: params.signal },
-      );
-      return;
-    } catch (error) {
-      // Outside the default VPC, EC2 revokes nothing when one source is already gone (another client closed it): read again, once.
-      if (awsCodeOf(error) !== 'InvalidPermission.NotFound' || attempt > 1) throw error;
-    }
-  }
+  const group = await environmentGroup(params);
+  if (group?.GroupId === undefined) return;
+  const held = new Set(groupPairsOf(group, params.sshCidrs).map(pairKey));
+  const present = params.rules.flatMap(pairsOf).filter((pair) => held.has(pairKey(pair)));
+  await inOneCallOrEach({
+    items: present,
+    call: (pairs) =>
+      params.api.revokeSecurityGroupIngress({ GroupId: group.GroupId, IpPermissions: permissionsOf(pairs) }, { what: `closing ${describe(pairs)}`, signal: params.signal }),
+    alreadyDone: 'InvalidPermission.NotFound',
+  });
 }
 
 async function environmentGroup(params: Ec2FirewallParams): Promise<SecurityGroup | undefined> {
@@ -102,49 +101,79 @@ async function environmentGroup(params: Ec2FirewallParams): Promise<SecurityGrou
     const [group] = await findSecurityGroups({ api: params.api, environment: params.environment, vpcId: params.vpcId, signal: params.signal });
     return group;
   }
-  // A group created a moment ago may answer InvalidGroup.NotFound for a few seconds.
-  const answer = await pRetry(() => params.api.describeSecurityGroups({ GroupIds: [groupId] }, { what: 'reading the security group', signal: params.signal }), {
-    retries: 5,
-    minTimeout: 500,
-    maxTimeout: 4_000,
-    signal: params.signal,
-    shouldRetry: ({ error }) => awsCodeOf(error) === 'InvalidGroup.NotFound',
-  }).catch((error: unknown) => {
-    // p-retry rejects an abort during its wait with the signal's reason: say it as envboot does.
-    if (params.signal?.aborted === true) throw new CancelledError('reading the security group cancelled', { cause: params.signal.reason });
-    throw error;
-  });
-  return answer.SecurityGroups?.[0];
-}
-
-async function requireGroup(params: Ec2FirewallParams): Promise<SecurityGroup & { GroupId: string }> {
-  const group = await environmentGroup(params);
-  if (group?.GroupId === undefined) {
-    throw new ConfigError(
-      `environment "${params.environment.name}" has no security group on EC2, so no port can be opened: ` +
-        'bootstrap it first (or, if it was bootstrapped, its group was deleted: destroy and bootstrap it again)',
-    );
+  // A group created a moment ago may answer InvalidGroup.NotFound for a few seconds; one
+  // that still does was deleted since, and the tag query says what there is now.
+  const notFound = (error: unknown): boolean => awsCodeOf(error) === 'InvalidGroup.NotFound';
+  try {
+    const answer = await untilConsistent(params, 'reading the security group', () =>
+      params.api.describeSecurityGroups({ GroupIds: [groupId] }, { what: 'reading the security group', signal: params.signal }),
+    notFound);
+    return answer.SecurityGroups?.[0];
+  } catch (error) {
+    if (!notFound(error)) throw error;
+    return environmentGroup({ ...params, groupId: undefined });
   }
-  return { ...group, GroupId: group.GroupId };
 }
 
-/** Every CIDR source of a TCP or UDP rule, canonical; sources EC2 stores oddly are skipped rather than guessed. */
-function allPairs(group: SecurityGroup): IngressPair[] {
+/** The group, found again for a while when the tag query misses it (a bootstrap a moment ago, in another process). */
+async function requireGroup(params: Ec2FirewallParams): Promise<SecurityGroup & { GroupId: string }> {
+  const group = await untilConsistent(params, 'finding the security group', async () => {
+    const found = await environmentGroup(params);
+    if (found?.GroupId === undefined) throw new MissingGroup();
+    return { ...found, GroupId: found.GroupId };
+  }, (error) => error instanceof MissingGroup).catch((error: unknown) => {
+    if (!(error instanceof MissingGroup)) throw error;
+    throw new NotFoundError(
+      `environment "${params.environment.name}" has no security group on EC2 that envboot can find, so no port was opened: ` +
+        'if it was bootstrapped a moment ago, run the command again; otherwise the group was deleted outside envboot, and the next ' +
+        '`envboot add-machine` makes it again (destroy and bootstrap, if the environment has no machines left)',
+    );
+  });
+  return group;
+}
+
+class MissingGroup extends Error {}
+
+/** `attempt` again with back-off while `lagging` says EC2 has not caught up, within `consistency`'s budget. */
+async function untilConsistent<T>(params: Ec2FirewallParams, what: string, attempt: () => Promise<T>, lagging: (error: unknown) => boolean): Promise<T> {
+  const { firstMs, maxMs, totalMs } = params.consistency;
+  try {
+    return await pRetry(attempt, {
+      retries: 20,
+      minTimeout: firstMs,
+      maxTimeout: maxMs,
+      maxRetryTime: totalMs,
+      signal: params.signal,
+      shouldRetry: ({ error }) => lagging(error),
+    });
+  } catch (error) {
+    // p-retry rejects an abort during its wait with the signal's reason: say it as envboot does.
+    if (params.signal?.aborted === true) throw new CancelledError(`${what} cancelled`, { cause: params.signal.reason });
+    throw error;
+  }
+}
+
+/** Every CIDR source of a TCP, UDP or all-traffic rule, canonical, envboot's SSH marked; sources EC2 stores oddly are skipped rather than guessed. */
+function groupPairsOf(group: SecurityGroup, sshCidrs: readonly string[]): IngressPair[] {
+  const ssh = new Set(sshPairs(sshCidrs).map(pairKey));
   return (group.IpPermissions ?? []).flatMap((permission) => {
-    const protocol = permission.IpProtocol;
-    if ((protocol !== 'tcp' && protocol !== 'udp') || permission.FromPort === undefined || permission.ToPort === undefined) return [];
-    const range = { protocol, fromPort: permission.FromPort, toPort: permission.ToPort } as const;
+    const range = rangeOf(permission);
+    if (range === undefined) return [];
     const cidrs = [...(permission.IpRanges ?? []).map((r) => r.CidrIp), ...(permission.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)];
     return cidrs.flatMap((given) => {
       const parsed = given === undefined ? undefined : parseSourceCidr(given);
-      return parsed?.ok === true ? [{ ...range, cidr: parsed.cidr }] : [];
+      if (parsed?.ok !== true) return [];
+      const pair: IngressPair = { ...range, cidr: parsed.cidr };
+      return [ssh.has(pairKey(pair)) ? { ...pair, reserved: sshReserved } : pair];
     });
   });
 }
 
-function openPairs(group: SecurityGroup, sshCidrs: readonly string[]): IngressPair[] {
-  const ssh = new Set(sshPairs(sshCidrs).map(pairKey));
-  return allPairs(group).filter((pair) => !ssh.has(pairKey(pair)));
+function rangeOf(permission: IpPermission): Pick<IngressRule, 'protocol' | 'fromPort' | 'toPort'> | undefined {
+  const protocol = permission.IpProtocol;
+  if (protocol === '-1') return allTraffic;
+  if ((protocol !== 'tcp' && protocol !== 'udp') || permission.FromPort === undefined || permission.ToPort === undefined) return undefined;
+  return { protocol, fromPort: permission.FromPort, toPort: permission.ToPort };
 }
 
 function sshPairs(sshCidrs: readonly string[]): IngressPair[] {
@@ -154,18 +183,20 @@ function sshPairs(sshCidrs: readonly string[]): IngressPair[] {
   });
 }
 
-/** EC2's shape: one permission per protocol and range, its IPv4 and IPv6 sources apart. */
+/** EC2's shape: one permission per protocol and range, its IPv4 and IPv6 sources apart; all traffic is protocol -1 without ports. */
 function permissionsOf(pairs: readonly IngressPair[], description?: string): IpPermission[] {
   const described = description === undefined ? {} : { Description: description };
   return groupPairs(pairs).map((rule) => {
     const v4 = rule.sourceCidrs.filter((cidr) => !cidr.includes(':'));
     const v6 = rule.sourceCidrs.filter((cidr) => cidr.includes(':'));
     return {
-      IpProtocol: rule.protocol,
-      FromPort: rule.fromPort,
-      ToPort: rule.toPort,
+      ...(rule.protocol === 'all' ? { IpProtocol: '-1' } : { IpProtocol: rule.protocol, FromPort: rule.fromPort, ToPort: rule.toPort }),
       ...(v4.length === 0 ? {} : { IpRanges: v4.map((CidrIp) => ({ CidrIp, ...described })) }),
       ...(v6.length === 0 ? {} : { Ipv6Ranges: v6.map((CidrIpv6) => ({ CidrIpv6, ...described })) }),
     };
   });
+}
+
+function describe(pairs: readonly IngressPair[]): string {
+  return groupPairs(pairs).map(formatIngressRule).join('; ');
 }

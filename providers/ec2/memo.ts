@@ -15,4 +15,9 @@ export class Memo<T> {
     }
     return this.#pending;
   }
+
+  /** Forgets the value: the next caller fetches again (after what it described was deleted). */
+  reset(): void {
+    this.#pending = undefined;
+  }
 }

@@ -1,7 +1,8 @@
 import type { IpPermission, SecurityGroup, TagSpecification } from '@aws-sdk/client-ec2';
-import { TagKey, environmentTags, type EnvironmentIdentity } from '../../src/index.js';
+import { TagKey, environmentTags, parseSourceCidr, type EnvironmentIdentity } from '../../src/index.js';
 import { awsCodeOf } from './aws-code.js';
 import type { Ec2Api } from './ec2-api.js';
+import { inOneCallOrEach } from './one-call-or-each.js';
 
 export interface EnsureSecurityGroupParams {
   readonly api: Ec2Api;
@@ -29,8 +30,11 @@ export async function ensureSecurityGroup(params: EnsureSecurityGroupParams): Pr
   const context = { what: 'creating the security group', signal: params.signal };
   const [found] = await findSecurityGroups(params);
   if (found?.GroupId !== undefined) {
-    // A crash between creating the group and opening it leaves it closed: open it now.
-    if (!opensSsh(found)) await authorize(params, found.GroupId, context);
+    // A crash between creating the group and opening it leaves it closed, and an ssh-cidr
+    // changed since leaves the new sources out: open what is missing. Sources no longer in
+    // ssh-cidr stay open, and `envboot status` lists them as open ports to close.
+    const missing = missingSshCidrs(found, params.sshCidrs);
+    if (missing.length > 0) await authorize({ ...params, sshCidrs: missing }, found.GroupId, context, opensPeers(found));
     return { groupId: found.GroupId, created: false };
   }
   let groupId: string;
@@ -56,17 +60,39 @@ export async function ensureSecurityGroup(params: EnsureSecurityGroupParams): Pr
   return { groupId, created: true };
 }
 
-async function authorize(params: EnsureSecurityGroupParams, groupId: string, context: { signal?: AbortSignal | undefined }): Promise<void> {
-  try {
-    await params.api.authorizeSecurityGroupIngress({ GroupId: groupId, IpPermissions: ingress(groupId, params.sshCidrs) }, { ...context, what: 'opening SSH in the security group' });
-  } catch (error) {
-    // A concurrent prepare opened it first.
-    if (awsCodeOf(error) !== 'InvalidPermission.Duplicate') throw error;
-  }
+/**
+ * Opens SSH from `params.sshCidrs` (and, unless `peersOpen`, traffic between the group's
+ * machines) in one call; when a concurrent prepare opened some of it first, EC2 refuses
+ * the call whole, and each is then opened on its own.
+ */
+async function authorize(params: EnsureSecurityGroupParams, groupId: string, context: { signal?: AbortSignal | undefined }, peersOpen = false): Promise<void> {
+  const permissions = [
+    ...params.sshCidrs.map((cidr) => sshPermission([cidr])),
+    ...(peersOpen ? [] : [peersPermission(groupId)]),
+  ];
+  await inOneCallOrEach({
+    items: permissions,
+    call: (some) => params.api.authorizeSecurityGroupIngress({ GroupId: groupId, IpPermissions: [...some] }, { ...context, what: 'opening SSH in the security group' }),
+    alreadyDone: 'InvalidPermission.Duplicate',
+  });
 }
 
-function opensSsh(group: SecurityGroup): boolean {
-  return (group.IpPermissions ?? []).some((rule) => rule.IpProtocol === 'tcp' && rule.FromPort === 22);
+/** The configured SSH sources the group does not open yet, compared canonical (EC2 may store a range in another spelling). */
+function missingSshCidrs(group: SecurityGroup, sshCidrs: readonly string[]): string[] {
+  const ssh = (group.IpPermissions ?? []).filter((rule) => rule.IpProtocol === 'tcp' && rule.FromPort === 22 && rule.ToPort === 22);
+  const given = ssh.flatMap((rule) => [...(rule.IpRanges ?? []).map((r) => r.CidrIp), ...(rule.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)]);
+  const open = new Set(given.flatMap((cidr) => (cidr === undefined ? [] : [canonical(cidr)])));
+  return sshCidrs.filter((cidr) => !open.has(canonical(cidr)));
+}
+
+function canonical(cidr: string): string {
+  const parsed = parseSourceCidr(cidr);
+  return parsed.ok ? parsed.cidr : cidr;
+}
+
+/** Whether the group already lets the environment's machines reach each other. */
+function opensPeers(group: SecurityGroup): boolean {
+  return (group.IpPermissions ?? []).some((rule) => rule.IpProtocol === '-1' && (rule.UserIdGroupPairs ?? []).some((pair) => pair.GroupId === group.GroupId));
 }
 
 /** The environment's security groups by tag (normally one). */
@@ -83,19 +109,20 @@ export async function findSecurityGroups(params: Omit<EnsureSecurityGroupParams,
   return answer.SecurityGroups ?? [];
 }
 
-function ingress(groupId: string, sshCidrs: readonly string[]): IpPermission[] {
+function sshPermission(sshCidrs: readonly string[]): IpPermission {
   const v4 = sshCidrs.filter((cidr) => !cidr.includes(':'));
   const v6 = sshCidrs.filter((cidr) => cidr.includes(':'));
-  return [
-    {
-      IpProtocol: 'tcp',
-      FromPort: 22,
-      ToPort: 22,
-      ...(v4.length === 0 ? {} : { IpRanges: v4.map((cidr) => ({ CidrIp: cidr, Description: 'envboot SSH' })) }),
-      ...(v6.length === 0 ? {} : { Ipv6Ranges: v6.map((cidr) => ({ CidrIpv6: cidr, Description: 'envboot SSH' })) }),
-    },
-    { IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: groupId, Description: 'envboot machines' }] },
-  ];
+  return {
+    IpProtocol: 'tcp',
+    FromPort: 22,
+    ToPort: 22,
+    ...(v4.length === 0 ? {} : { IpRanges: v4.map((cidr) => ({ CidrIp: cidr, Description: 'envboot SSH' })) }),
+    ...(v6.length === 0 ? {} : { Ipv6Ranges: v6.map((cidr) => ({ CidrIpv6: cidr, Description: 'envboot SSH' })) }),
+  };
+}
+
+function peersPermission(groupId: string): IpPermission {
+  return { IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: groupId, Description: 'envboot machines' }] };
 }
 
 function groupTags(environment: EnvironmentIdentity, extra: Readonly<Record<string, string>>): TagSpecification {

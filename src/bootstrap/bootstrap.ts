@@ -51,7 +51,7 @@ export interface BootstrapResult {
   /** The client key that logs in to every machine of the environment. Secret. */
   readonly clientKey: SshKeyPair;
   readonly instanceType?: string;
-  /** What is open to outside sources once bootstrapped (`expose`); absent without a firewall. */
+  /** What is open to outside sources once bootstrapped; present only when `expose` asked for ports. */
   readonly openPorts?: readonly IngressRule[];
   /** Preflight and planning warnings worth showing the operator (constraints that could not be checked, …). */
   readonly warnings: readonly string[];

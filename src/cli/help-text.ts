@@ -37,9 +37,10 @@ Examples:
   $ envboot remove-machine demo local-5f0c2a91      # an unrecorded instance from status`,
   expose: `
 Opens the ports on every machine of the environment, those added later included, through
-the provider's firewall (on ec2, the environment's security group). envboot's own SSH
-(ssh-cidr) is separate and stays as configured. Opening what is open already is fine.
-Providers without a firewall (local, qemu, manual) refuse it: exit 2.
+the provider's firewall (on ec2, the environment's security group). PORTS are 443,
+8000-8100, 53/udp, or all. envboot's own SSH (ssh-cidr) is listed as reserved and stays as
+configured. Opening what is open already is fine. Providers without a firewall (local,
+qemu, manual) refuse it: exit 2.
 
 Examples:
   $ envboot expose prod 443
@@ -48,7 +49,7 @@ Examples:
   unexpose: `
 Closes port ranges from the given sources, or from every source. A range is closed whole:
 8050 of an open 8000-8100 is refused (exit 2); close 8000-8100 and open what should stay.
-What is not open is reported, not an error.
+envboot's own SSH sources are never closed. What is not open is reported, not an error.
 
 Examples:
   $ envboot unexpose prod 443

@@ -25,11 +25,16 @@ export function countOption(value: string): number {
   return count;
 }
 
-/** Repeatable options (`--zone a --zone b`, or `--zone a,b`) collect into a list. */
-export function collectList(value: string, previous: readonly string[] | undefined): string[] {
-  const parts = value.split(',').map((part) => part.trim());
-  if (parts.some((part) => part === '')) throw new InvalidArgumentError(`"${value}" has an empty zone name; write --zone a --zone b or --zone a,b`);
-  return [...(previous ?? []), ...parts];
+/**
+ * A parser for a repeatable option (`--zone a --zone b`, or `--zone a,b`) that collects
+ * into a list; `flag` and `what` name it in the error for an empty part.
+ */
+export function collectList(flag: string, what: string): (value: string, previous: readonly string[] | undefined) => string[] {
+  return (value, previous) => {
+    const parts = value.split(',').map((part) => part.trim());
+    if (parts.some((part) => part === '')) throw new InvalidArgumentError(`"${value}" has an empty ${what}; write ${flag} a ${flag} b or ${flag} a,b`);
+    return [...(previous ?? []), ...parts];
+  };
 }
 
 /** The `--json` flag of the commands that have it. */

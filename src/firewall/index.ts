@@ -1,4 +1,4 @@
-export { exposePorts, requireFirewall, unexposePorts, type ExposeResult, type UnexposeResult } from './change-ports.js';
+export { exposePorts, requireFirewall, unexposePorts, type ExposePortsParams, type ExposeResult, type UnexposePortsParams, type UnexposeResult } from './change-ports.js';
 export {
   formatIngressRule,
   groupPairs,
@@ -11,5 +11,5 @@ export {
   type ExposeRequest,
   type IngressPair,
 } from './ingress-rules.js';
-export { formatPortRange, parsePortRange, type ParsePortRangeResult, type PortRange } from './port-range.js';
+export { allTraffic, formatPortRange, overlaps, parsePortRange, type ParsePortRangeResult, type PortRange } from './port-range.js';
 export { everyone, parseSourceCidr, type ParseSourceCidrResult } from './source-cidr.js';

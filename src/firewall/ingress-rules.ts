@@ -6,6 +6,8 @@ import { everyone, parseSourceCidr } from './source-cidr.js';
 /** One port range open to one source: the unit a cloud's firewall stores. */
 export interface IngressPair extends PortRange {
   readonly cidr: string;
+  /** As on `IngressRule`: what the provider keeps it open for. */
+  readonly reserved?: string | undefined;
 }
 
 /** Port ranges and the sources they open to, as an operator writes them. */
@@ -60,33 +62,35 @@ export function mergeRules(rules: readonly IngressRule[]): IngressRule[] {
 
 /** Every port range and source pair the rules stand for. */
 export function pairsOf(rule: IngressRule): IngressPair[] {
-  return rule.sourceCidrs.map((cidr) => ({ protocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort, cidr }));
+  const reserved = rule.reserved === undefined ? {} : { reserved: rule.reserved };
+  return rule.sourceCidrs.map((cidr) => ({ protocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort, cidr, ...reserved }));
 }
 
-/** Pairs back into rules, sorted by protocol, then port, then source. */
+/** Pairs back into rules (reserved ones apart, before the others of their range), sorted by protocol, then port. */
 export function groupPairs(pairs: readonly IngressPair[]): IngressRule[] {
-  const byRange = new Map<string, { range: PortRange; sources: Set<string> }>();
+  const byRange = new Map<string, { range: PortRange; reserved: string | undefined; sources: Set<string> }>();
   for (const pair of pairs) {
-    const key = formatPortRange(pair);
-    const entry = byRange.get(key) ?? { range: { protocol: pair.protocol, fromPort: pair.fromPort, toPort: pair.toPort }, sources: new Set<string>() };
+    const key = `${formatPortRange(pair)} ${pair.reserved ?? ''}`;
+    const range = { protocol: pair.protocol, fromPort: pair.fromPort, toPort: pair.toPort };
+    const entry = byRange.get(key) ?? { range, reserved: pair.reserved, sources: new Set<string>() };
     entry.sources.add(pair.cidr);
     byRange.set(key, entry);
   }
   return [...byRange.values()]
-    .map(({ range, sources }) => ({ ...range, sourceCidrs: [...sources].sort(compareSources) }))
-    .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.fromPort - b.fromPort || a.toPort - b.toPort);
+    .map(({ range, reserved, sources }) => ({ ...range, sourceCidrs: [...sources].sort(compareSources), ...(reserved === undefined ? {} : { reserved }) }))
+    .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.fromPort - b.fromPort || a.toPort - b.toPort || Number(a.reserved === undefined) - Number(b.reserved === undefined));
 }
 
-/** A pair's identity, for sets of what is open. */
+/** A pair's identity, for sets of what is open: its range and source, whatever keeps it open. */
 export function pairKey(pair: IngressPair): string {
   return `${formatPortRange(pair)} ${pair.cidr}`;
 }
 
-/** `443/tcp from anywhere`, `8000-8100/tcp from 10.0.0.0/8, 192.0.2.0/24`. */
+/** `443/tcp from anywhere`, `8000-8100/tcp from 10.0.0.0/8, 192.0.2.0/24`, `22/tcp from 192.0.2.0/24 (envboot SSH (ssh-cidr))`. */
 export function formatIngressRule(rule: IngressRule): string {
   const open = new Set(rule.sourceCidrs);
   const sources = everyone.every((cidr) => open.has(cidr)) && open.size === everyone.length ? 'anywhere' : rule.sourceCidrs.join(', ');
-  return `${formatPortRange(rule)} from ${sources}`;
+  return `${formatPortRange(rule)} from ${sources}${rule.reserved === undefined ? '' : ` (${rule.reserved})`}`;
 }
 
 /** IPv4 before IPv6, then as text: stable, and readable enough for a handful of ranges. */

@@ -9,8 +9,8 @@ export const everyone: readonly string[] = ['0.0.0.0/0', '::/0'];
  * Parses a source range: CIDR notation (`203.0.113.0/24`, `2001:db8::/32`) or a single
  * address (`198.51.100.7`, made `/32`; an IPv6 one `/128`). The result is canonical
  * (IPv6 lower-case and compressed), so that the same range always compares equal. A
- * range with host bits set is refused with the network it probably meant, as clouds
- * refuse it.
+ * range with host bits set is refused with the network it probably meant: EC2 would
+ * quietly widen `10.0.0.1/8` to `10.0.0.0/8`, which is rarely what the operator thought.
  *
  * @example
  * parseSourceCidr('2001:DB8::/32'); // { ok: true, cidr: '2001:db8::/32' }

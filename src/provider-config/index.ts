@@ -2,7 +2,8 @@
  * `envboot/provider-config`: what checking a provider's config takes, light to load (no
  * SSH, YAML, logging or cloud SDK modules), so that a provider's descriptor and
  * `validateConfig` stay cheap to import: problems and `ConfigError`, constraints, host
- * specs, OpenSSH public key lines and the distance behind "did you mean" hints. All but
+ * specs, OpenSSH public key lines, source address ranges and the distance behind "did you
+ * mean" hints. All but
  * `editDistance` are in `envboot` too; the contract's types come from there, with
  * `import type`, at no cost.
  */
@@ -19,3 +20,4 @@ export {
 export { parseHostSpec, type HostSpec } from '../ssh/ssh-target.js';
 export { blobNamesType, hostKeyTypes, publicKeyLine } from '../ssh/public-key-line.js';
 export { editDistance } from '../util/edit-distance.js';
+export { parseSourceCidr, type ParseSourceCidrResult } from '../firewall/source-cidr.js';

@@ -8,7 +8,7 @@ export type * from './provider.js';
 export { abilitiesOf, abilityMethods, implementsAbility, partialAbilities, type AbilityName } from './abilities/ability-methods.js';
 export { isZoned, type AvailabilityZone, type ZonedEnviron } from './abilities/zones.js';
 export { hasInstanceTypes, includeNamed, type InstanceType, type InstanceTypeCatalogue, type InstanceTypesParams } from './abilities/instance-types.js';
-export { hasFirewall, type FirewalledEnviron, type IngressRule } from './abilities/firewall.js';
+export { hasFirewall, type ChangePortsParams, type FirewalledEnviron, type IngressRule, type IngressRulesParams } from './abilities/firewall.js';
 export { canCleanUp, type CleanupProvider, type FindLeftoversParams, type FindLeftoversResult, type Leftover, type RemoveLeftoversParams, type RemoveLeftoversResult } from './abilities/cleanup.js';
 export { hasConsoleOutput, type ConsoleEnviron, type ConsoleOutput } from './abilities/console-output.js';
 export { hasHardwareLimits, type HardwareConstraintKey, type HardwareLimits, type HardwareLimitsEnviron, type HardwareLimitsParams } from './abilities/hardware-limits.js';

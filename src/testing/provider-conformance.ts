@@ -69,7 +69,7 @@ export function describeProviderConformance(params: ProviderConformanceParams): 
     check("refuses a start in a zone that does not exist with one of envboot's errors, starting nothing", checkRefusalIsEnvbootError);
     check('rejects a start with an aborted signal with CANCELLED, starting nothing', checkStartCancelled);
     check('rejects every other core call with an aborted signal with CANCELLED', checkCoreCallsCancelled);
-    check('opens, lists and closes ports idempotently, and CANCELLED when aborted (firewall ability)', checkFirewall);
+    check('opens, lists and closes ports idempotently, keeps reserved rules, and is CANCELLED when aborted (firewall ability)', checkFirewall);
     check('tears down without failures once its instances are gone, and again', checkTeardown);
   });
 }

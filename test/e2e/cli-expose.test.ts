@@ -5,6 +5,7 @@ import { TagKey } from '../../src/index.js';
 import type { FakeEc2Rule } from '../fakes/ec2/resources.js';
 import { sdkEnvironment, startFakeAws, type FakeAws } from '../providers/ec2/fixtures.js';
 import { cliHome, finalResult, type CliHome } from '../src/cli/cli-harness.js';
+import { destroyLeftovers, requireLocalMachines } from './cli-fixtures.js';
 
 const aws: FakeAws = await startFakeAws();
 const awsEnv = sdkEnvironment(aws);
@@ -38,10 +39,10 @@ describe('expose: ports open to outside sources through the ec2 security group (
     const cli = await exposedHome('envboot-e2e-expose', [443, { ports: '8000-8100', from: ['10.0.0.0/8'] }]);
     const boot = await cli.run(['bootstrap', 'cloud', '--expose', '9090/udp', '--json'], { env: awsEnv });
     assert.equal(boot.code, 0, boot.stderr + boot.stdout);
-    const result = finalResult(boot)['result'] as { openPorts: { protocol: string; fromPort: number; sourceCidrs: string[] }[] };
+    const result = finalResult(boot)['result'] as { openPorts: { protocol: string; fromPort: number; sourceCidrs: string[]; reserved?: string }[] };
     assert.deepEqual(
-      result.openPorts.map((rule) => `${String(rule.fromPort)}/${rule.protocol} ${rule.sourceCidrs.join(',')}`),
-      ['443/tcp 0.0.0.0/0,::/0', '8000/tcp 10.0.0.0/8', '9090/udp 0.0.0.0/0,::/0'],
+      result.openPorts.map((rule) => `${String(rule.fromPort)}/${rule.protocol} ${rule.sourceCidrs.join(',')} ${rule.reserved ?? ''}`.trim()),
+      ['22/tcp 192.0.2.0/24 envboot SSH (ssh-cidr)', '443/tcp 0.0.0.0/0,::/0', '8000/tcp 10.0.0.0/8', '9090/udp 0.0.0.0/0,::/0'],
     );
     assert.deepEqual(groupSources('cloud'), [
       '22/tcp 192.0.2.0/24 (envboot SSH)',
@@ -54,7 +55,10 @@ describe('expose: ports open to outside sources through the ec2 security group (
 
     const status = await cli.run(['status', 'cloud'], { env: awsEnv });
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, /^Open ports: +443\/tcp from anywhere; 8000-8100\/tcp from 10\.0\.0\.0\/8; 9090\/udp from anywhere$/m);
+    assert.match(
+      status.stdout,
+      /^Open ports: +22\/tcp from 192\.0\.2\.0\/24 \(envboot SSH \(ssh-cidr\)\); 443\/tcp from anywhere; 8000-8100\/tcp from 10\.0\.0\.0\/8; 9090\/udp from anywhere$/m,
+    );
 
     const opened = await cli.run(['expose', 'cloud', '53/udp', '443', '--from', '203.0.113.0/24'], { env: awsEnv });
     assert.equal(opened.code, 0, opened.stderr);
@@ -69,8 +73,14 @@ describe('expose: ports open to outside sources through the ec2 security group (
     assert.equal(part.code, 2, part.stderr);
     assert.match(part.stderr, /8050\/tcp: overlaps the open range 8000-8100\/tcp from 10\.0\.0\.0\/8; a range is closed whole/);
     const ssh = await cli.run(['unexpose', 'cloud', '22', '--from', '192.0.2.0/24'], { env: awsEnv });
-    assert.equal(ssh.code, 0, ssh.stderr);
-    assert.match(ssh.stdout, /^Not open: 22\/tcp from 192\.0\.2\.0\/24\.$/m, "envboot's own SSH is not an exposed port");
+    assert.equal(ssh.code, 2, ssh.stderr);
+    assert.match(ssh.stderr, /22\/tcp from 192\.0\.2\.0\/24: stays open: it is envboot SSH \(ssh-cidr\); change that setting to close it/);
+    const sshAll = await cli.run(['unexpose', 'cloud', '22'], { env: awsEnv });
+    assert.equal(sshAll.code, 0, sshAll.stderr);
+    assert.match(sshAll.stdout, /^Kept open: 22\/tcp from 192\.0\.2\.0\/24 \(envboot SSH \(ssh-cidr\)\): envboot needs it\.$/m);
+    const sshOpen = await cli.run(['expose', 'cloud', '22', '--from', '192.0.2.0/24'], { env: awsEnv });
+    assert.equal(sshOpen.code, 0, sshOpen.stderr);
+    assert.match(sshOpen.stdout, /^Already open: 22\/tcp from 192\.0\.2\.0\/24 \(envboot SSH \(ssh-cidr\)\)\.$/m);
     assert.ok(groupSources('cloud').includes('22/tcp 192.0.2.0/24 (envboot SSH)'));
 
     const closed = await cli.run(['unexpose', 'cloud', '443', '--json'], { env: awsEnv });
@@ -98,7 +108,10 @@ describe('expose: ports open to outside sources through the ec2 security group (
     await cli.write('environments.yaml', yaml.dump({ environments: { cloud: { provider: 'ec2', options: aws.options('envboot-e2e-expose-bad') } } }));
     const flag = await cli.run(['bootstrap', 'cloud', '--expose', '70000'], { env: awsEnv });
     assert.equal(flag.code, 2, flag.stderr);
-    assert.match(flag.stderr, /--expose: "70000": 70000 is not a port; ports are 1 to 65535/);
+    assert.match(flag.stderr, /--expose: "70000": 70000 is not a port; ports are 0 to 65535/);
+    const empty = await cli.run(['expose', 'cloud', '443', '--from', '10.0.0.0/8,'], { env: awsEnv });
+    assert.equal(empty.code, 2, empty.stderr);
+    assert.match(empty.stderr, /"10\.0\.0\.0\/8," has an empty source range; write --from a --from b or --from a,b/);
     const command = await cli.run(['expose', 'cloud', '443-80', '--from', 'example.com'], { env: awsEnv });
     assert.equal(command.code, 2, command.stderr);
     assert.match(command.stderr, /PORTS: "443-80" runs backwards: write 80-443\/tcp/);
@@ -107,11 +120,23 @@ describe('expose: ports open to outside sources through the ec2 security group (
     assert.deepEqual(cli.environmentDirs(), []);
   });
 
-  it('refuses expose on a provider without a firewall (exit 2), with nothing created', async () => {
+  it('refuses expose on a provider without a firewall (exit 2), with nothing created or changed', async (t) => {
     const cli = await cliHome('envboot-cli-expose-local-');
     const boot = await cli.run(['bootstrap', 'demo', '--expose', '443']);
     assert.equal(boot.code, 2, boot.stderr);
     assert.match(boot.stderr, /the local provider has no firewall, so envboot cannot open or close ports on its machines/);
     assert.deepEqual(cli.environmentDirs(), []);
+    if (!(await requireLocalMachines(t))) return;
+    destroyLeftovers(cli);
+    const up = await cli.run(['bootstrap', 'demo']);
+    assert.equal(up.code, 0, up.stderr);
+    for (const command of ['expose', 'unexpose']) {
+      const refused = await cli.run([command, 'demo', '443']);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /the local provider has no firewall/);
+    }
+    const status = await cli.run(['status', 'demo']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.doesNotMatch(status.stdout, /Open ports/, 'a provider without a firewall has no open-ports line');
   });
 });

@@ -286,23 +286,23 @@ describe('fake EC2 endpoint, revoking ingress', () => {
     assert.equal(sent?.params['SecurityGroupRuleId.1'], v6, 'the SDK sends SecurityGroupRuleIds as SecurityGroupRuleId.N');
   });
 
-  it('refuses more than 60 IPv4 or 60 IPv6 CIDR rules in a group, adding nothing from the refused call', async () => {
+  it('refuses more than 60 IPv4 or 60 IPv6 rules in a group, a group reference counting in both, adding nothing from the refused call', async () => {
     const { ec2 } = await fakeWithClient();
     const cidrs = (count: number, cidr: (n: number) => string) => Array.from({ length: count }, (_, n) => cidr(n));
-    const v4 = cidrs(60, (n) => `10.0.${n}.0/24`).map((CidrIp) => ({ CidrIp }));
-    const v6 = cidrs(60, (n) => `2001:db8:${n.toString(16)}::/48`).map((CidrIpv6) => ({ CidrIpv6 }));
+    const v4 = cidrs(59, (n) => `10.0.${n}.0/24`).map((CidrIp) => ({ CidrIp }));
+    const v6 = cidrs(59, (n) => `2001:db8:${n.toString(16)}::/48`).map((CidrIpv6) => ({ CidrIpv6 }));
     const GroupId = await groupWithRules(ec2, [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: v4 }]);
     const authorize = (permission: IpPermission) => ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [permission] }));
     const full = { name: 'RulesPerSecurityGroupLimitExceeded', status: 400, message: 'The maximum number of rules per security group has been reached.' };
+    await authorize({ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId }] }); // 60 IPv4 rules, 1 IPv6
     const oneMore = { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '192.0.2.0/24' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
     assert.deepEqual(await failureOf(authorize(oneMore)), full);
     assert.equal((await ingressOf(ec2, GroupId)).length, 60, 'the IPv6 rule of the refused call was not added');
-    await authorize({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: v6 });
-    await authorize({ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId }] });
+    await authorize({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: v6 }); // 60 IPv6 rules with the group reference
     assert.deepEqual(await failureOf(authorize({ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, Ipv6Ranges: [{ CidrIpv6: '::/0' }] })), full);
     await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: v4.slice(0, 1) }] }));
     await authorize({ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '192.0.2.0/24' }] });
-    assert.equal((await ingressOf(ec2, GroupId)).length, 121);
+    assert.equal((await ingressOf(ec2, GroupId)).length, 119);
   });
 });
 

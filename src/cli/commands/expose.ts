@@ -62,12 +62,13 @@ export async function runUnexpose(context: CommandContext, input: PortsInput): P
   const text = [
     ...result.closed.map((rule) => `Closed ${formatIngressRule(rule)}.`),
     ...result.notOpen.map((rule) => `Not open: ${rule.sourceCidrs.length === 0 ? formatPortRange(rule) : formatIngressRule(rule)}.`),
+    ...result.kept.map((rule) => `Kept open: ${formatIngressRule(rule)}: envboot needs it.`),
     openSummary(environment.name, result.open),
   ].join('\n');
-  return { outcome: { json: { environment: environment.name, closed: result.closed, notOpen: result.notOpen, open: result.open }, text } };
+  return { outcome: { json: { environment: environment.name, closed: result.closed, notOpen: result.notOpen, kept: result.kept, open: result.open }, text } };
 }
 
 function openSummary(name: string, open: readonly IngressRule[]): string {
-  if (open.length === 0) return `Nothing of "${name}" is open to outside sources but SSH.`;
+  if (open.length === 0) return `Nothing of "${name}" is open to outside sources.`;
   return `Open on every machine of "${name}": ${open.map(formatIngressRule).join('; ')}.`;
 }

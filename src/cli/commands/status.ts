@@ -83,7 +83,7 @@ async function openPorts(environ: Environ, signal: AbortSignal): Promise<OpenPor
 function portsLine(name: string, ports: OpenPorts | undefined): string[] {
   if (ports === undefined) return [];
   if ('error' in ports) return [`Open ports:     could not be read: ${ports.error}`];
-  if (ports.rules.length === 0) return [`Open ports:     none but SSH ("envboot expose ${name} PORT" opens one)`];
+  if (ports.rules.length === 0) return [`Open ports:     none ("envboot expose ${name} PORT" opens one)`];
   return [`Open ports:     ${ports.rules.map(formatIngressRule).join('; ')}`];
 }
 

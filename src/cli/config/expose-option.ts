@@ -2,7 +2,7 @@ import { mergeRules, parseExposeRequest, type ExposeRequest } from '../../firewa
 import type { IngressRule } from '../../provider/index.js';
 import { describeValue, isMapping, joinPath } from './hints.js';
 
-const entrySyntax = 'a port range (443, 8000-8100/tcp, 53/udp), or a mapping {ports: 443 or [443, 8443], from: [203.0.113.0/24]}';
+const entrySyntax = 'a port range (443, 8000-8100/tcp, 53/udp, all), or a mapping {ports: 443 or [443, 8443], from: [203.0.113.0/24]}';
 
 /**
  * An environment's `expose:`: the ports the bootstrap opens to sources outside the
@@ -42,7 +42,7 @@ function exposeRequestOf(entry: unknown, report: (key: string, message: string) 
   const unknown = Object.keys(entry).filter((key) => key !== 'ports' && key !== 'from');
   for (const key of unknown) report(key, 'unknown key; an expose entry has "ports" and "from"');
   const ports = listOf(entry['ports'], (item) => typeof item === 'string' || typeof item === 'number');
-  if (ports === undefined) report('ports', `must be a port range or a list of them, e.g. 443 or [443, 8000-8100/tcp], got ${describeValue(entry['ports'])}`);
+  if (ports === undefined) report('ports', `must be a port range or a list of them, e.g. 443, [443, 8000-8100/tcp] or all, got ${describeValue(entry['ports'])}`);
   const from = entry['from'] === undefined ? undefined : listOf(entry['from'], (item) => typeof item === 'string');
   if (entry['from'] !== undefined && from === undefined) {
     report('from', `must be an address range or a list of them, e.g. [203.0.113.0/24, 2001:db8::/32], got ${describeValue(entry['from'])}`);

@@ -6,7 +6,9 @@ import {
   type AllInstancesParams,
   type AvailabilityZone,
   type EnvironmentIdentity,
+  type ChangePortsParams,
   type FirewalledEnviron,
+  type IngressRulesParams,
   type IngressRule,
   type Instance,
   type InstancesParams,
@@ -27,7 +29,7 @@ import { delay, untilSettled } from './abortable.js';
 import { fakeCapabilities } from './capabilities.js';
 import type { FakeCloud } from './fake-cloud.js';
 import type { FakeMachine } from './fake-machine.js';
-import { checkCredentials, checkStartFaults, noFaults, type FakeFaults } from './faults.js';
+import { checkCredentials, checkOpenPortsFault, checkStartFaults, noFaults, type FakeFaults } from './faults.js';
 import { hardwareOfType } from './instance-types.js';
 import { checkStartRequest } from './start-request.js';
 
@@ -200,19 +202,21 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue, Firewal
     return this.#call({ method: 'instanceTypes' }, params.signal, () => this.#types);
   }
 
-  ingressRules(params: { readonly signal?: AbortSignal }): Promise<readonly IngressRule[]> {
+  ingressRules(params: IngressRulesParams): Promise<readonly IngressRule[]> {
     return this.#call({ method: 'ingressRules' }, params.signal, () => groupPairs([...(this.#cloud.ingress(this.environment.uuid)?.values() ?? [])]));
   }
 
-  openPorts(params: { readonly rules: readonly IngressRule[]; readonly signal?: AbortSignal }): Promise<void> {
+  openPorts(params: ChangePortsParams): Promise<void> {
     return this.#call({ method: 'openPorts' }, params.signal, () => {
       const ingress = this.#cloud.ingress(this.environment.uuid);
       if (ingress === undefined) throw new ConfigError(`environment "${this.environment.name}" has no security group on the fake cloud: prepare it first`);
-      for (const pair of params.rules.flatMap(pairsOf)) ingress.set(pairKey(pair), pair);
+      checkOpenPortsFault(this.faults, this.environment);
+      // What an operator opens is never reserved: the fake keeps nothing open for envboot itself.
+      for (const pair of params.rules.flatMap(pairsOf)) ingress.set(pairKey(pair), { protocol: pair.protocol, fromPort: pair.fromPort, toPort: pair.toPort, cidr: pair.cidr });
     });
   }
 
-  closePorts(params: { readonly rules: readonly IngressRule[]; readonly signal?: AbortSignal }): Promise<void> {
+  closePorts(params: ChangePortsParams): Promise<void> {
     return this.#call({ method: 'closePorts' }, params.signal, () => {
       const ingress = this.#cloud.ingress(this.environment.uuid);
       for (const pair of params.rules.flatMap(pairsOf)) ingress?.delete(pairKey(pair));

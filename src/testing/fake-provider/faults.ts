@@ -37,6 +37,8 @@ export interface FakeFaults {
   deadCloudLocalAddress: boolean;
   /** Returned by `preflight` as its warnings. */
   preflightWarnings: string[];
+  /** `openPorts` fails with `QUOTA_EXCEEDED` (the security group's rule limit, as EC2's) and opens nothing. */
+  openPortsFails: boolean;
 }
 
 /** A fault set with nothing broken: the initial `environ.faults`. */
@@ -53,6 +55,7 @@ export function noFaults(): FakeFaults {
     failStopIds: new Set(),
     deadCloudLocalAddress: false,
     preflightWarnings: [],
+    openPortsFails: false,
   };
 }
 
@@ -61,6 +64,15 @@ export function checkCredentials(faults: FakeFaults, environment: EnvironmentIde
   if (faults.credentialsInvalid) {
     throw new CredentialsError(
       `the fake cloud refused the credentials of environment "${environment.name}" (injected fault credentialsInvalid); fix the credentials and retry`,
+    );
+  }
+}
+
+/** Throws `QUOTA_EXCEEDED` when the fault is on: checked by `openPorts` before it opens anything. */
+export function checkOpenPortsFault(faults: FakeFaults, environment: EnvironmentIdentity): void {
+  if (faults.openPortsFails) {
+    throw new QuotaExceededError(
+      `the fake cloud's security group of environment "${environment.name}" has reached its rule limit (injected fault openPortsFails); close ports or raise the limit`,
     );
   }
 }

@@ -21,17 +21,27 @@ export async function checkFirewall(context: CheckContext): Promise<void> {
   await prepareEnviron(environ, {});
   try {
     assert.equal(findProbe(await rulesOf(environ)), undefined, 'a fresh environment lists the probe rule as open: ingressRules must list only this environment\'s rules');
+    for (const rule of (await rulesOf(environ)).filter((r) => r.reserved !== undefined)) {
+      await assert.rejects(environ.closePorts({ rules: [rule] }), (error: unknown) => findInChain(error, ErrorCode.ConfigInvalid) !== undefined, `closePorts of the reserved rule ${rule.protocol} ${rule.fromPort} must be refused with ${ErrorCode.ConfigInvalid}`);
+    }
     await environ.openPorts({ rules: [probe] });
     assert.deepEqual(findProbe(await rulesOf(environ))?.sourceCidrs, probe.sourceCidrs, 'after openPorts, ingressRules must list the rule with its sources (canonical, IPv4 first, sorted)');
     await environ.openPorts({ rules: [probe] }).catch((error: unknown) => assert.fail(`opening an open rule failed (${messageOf(error)}): openPorts must be idempotent`));
     await environ.closePorts({ rules: [probe] });
     assert.equal(findProbe(await rulesOf(environ)), undefined, 'after closePorts, ingressRules still lists the rule');
     await environ.closePorts({ rules: [probe] }).catch((error: unknown) => assert.fail(`closing a closed rule failed (${messageOf(error)}): closePorts must be idempotent`));
-    const aborted = await environ.openPorts({ rules: [probe], signal: AbortSignal.abort(new Error('aborted by the conformance kit')) }).then(
-      () => undefined,
-      (error: unknown) => error ?? new Error('rejected with nothing'),
-    );
-    assert.ok(aborted !== undefined && findInChain(aborted, ErrorCode.Cancelled) !== undefined, `openPorts with an aborted signal must reject with ${ErrorCode.Cancelled}`);
+    const signal = AbortSignal.abort(new Error('aborted by the conformance kit'));
+    for (const [method, call] of [
+      ['ingressRules', () => environ.ingressRules({ signal })],
+      ['openPorts', () => environ.openPorts({ rules: [probe], signal })],
+      ['closePorts', () => environ.closePorts({ rules: [probe], signal })],
+    ] as const) {
+      const aborted = await (call() as Promise<unknown>).then(
+        () => undefined,
+        (error: unknown) => error ?? new Error('rejected with nothing'),
+      );
+      assert.ok(aborted !== undefined && findInChain(aborted, ErrorCode.Cancelled) !== undefined, `${method} with an aborted signal must reject with ${ErrorCode.Cancelled}`);
+    }
   } finally {
     await environ.closePorts({ rules: [probe] }).catch(() => undefined);
     await tearDownEnviron(environ, {});
@@ -41,7 +51,7 @@ export async function checkFirewall(context: CheckContext): Promise<void> {
 async function rulesOf(environ: FirewalledEnviron): Promise<readonly IngressRule[]> {
   const rules = await environ.ingressRules({});
   for (const rule of rules) {
-    assert.ok(rule.fromPort <= rule.toPort && rule.fromPort >= 1 && rule.toPort <= 65_535, `ingressRules returned the port range ${rule.fromPort}-${rule.toPort}: ports are 1 to 65535, from <= to`);
+    assert.ok(rule.fromPort <= rule.toPort && rule.fromPort >= 0 && rule.toPort <= 65_535, `ingressRules returned the port range ${rule.fromPort}-${rule.toPort}: ports are 0 to 65535, from <= to`);
   }
   return rules;
 }

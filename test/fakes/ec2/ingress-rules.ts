@@ -9,7 +9,10 @@ import { itemSet, node, text } from './xml.js';
 /** A rule as a request names it: everything but the id, which only a stored rule has. */
 export type RuleSpec = Omit<FakeEc2Rule, 'id'>;
 
-/** AWS's default quota of inbound rules per group, counted apart for IPv4 and IPv6 CIDR sources. */
+/**
+ * AWS's default quota of inbound rules per group, counted apart for IPv4 and IPv6 sources;
+ * a rule naming a group counts in both (Amazon VPC quotas).
+ */
 export const cidrRulesPerGroup = 60;
 
 /**
@@ -17,7 +20,8 @@ export const cidrRulesPerGroup = 60;
  * `Ipv6Ranges.M.CidrIpv6`, and `Groups.M.GroupId` — the SDK's `UserIdGroupPairs` go on
  * the wire as `Groups`) or the legacy top-level `IpProtocol`/`FromPort`/`ToPort`/`CidrIp`.
  * A rule that already exists fails the whole call with InvalidPermission.Duplicate; more
- * than 60 IPv4 or 60 IPv6 CIDR rules in the group with RulesPerSecurityGroupLimitExceeded.
+ * than 60 IPv4 or 60 IPv6 rules in the group (group references count in both) with
+ * RulesPerSecurityGroupLimitExceeded.
  */
 export const authorizeSecurityGroupIngress: ActionHandler = (state, { params }) => {
   const group = lookUpGroup(state, params);
@@ -53,8 +57,9 @@ export const authorizeSecurityGroupIngress: ActionHandler = (state, { params }) 
 };
 
 function checkRuleLimit(rules: readonly RuleSpec[]): void {
-  const ipv4 = rules.filter((rule) => rule.cidrIp !== undefined).length;
-  const ipv6 = rules.filter((rule) => rule.cidrIpv6 !== undefined).length;
+  const groups = rules.filter((rule) => rule.groupId !== undefined).length;
+  const ipv4 = rules.filter((rule) => rule.cidrIp !== undefined).length + groups;
+  const ipv6 = rules.filter((rule) => rule.cidrIpv6 !== undefined).length + groups;
   if (ipv4 > cidrRulesPerGroup || ipv6 > cidrRulesPerGroup) {
     throw new Ec2Error(400, 'RulesPerSecurityGroupLimitExceeded', 'The maximum number of rules per security group has been reached.');
   }

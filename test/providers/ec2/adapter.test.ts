@@ -26,7 +26,7 @@ import { InMemoryEc2 } from './in-memory-ec2.js';
 const region = 'us-east-1';
 const fast = {
   retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2 },
-  timing: { terminatePollMs: { first: 1, max: 2 }, dependencyRetry: { firstMs: 1, maxMs: 2, totalMs: 50 }, listingMaxAgeMs: 0 },
+  timing: { terminatePollMs: { first: 1, max: 2 }, dependencyRetry: { firstMs: 1, maxMs: 2, totalMs: 50 }, listingMaxAgeMs: 0, consistencyRetry: { firstMs: 5, maxMs: 20, totalMs: 500 } },
 };
 
 async function openInMemory(environment: EnvironmentIdentity = { name: 'memory', uuid: randomUUID() }): Promise<{ environ: Environ; ec2: InMemoryEc2; storage: MemoryStorage; locations: Ec2StateLocation[] }> {

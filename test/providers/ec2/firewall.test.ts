@@ -1,121 +1,38 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { after, describe, it } from 'node:test';
-import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import {
-  defaultEc2Config, Ec2Api, Ec2Environ, ec2ProviderCalls, s3StateStorage, sdkEc2Adapter, type Ec2Adapter, type Ec2Config,
-} from '../../../providers/ec2/index.js';
-import {
-  environmentTags, ErrorCode, errorCodeOf, isQuotaExceeded, prepareEnviron, preflightEnviron, tearDownEnviron, type IngressRule,
-} from '../../../src/index.js';
-import type { FakeEc2Request } from '../../fakes/ec2-endpoint.js';
-import { fakeS3Client } from '../../storage/fixtures/open-s3-storage.js';
-import { fakeEc2Client, fastRetry, fastTiming, startFakeAws, type FakeAws } from './fixtures.js';
+import { describe, it } from 'node:test';
+import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { ec2ProviderCalls, sdkEc2Adapter } from '../../../providers/ec2/index.js';
+import { ErrorCode, errorCodeOf, isQuotaExceeded, prepareEnviron, tearDownEnviron } from '../../../src/index.js';
+import { allFrom, firewallKit, rule, sshCidr, sshListed, startFakeAws, type FakeAws } from './fixtures.js';
 
 const aws: FakeAws = await startFakeAws();
-/** A second EC2 client: the operator at the AWS console, or another envboot, acting on the same group. */
-const operator = fakeEc2Client(aws.ec2);
-after(() => {
-  operator.destroy();
-});
-
-const sshCidr = '192.0.2.0/24';
-const sshConfig: Partial<Ec2Config> = { sshCidrs: [sshCidr], sshCidrOpenToAll: false };
-
-function rule(protocol: 'tcp' | 'udp', port: number, ...sourceCidrs: string[]): IngressRule {
-  return { protocol, fromPort: port, toPort: port, sourceCidrs };
-}
-
-/** A new environment with its security group made, as bootstrap leaves it before starting machines. */
-async function preparedEnviron(config: Partial<Ec2Config> = {}): Promise<{ environ: Ec2Environ; groupId: string }> {
-  const environ = aws.environ({ config: { ...sshConfig, ...config } });
-  await preflightEnviron(environ);
-  const prepared = await prepareEnviron(environ);
-  const groupId = prepared.resources['security-group'];
-  assert.ok(groupId !== undefined);
-  return { environ, groupId };
-}
-
-/** Another environ of the same environment whose EC2 calls go through `adapter`: a second envboot process. */
-function secondEnviron(first: Ec2Environ, adapter: Ec2Adapter, config: Partial<Ec2Config> = {}): Ec2Environ {
-  return new Ec2Environ({
-    environment: first.environment,
-    config: { ...defaultEc2Config, bucket: 'envboot-test-state', region: aws.ec2.region, ...sshConfig, ...config },
-    region: aws.ec2.region,
-    api: new Ec2Api({ adapter, retry: fastRetry }),
-    stateStorage: s3StateStorage(fakeS3Client(aws.s3.endpoint)),
-    timing: fastTiming,
-  });
-}
-
-/** The SDK's adapter, with `rival` run once, to completion, just before the first authorize or revoke goes out. */
-function rivalFirst(rival: () => Promise<unknown>): Ec2Adapter {
-  const adapter = sdkEc2Adapter(operator);
-  let pending: (() => Promise<unknown>) | undefined = rival;
-  const runRival = async (): Promise<void> => {
-    const now = pending;
-    pending = undefined;
-    await now?.();
-  };
-  return {
-    ...adapter,
-    authorizeSecurityGroupIngress: async (input, options) => (await runRival(), adapter.authorizeSecurityGroupIngress(input, options)),
-    revokeSecurityGroupIngress: async (input, options) => (await runRival(), adapter.revokeSecurityGroupIngress(input, options)),
-  };
-}
-
-/** The logged requests for `action` since `from`. */
-function sent(action: string, from: number): FakeEc2Request[] {
-  return aws.ec2.requests.slice(from).filter((r) => r.action === action);
-}
-
-/** The `port/protocol source` pairs a logged Authorize or Revoke named, sorted. */
-function pairsSent(request: FakeEc2Request | undefined): string[] {
-  const params = request?.params ?? {};
-  return Object.entries(params)
-    .flatMap(([key, cidr]) => {
-      const n = /^IpPermissions\.(\d+)\.Ipv?6?Ranges\.\d+\.CidrIpv?6?$/.exec(key)?.[1];
-      if (n === undefined) return [];
-      const [from, to] = [params[`IpPermissions.${n}.FromPort`], params[`IpPermissions.${n}.ToPort`]];
-      return [`${from ?? '?'}${to === from ? '' : `-${to ?? '?'}`}/${params[`IpPermissions.${n}.IpProtocol`] ?? '?'} ${cidr}`];
-    })
-    .sort();
-}
-
-/** The group's CIDR rules as DescribeSecurityGroups gives them to any SDK client: `port/protocol source description`, sorted. */
-async function groupRules(groupId: string): Promise<string[]> {
-  const answer = await operator.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
-  return (answer.SecurityGroups?.[0]?.IpPermissions ?? [])
-    .flatMap((p) => {
-      const ports = `${p.FromPort ?? '*'}/${p.IpProtocol ?? '?'}`;
-      const v4 = (p.IpRanges ?? []).map((r) => `${ports} ${r.CidrIp ?? '?'} ${r.Description ?? '-'}`);
-      return [...v4, ...(p.Ipv6Ranges ?? []).map((r) => `${ports} ${r.CidrIpv6 ?? '?'} ${r.Description ?? '-'}`)];
-    })
-    .sort();
-}
+const { operator, preparedEnviron, environWith, sent, pairsSent, groupRules } = firewallKit(aws);
 
 const sshRule = `22/tcp ${sshCidr} envboot SSH`;
+/** The rule that lets the environment's machines reach each other: never listed, never touched. */
+const peersRule = 'all self envboot machines';
 
 describe('ec2 provider: the firewall ability against the fake EC2 endpoint', () => {
-  it('has no rules before prepare, and refuses to open ports until the environment is bootstrapped', async () => {
-    const environ = aws.environ({ config: sshConfig });
-    const from = aws.ec2.requests.length;
-    assert.deepEqual(await environ.ingressRules({}), []);
-    await assert.rejects(environ.openPorts({ rules: [rule('tcp', 443, '0.0.0.0/0')] }), (error: Error) => {
-      assert.equal(errorCodeOf(error), ErrorCode.ConfigInvalid);
-      assert.match(error.message, /has no security group on EC2.*bootstrap it first/);
-      return true;
-    });
-    assert.equal(sent('AuthorizeSecurityGroupIngress', from).length, 0);
+  it('lists envboot’s SSH as reserved after prepare, and asks EC2 nothing to open it again', async () => {
+    const { environ, groupId } = await preparedEnviron();
+    assert.deepEqual(await environ.ingressRules({}), [sshListed(sshCidr)]);
+    let from = aws.ec2.requests.length;
+    await environ.openPorts({ rules: [rule('tcp', 22, sshCidr)] });
+    assert.equal(sent('AuthorizeSecurityGroupIngress', from).length, 0, 'open already, as SSH: no AuthorizeSecurityGroupIngress');
+    from = aws.ec2.requests.length;
+    await environ.openPorts({ rules: [rule('tcp', 22, sshCidr, '198.18.0.0/15')] });
+    const authorized = sent('AuthorizeSecurityGroupIngress', from);
+    assert.deepEqual(authorized.map(pairsSent), [['22/tcp 198.18.0.0/15']], 'only the source SSH does not open');
+    assert.deepEqual(await environ.ingressRules({}), [sshListed(sshCidr), rule('tcp', 22, '198.18.0.0/15')]);
+    assert.deepEqual(await groupRules(groupId), [sshRule, peersRule, '22/tcp 198.18.0.0/15 envboot expose'].sort());
   });
 
-  it('lists what it opened, merged and sorted, never its own SSH, and labels it in EC2', async () => {
+  it('lists what it opened, merged and sorted, after its own SSH, and labels it in EC2', async () => {
     const { environ, groupId } = await preparedEnviron();
-    assert.deepEqual(await environ.ingressRules({}), [], 'SSH from ssh-cidr is envboot’s own, not listed');
     await environ.openPorts({ rules: [rule('udp', 53, '203.0.113.0/24'), rule('tcp', 443, '::/0'), rule('tcp', 443, '0.0.0.0/0')] });
-    assert.deepEqual(await environ.ingressRules({}), [rule('tcp', 443, '0.0.0.0/0', '::/0'), rule('udp', 53, '203.0.113.0/24')]);
+    assert.deepEqual(await environ.ingressRules({}), [sshListed(sshCidr), rule('tcp', 443, '0.0.0.0/0', '::/0'), rule('udp', 53, '203.0.113.0/24')]);
     assert.deepEqual(await groupRules(groupId), [
-      sshRule, '443/tcp 0.0.0.0/0 envboot expose', '443/tcp ::/0 envboot expose', '53/udp 203.0.113.0/24 envboot expose',
+      sshRule, peersRule, '443/tcp 0.0.0.0/0 envboot expose', '443/tcp ::/0 envboot expose', '53/udp 203.0.113.0/24 envboot expose',
     ].sort());
   });
 
@@ -129,17 +46,34 @@ describe('ec2 provider: the firewall ability against the fake EC2 endpoint', () 
     const superset = aws.ec2.requests.length;
     await environ.openPorts({ rules: [rule('tcp', 443, '0.0.0.0/0', '::/0', '198.51.100.0/24'), rule('udp', 53, '0.0.0.0/0')] });
     const authorized = sent('AuthorizeSecurityGroupIngress', superset);
-    assert.equal(authorized.length, 1);
+    assert.equal(authorized.length, 1, 'one call for everything missing');
     assert.deepEqual(pairsSent(authorized[0]), ['443/tcp 198.51.100.0/24', '53/udp 0.0.0.0/0']);
+  });
+
+  it('opens all traffic from a source as protocol -1 without ports, once', async () => {
+    const { environ, groupId } = await preparedEnviron();
+    let from = aws.ec2.requests.length;
+    await environ.openPorts({ rules: [allFrom('203.0.113.0/24')] });
+    const authorized = sent('AuthorizeSecurityGroupIngress', from);
+    assert.equal(authorized.length, 1);
+    const params = authorized[0]?.params ?? {};
+    assert.equal(params['IpPermissions.1.IpProtocol'], '-1');
+    assert.deepEqual(Object.keys(params).filter((key) => key.endsWith('Port')), [], 'EC2 takes all traffic without ports');
+    assert.deepEqual(await groupRules(groupId), [sshRule, peersRule, 'all 203.0.113.0/24 envboot expose'].sort());
+    assert.deepEqual(await environ.ingressRules({}), [allFrom('203.0.113.0/24'), sshListed(sshCidr)]);
+    from = aws.ec2.requests.length;
+    await environ.openPorts({ rules: [allFrom('203.0.113.0/24')] });
+    assert.equal(sent('AuthorizeSecurityGroupIngress', from).length, 0, 'open already: nothing asked');
   });
 
   it('closes exactly the named sources, asks nothing when none is open, and never closes envboot’s SSH', async () => {
     const { environ, groupId } = await preparedEnviron();
     await environ.openPorts({ rules: [rule('tcp', 443, '0.0.0.0/0', '::/0'), rule('tcp', 22, '198.18.0.0/15')] });
+    const expected = [sshListed(sshCidr), rule('tcp', 22, '198.18.0.0/15'), rule('tcp', 443, '0.0.0.0/0')];
     let from = aws.ec2.requests.length;
     await environ.closePorts({ rules: [rule('tcp', 443, '::/0')] });
-    assert.deepEqual(pairsSent(sent('RevokeSecurityGroupIngress', from)[0]), ['443/tcp ::/0']);
-    assert.deepEqual(await environ.ingressRules({}), [rule('tcp', 22, '198.18.0.0/15'), rule('tcp', 443, '0.0.0.0/0')]);
+    assert.deepEqual(sent('RevokeSecurityGroupIngress', from).map(pairsSent), [['443/tcp ::/0']]);
+    assert.deepEqual(await environ.ingressRules({}), expected);
 
     from = aws.ec2.requests.length;
     await environ.closePorts({ rules: [rule('tcp', 443, '::/0'), rule('udp', 53, '0.0.0.0/0')] });
@@ -151,78 +85,83 @@ describe('ec2 provider: the firewall ability against the fake EC2 endpoint', () 
       assert.match(error.message, new RegExp(`22/tcp from ${sshCidr.replace(/\./g, '\\.')}.*ssh-cidr.*nothing was closed`));
       return true;
     });
-    assert.equal(sent('RevokeSecurityGroupIngress', from).length, 0);
-    assert.ok((await groupRules(groupId)).includes(sshRule), 'SSH from ssh-cidr stays');
-    assert.deepEqual(await environ.ingressRules({}), [rule('tcp', 22, '198.18.0.0/15'), rule('tcp', 443, '0.0.0.0/0')], 'the refused call closed nothing');
+    assert.deepEqual(aws.ec2.requests.slice(from), [], 'refused before any call');
+    assert.deepEqual(await environ.ingressRules({}), expected, 'the refused call closed nothing');
 
     await environ.closePorts({ rules: [rule('tcp', 22, '198.18.0.0/15')] });
-    assert.deepEqual(await groupRules(groupId), [sshRule, '443/tcp 0.0.0.0/0 envboot expose']);
+    assert.deepEqual(await groupRules(groupId), [sshRule, peersRule, '443/tcp 0.0.0.0/0 envboot expose'].sort());
   });
 
-  it('lists and closes a rule opened by hand in the AWS console', async () => {
+  it('lists a rule opened by hand in the AWS console, All TCP from port 0, leaves ICMP out, and closes them', async () => {
     const { environ, groupId } = await preparedEnviron();
     await operator.send(new AuthorizeSecurityGroupIngressCommand({
-      GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '198.51.100.0/24' }] }],
+      GroupId: groupId,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '198.51.100.0/24' }] },
+        { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: '203.0.113.0/24' }] },
+        { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
     }));
-    assert.deepEqual(await environ.ingressRules({}), [rule('tcp', 8080, '198.51.100.0/24')]);
-    await environ.closePorts({ rules: [rule('tcp', 8080, '198.51.100.0/24')] });
-    assert.deepEqual(await environ.ingressRules({}), []);
-    assert.deepEqual(await groupRules(groupId), [sshRule]);
+    const allTcp = { protocol: 'tcp', fromPort: 0, toPort: 65535, sourceCidrs: ['203.0.113.0/24'] } as const;
+    assert.deepEqual(await environ.ingressRules({}), [allTcp, sshListed(sshCidr), rule('tcp', 8080, '198.51.100.0/24')]);
+    const from = aws.ec2.requests.length;
+    await environ.closePorts({ rules: [rule('tcp', 8080, '198.51.100.0/24'), allTcp] });
+    assert.deepEqual(sent('RevokeSecurityGroupIngress', from).map(pairsSent), [['0-65535/tcp 203.0.113.0/24', '8080/tcp 198.51.100.0/24']], 'in one call');
+    assert.deepEqual(await environ.ingressRules({}), [sshListed(sshCidr)]);
+    assert.deepEqual(await groupRules(groupId), [sshRule, peersRule, '-1/icmp 0.0.0.0/0 -'].sort());
   });
 
-  it('opens what is left when another client opened one of the sources between its read and its authorize', async () => {
-    const { environ: first, groupId } = await preparedEnviron();
-    const rival = (): Promise<unknown> => operator.send(new AuthorizeSecurityGroupIngressCommand({
-      GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+  it('lists an all-traffic rule added through the SDK as protocol all, and closes it without touching the machines’ own rule', async () => {
+    const { environ, groupId } = await preparedEnviron();
+    await operator.send(new AuthorizeSecurityGroupIngressCommand({
+      GroupId: groupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '198.51.100.0/24' }] }],
     }));
-    const environ = secondEnviron(first, rivalFirst(rival));
+    assert.deepEqual(await environ.ingressRules({}), [allFrom('198.51.100.0/24'), sshListed(sshCidr)], 'the group-to-group rule is not a port');
     const from = aws.ec2.requests.length;
-    await environ.openPorts({ rules: [rule('tcp', 443, '0.0.0.0/0', '::/0')] });
-    const authorized = sent('AuthorizeSecurityGroupIngress', from);
-    assert.deepEqual(authorized.map((r) => r.errorCode ?? 'ok'), ['ok', 'InvalidPermission.Duplicate', 'ok'], 'the rival, the raced call, the retry');
-    assert.deepEqual(pairsSent(authorized[2]), ['443/tcp ::/0'], 'the retry asks only for what is still missing');
-    assert.deepEqual(await environ.ingressRules({}), [rule('tcp', 443, '0.0.0.0/0', '::/0')]);
-  });
-
-  it('closes what is left outside the default VPC when another client closed one of the sources first', async () => {
-    const vpcId = 'vpc-0e1d2c3b4a5968778';
-    aws.ec2.addSubnet({ zone: `${aws.ec2.region}a`, vpcId });
-    const environment = { name: `vpc-${randomUUID().slice(0, 8)}`, uuid: randomUUID() };
-    // The fake cannot create a VPC: the group is seeded in one, where CreateSecurityGroup would have put it.
-    const group = aws.ec2.addSecurityGroup({ name: `envboot-${environment.name}`, vpcId, tags: environmentTags(environment) });
-    const setup = aws.environ({ environment, config: { ...sshConfig, vpc: vpcId } });
-    assert.equal((await prepareEnviron(setup)).resources['security-group'], group.id);
-    await setup.openPorts({ rules: [rule('tcp', 443, '0.0.0.0/0', '198.51.100.0/24')] });
-    const rival = (): Promise<unknown> => operator.send(new RevokeSecurityGroupIngressCommand({
-      GroupId: group.id, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-    }));
-    const environ = secondEnviron(setup, rivalFirst(rival), { vpc: vpcId });
-    const from = aws.ec2.requests.length;
-    await environ.closePorts({ rules: [rule('tcp', 443, '0.0.0.0/0', '198.51.100.0/24')] });
-    const revoked = sent('RevokeSecurityGroupIngress', from);
-    assert.deepEqual(revoked.map((r) => r.errorCode ?? 'ok'), ['ok', 'InvalidPermission.NotFound', 'ok'], 'the rival, the raced call, the retry');
-    assert.deepEqual(pairsSent(revoked[2]), ['443/tcp 198.51.100.0/24']);
-    assert.deepEqual(await environ.ingressRules({}), []);
-    assert.deepEqual(await groupRules(group.id), [sshRule]);
+    await environ.closePorts({ rules: [{ protocol: 'all', fromPort: 0, toPort: 65535, sourceCidrs: ['198.51.100.0/24'] }] });
+    assert.deepEqual(sent('RevokeSecurityGroupIngress', from).map(pairsSent), [['all 198.51.100.0/24']]);
+    assert.deepEqual(await environ.ingressRules({}), [sshListed(sshCidr)]);
+    assert.deepEqual(await groupRules(groupId), [sshRule, peersRule].sort());
   });
 
   it('reports the rules-per-group limit as QUOTA_EXCEEDED, saying what to do, and opens none of the call', async () => {
     const { environ, groupId } = await preparedEnviron();
     const sources = (first: number, count: number): string[] => Array.from({ length: count }, (_, n) => `198.18.${first + n}.0/24`);
-    await environ.openPorts({ rules: [rule('tcp', 443, ...sources(0, 59))] }); // with SSH: 60 IPv4 rules, the limit
-    await assert.rejects(environ.openPorts({ rules: [rule('tcp', 443, ...sources(59, 2))] }), (error: Error) => {
+    await environ.openPorts({ rules: [rule('tcp', 443, ...sources(0, 58))] }); // with SSH and the machines' own rule: 60 IPv4 rules, the limit
+    await assert.rejects(environ.openPorts({ rules: [rule('tcp', 443, ...sources(58, 2))] }), (error: Error) => {
       assert.ok(isQuotaExceeded(error), `QUOTA_EXCEEDED in the cause chain; got ${errorCodeOf(error) ?? 'no code'}`);
       assert.match(error.message, /RulesPerSecurityGroupLimitExceeded/);
       assert.match(error.message, /expose to fewer sources \(`envboot unexpose`\).*Service Quotas/);
       return true;
     });
-    assert.equal((await groupRules(groupId)).length, 60);
-    assert.equal((await environ.ingressRules({}))[0]?.sourceCidrs.length, 59);
+    assert.equal((await groupRules(groupId)).filter((r) => !r.includes(' self ')).length, 59, 'SSH and the 58 sources: nothing of the refused call');
+    assert.equal((await environ.ingressRules({})).find((r) => r.fromPort === 443)?.sourceCidrs.length, 58);
+  });
+
+  it('opens a changed ssh-cidr on the next prepare, and lists the old source as an open port to close', async () => {
+    const { environ, groupId } = await preparedEnviron();
+    const from = aws.ec2.requests.length;
+    const moved = environWith({ adapter: sdkEc2Adapter(operator), environment: environ.environment, config: { sshCidrs: ['198.51.100.0/24', '2001:db8::/32'] } });
+    await prepareEnviron(moved);
+    const authorized = sent('AuthorizeSecurityGroupIngress', from);
+    assert.equal(authorized.length, 1, 'one call opens the new sources');
+    assert.deepEqual(pairsSent(authorized[0]), ['22/tcp 198.51.100.0/24', '22/tcp 2001:db8::/32']);
+    assert.doesNotMatch(JSON.stringify(authorized[0]?.params), /Groups/, 'the machines’ own rule is not asked for again');
+    assert.deepEqual((await groupRules(groupId)).filter((r) => r.startsWith('22/tcp')), [
+      '22/tcp 192.0.2.0/24 envboot SSH', '22/tcp 198.51.100.0/24 envboot SSH', '22/tcp 2001:db8::/32 envboot SSH',
+    ]);
+    assert.deepEqual(
+      await moved.ingressRules({}),
+      [sshListed('198.51.100.0/24', '2001:db8::/32'), rule('tcp', 22, '192.0.2.0/24')],
+      'the old source is no longer envboot’s SSH: it is an open port',
+    );
+    await moved.closePorts({ rules: [rule('tcp', 22, '192.0.2.0/24')] });
+    assert.deepEqual(await moved.ingressRules({}), [sshListed('198.51.100.0/24', '2001:db8::/32')]);
   });
 
   it('tears down the security group with exposed rules in it', async () => {
     const { environ, groupId } = await preparedEnviron();
-    await environ.openPorts({ rules: [rule('tcp', 443, '0.0.0.0/0', '::/0'), rule('udp', 53, '203.0.113.0/24')] });
+    await environ.openPorts({ rules: [rule('tcp', 443, '0.0.0.0/0', '::/0'), rule('udp', 53, '203.0.113.0/24'), allFrom('198.51.100.0/24')] });
     const result = await tearDownEnviron(environ);
     assert.deepEqual(result.failures, []);
     assert.equal(aws.ec2.securityGroups().some((g) => g.id === groupId), false);

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { after } from 'node:test';
-import { defaultEc2Config, Ec2Api, Ec2Environ, s3StateStorage, sdkEc2Adapter, type Ec2Config, type Ec2Timing } from '../../../providers/ec2/index.js';
+import { defaultEc2Config, Ec2Api, Ec2Environ, s3StateStorage, sdkEc2Adapter, type Ec2Adapter, type Ec2Config, type Ec2Timing } from '../../../providers/ec2/index.js';
+import { prepareEnviron, preflightEnviron, type EnvironmentIdentity, type IngressRule } from '../../../src/index.js';
 import { generateSshKeyPair } from '../../../src/ssh/index.js';
 import { FakeMachine, SshTestHost } from '../../../src/testing/index.js';
-import { startFakeEc2, type FakeEc2, type StartFakeEc2Options } from '../../fakes/ec2-endpoint.js';
+import { startFakeEc2, type FakeEc2, type FakeEc2Request, type StartFakeEc2Options } from '../../fakes/ec2-endpoint.js';
 import { startFakeS3, type FakeS3 } from '../../fakes/s3-endpoint.js';
 import { fakeS3Client } from '../../storage/fixtures/open-s3-storage.js';
 
@@ -17,6 +18,7 @@ export const fastTiming: Ec2Timing = {
   terminatePollMs: { first: 5, max: 20 },
   dependencyRetry: { firstMs: 5, maxMs: 20, totalMs: 2_000 },
   listingMaxAgeMs: 25,
+  consistencyRetry: { firstMs: 5, maxMs: 20, totalMs: 500 },
 };
 export const fastWait = { waitSshTunables: { refreshMinMs: 5, refreshMaxMs: 20, connectTimeoutMs: 2_000 } };
 
@@ -139,4 +141,113 @@ export function fakeEc2Api(ec2: FakeEc2): Ec2Api {
 /** EC2 actions in the log since `from`, DescribeInstances (polling) left out. */
 export function callsBeyondPolling(ec2: FakeEc2, from: number): string[] {
   return ec2.requests.slice(from).map((r) => r.action).filter((action) => action !== 'DescribeInstances');
+}
+
+/** The ssh-cidr the firewall tests configure. */
+export const sshCidr = '192.0.2.0/24';
+export const sshConfig: Partial<Ec2Config> = { sshCidrs: [sshCidr], sshCidrOpenToAll: false };
+
+export function rule(protocol: 'tcp' | 'udp', port: number, ...sourceCidrs: string[]): IngressRule {
+  return { protocol, fromPort: port, toPort: port, sourceCidrs };
+}
+
+/** Envboot's SSH from `sourceCidrs`, as `ingressRules` lists it. */
+export function sshListed(...sourceCidrs: string[]): IngressRule {
+  return { ...rule('tcp', 22, ...sourceCidrs), reserved: 'envboot SSH (ssh-cidr)' };
+}
+
+/** Every protocol and port from `sourceCidrs`: what EC2 calls "All traffic". */
+export function allFrom(...sourceCidrs: string[]): IngressRule {
+  return { protocol: 'all', fromPort: 0, toPort: 65535, sourceCidrs };
+}
+
+/** A security group's rules as the firewall tests write them: `443/tcp`, `0-65535/tcp`, `all` (protocol -1 without ports). */
+function rangeText(protocol: string | undefined, fromPort: string | number | undefined, toPort: string | number | undefined): string {
+  const ports = fromPort === undefined ? '' : String(fromPort) === String(toPort) ? `${String(fromPort)}/` : `${String(fromPort)}-${String(toPort)}/`;
+  return `${ports}${protocol === '-1' ? 'all' : (protocol ?? '?')}`;
+}
+
+/** The fake AWS's security groups, seen and changed as the firewall tests need. */
+export interface FirewallKit {
+  /** A second EC2 client: the operator at the AWS console, or another envboot, acting on the same group. */
+  readonly operator: EC2Client;
+  /** A new environment with its security group made, as bootstrap leaves it before starting machines. */
+  readonly preparedEnviron: (config?: Partial<Ec2Config>) => Promise<{ environ: Ec2Environ; groupId: string }>;
+  /** An environ of `environment` whose EC2 calls go through `adapter`: another envboot process. */
+  readonly environWith: (params: { adapter: Ec2Adapter; environment: EnvironmentIdentity; config?: Partial<Ec2Config>; timing?: Partial<Ec2Timing> }) => Ec2Environ;
+  /** The SDK's adapter, with `rival` run once, to completion, just before the first authorize or revoke goes out. */
+  readonly rivalFirst: (rival: () => Promise<unknown>) => Ec2Adapter;
+  /** The logged requests for `action` since `from`. */
+  readonly sent: (action: string, from: number) => FakeEc2Request[];
+  /** The `range source` pairs a logged Authorize or Revoke named, sorted. */
+  readonly pairsSent: (request: FakeEc2Request | undefined) => string[];
+  /** The group's rules as DescribeSecurityGroups gives them to any SDK client: `range source description`, sorted; the group itself is `self`. */
+  readonly groupRules: (groupId: string) => Promise<string[]>;
+}
+
+/** The kit over `aws`; its client is closed when the calling file's tests end. */
+export function firewallKit(aws: FakeAws): FirewallKit {
+  const operator = fakeEc2Client(aws.ec2);
+  after(() => {
+    operator.destroy();
+  });
+  const environWith: FirewallKit['environWith'] = (params) =>
+    new Ec2Environ({
+      environment: params.environment,
+      config: { ...defaultEc2Config, bucket: 'envboot-test-state', region: aws.ec2.region, ...sshConfig, ...params.config },
+      region: aws.ec2.region,
+      api: new Ec2Api({ adapter: params.adapter, retry: fastRetry }),
+      stateStorage: s3StateStorage(fakeS3Client(aws.s3.endpoint)),
+      timing: { ...fastTiming, ...params.timing },
+    });
+  return {
+    operator,
+    environWith,
+    preparedEnviron: async (config = {}) => {
+      const environ = aws.environ({ config: { ...sshConfig, ...config } });
+      await preflightEnviron(environ);
+      const groupId = (await prepareEnviron(environ)).resources['security-group'];
+      if (groupId === undefined) throw new Error('prepare named no security group');
+      return { environ, groupId };
+    },
+    rivalFirst: (rival) => {
+      const adapter = sdkEc2Adapter(operator);
+      let pending: (() => Promise<unknown>) | undefined = rival;
+      const runRival = async (): Promise<void> => {
+        const now = pending;
+        pending = undefined;
+        await now?.();
+      };
+      return {
+        ...adapter,
+        authorizeSecurityGroupIngress: async (input, options) => (await runRival(), adapter.authorizeSecurityGroupIngress(input, options)),
+        revokeSecurityGroupIngress: async (input, options) => (await runRival(), adapter.revokeSecurityGroupIngress(input, options)),
+      };
+    },
+    sent: (action, from) => aws.ec2.requests.slice(from).filter((r) => r.action === action),
+    pairsSent: (request) => {
+      const params = request?.params ?? {};
+      return Object.entries(params)
+        .flatMap(([key, cidr]) => {
+          const n = /^IpPermissions\.(\d+)\.Ipv?6?Ranges\.\d+\.CidrIpv?6?$/.exec(key)?.[1];
+          if (n === undefined) return [];
+          const field = (name: string): string | undefined => params[`IpPermissions.${n}.${name}`];
+          return [`${rangeText(field('IpProtocol'), field('FromPort'), field('ToPort'))} ${cidr}`];
+        })
+        .sort();
+    },
+    groupRules: async (groupId) => {
+      const answer = await operator.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+      return (answer.SecurityGroups?.[0]?.IpPermissions ?? [])
+        .flatMap((p) => {
+          const range = rangeText(p.IpProtocol, p.FromPort, p.ToPort);
+          return [
+            ...(p.IpRanges ?? []).map((r) => `${range} ${r.CidrIp ?? '?'} ${r.Description ?? '-'}`),
+            ...(p.Ipv6Ranges ?? []).map((r) => `${range} ${r.CidrIpv6 ?? '?'} ${r.Description ?? '-'}`),
+            ...(p.UserIdGroupPairs ?? []).map((g) => `${range} ${g.GroupId === groupId ? 'self' : (g.GroupId ?? '?')} ${g.Description ?? '-'}`),
+          ];
+        })
+        .sort();
+    },
+  };
 }

@@ -19,7 +19,9 @@ describe('option values', () => {
   });
 
   it('collects repeated and comma-separated zones', () => {
-    assert.deepEqual(collectList('b,c', collectList('a', undefined)), ['a', 'b', 'c']);
-    assert.throws(() => collectList('a,,b', undefined), /empty zone name/);
+    const zones = collectList('--zone', 'zone name');
+    assert.deepEqual(zones('b,c', zones('a', undefined)), ['a', 'b', 'c']);
+    assert.throws(() => zones('a,,b', undefined), /"a,,b" has an empty zone name; write --zone a --zone b or --zone a,b$/);
+    assert.throws(() => collectList('--from', 'source range')('10.0.0.0/8,', undefined), /"10\.0\.0\.0\/8," has an empty source range; write --from a --from b or --from a,b/);
   });
 });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   ConfigError,
   exposePorts,
+  formatIngressRule,
   groupPairs,
   pairKey,
   pairsOf,
@@ -48,6 +49,8 @@ function inMemoryFirewall(open: readonly IngressRule[] = []): FirewalledEnviron 
 
 const anywhere = ['0.0.0.0/0', '::/0'];
 const tcp = (fromPort: number, toPort: number, sourceCidrs: string[]): IngressRule => ({ protocol: 'tcp', fromPort, toPort, sourceCidrs });
+const sshReserved = (rule: IngressRule): IngressRule => ({ ...rule, reserved: 'envboot SSH (ssh-cidr)' });
+const allTraffic = (sourceCidrs: string[]): IngressRule => ({ protocol: 'all', fromPort: 0, toPort: 65535, sourceCidrs });
 const port = (n: number): { protocol: 'tcp'; fromPort: number; toPort: number } => ({ protocol: 'tcp', fromPort: n, toPort: n });
 const methods = (calls: readonly FirewallCall[]): string[] => calls.map((call) => call.method);
 
@@ -127,6 +130,23 @@ describe('exposePorts', () => {
     assert.deepEqual(methods(environ.calls), ['ingressRules', 'openPorts', 'ingressRules']);
     assert.deepEqual(second, { opened: [], alreadyOpen: rules, open: rules });
   });
+
+  it('does not open again what a reserved rule holds open, and lists it as held, with what keeps it', async () => {
+    const environ = inMemoryFirewall([sshReserved(tcp(22, 22, ['203.0.113.0/24']))]);
+    const result = await exposePorts({ environ, rules: [tcp(22, 22, ['10.0.0.0/8', '203.0.113.0/24'])] });
+    assert.deepEqual(environ.calls[1]?.rules, [tcp(22, 22, ['10.0.0.0/8'])], 'only the source the reserved rule lacks is opened');
+    assert.deepEqual(result.opened, [tcp(22, 22, ['10.0.0.0/8'])]);
+    assert.deepEqual(result.alreadyOpen, [sshReserved(tcp(22, 22, ['203.0.113.0/24']))]);
+    // The order of a range's reserved and unreserved rules is groupPairs' business (ingress-rules.test.ts).
+    assert.deepEqual(result.open.map(formatIngressRule).sort(), ['22/tcp from 10.0.0.0/8', '22/tcp from 203.0.113.0/24 (envboot SSH (ssh-cidr))']);
+  });
+
+  it('opens all traffic as one rule of its own, beside the ports already open', async () => {
+    const environ = inMemoryFirewall([tcp(443, 443, anywhere)]);
+    const result = await exposePorts({ environ, rules: [allTraffic(['10.0.0.0/8'])] });
+    assert.deepEqual(environ.calls[1]?.rules, [allTraffic(['10.0.0.0/8'])]);
+    assert.deepEqual(result, { opened: [allTraffic(['10.0.0.0/8'])], alreadyOpen: [], open: [allTraffic(['10.0.0.0/8']), tcp(443, 443, anywhere)] });
+  });
 });
 
 describe('unexposePorts', () => {
@@ -141,6 +161,7 @@ describe('unexposePorts', () => {
     assert.deepEqual(result, {
       closed: [tcp(443, 443, ['0.0.0.0/0', '10.0.0.0/8', '::/0'])],
       notOpen: [],
+      kept: [],
       open: [tcp(22, 22, ['203.0.113.0/24']), tcp(8000, 8100, ['10.0.0.0/8'])],
     });
     assert.deepEqual(environ.openNow(), result.open);
@@ -159,7 +180,7 @@ describe('unexposePorts', () => {
     const environ = opened();
     const result = await unexposePorts({ environ, ranges: [port(9090)] });
     assert.deepEqual(methods(environ.calls), ['ingressRules']);
-    assert.deepEqual(result, { closed: [], notOpen: [tcp(9090, 9090, [])], open: environ.openNow() });
+    assert.deepEqual(result, { closed: [], notOpen: [tcp(9090, 9090, [])], kept: [], open: environ.openNow() });
   });
 
   it('reports a source the range is not open to as not open, and closes the rest', async () => {

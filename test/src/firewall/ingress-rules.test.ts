@@ -16,8 +16,14 @@ import {
 const paths = { ports: 'ports', from: '--from' };
 const anywhere = ['0.0.0.0/0', '::/0'];
 
-function rule(protocol: 'tcp' | 'udp', fromPort: number, toPort: number, sourceCidrs: string[]): IngressRule {
+const ssh = 'envboot SSH (ssh-cidr)';
+
+function rule(protocol: IngressRule['protocol'], fromPort: number, toPort: number, sourceCidrs: string[]): IngressRule {
   return { protocol, fromPort, toPort, sourceCidrs };
+}
+
+function reserved(given: IngressRule, what = ssh): IngressRule {
+  return { ...given, reserved: what };
 }
 
 describe('parseExposeRequest', () => {
@@ -34,15 +40,22 @@ describe('parseExposeRequest', () => {
     assert.deepEqual(parsed, { rules: [rule('tcp', 443, 443, sources), rule('tcp', 8000, 8100, sources)], problems: [] });
   });
 
+  it('reads all as every protocol and port, apart from the ranges given with it', () => {
+    assert.deepEqual(parseExposeRequest({ ports: ['ALL', 443, 0], from: ['10.0.0.0/8'] }, paths), {
+      rules: [rule('all', 0, 65535, ['10.0.0.0/8']), rule('tcp', 0, 0, ['10.0.0.0/8']), rule('tcp', 443, 443, ['10.0.0.0/8'])],
+      problems: [],
+    });
+  });
+
   it('reports every problem at once, each at its path, and accepts nothing', () => {
-    const parsed = parseExposeRequest({ ports: [443, 'http', '0'], from: ['10.0.0.1/8', '203.0.113.0/24', 'example.com'] }, paths);
+    const parsed = parseExposeRequest({ ports: [443, 'http', '65536'], from: ['10.0.0.1/8', '203.0.113.0/24', 'example.com'] }, paths);
     assert.deepEqual(parsed.rules, []);
     assert.deepEqual(
       parsed.problems.map((p) => p.path),
       ['ports', 'ports', '--from', '--from'],
     );
     assert.match(parsed.problems[0]?.message ?? '', /^"http" is not a port range/);
-    assert.match(parsed.problems[1]?.message ?? '', /^"0": 0 is not a port/);
+    assert.match(parsed.problems[1]?.message ?? '', /^"65536": 65536 is not a port; ports are 0 to 65535$/);
     assert.match(parsed.problems[2]?.message ?? '', /did you mean 10\.0\.0\.0\/8\?/);
     assert.match(parsed.problems[3]?.message ?? '', /^"example\.com" is not an address range/);
   });
@@ -147,6 +160,36 @@ describe('pairsOf and groupPairs', () => {
     assert.deepEqual(groupPairs([...pairs].reverse()), rules);
   });
 
+  it('carries what a reserved rule is kept open for onto each of its pairs', () => {
+    assert.deepEqual(pairsOf(reserved(rule('tcp', 22, 22, ['192.0.2.0/24', '::/0']))), [
+      { protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '192.0.2.0/24', reserved: ssh },
+      { protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '::/0', reserved: ssh },
+    ]);
+  });
+
+  it('keeps reserved and unreserved pairs of one range as separate rules, the reserved first', () => {
+    const rules = [reserved(rule('tcp', 22, 22, ['192.0.2.0/24'])), rule('tcp', 22, 22, ['10.0.0.0/8']), rule('tcp', 443, 443, anywhere)];
+    const pairs = rules.flatMap(pairsOf);
+    assert.deepEqual(groupPairs(pairs), rules);
+    assert.deepEqual(groupPairs([...pairs].reverse()), rules);
+    assert.ok(!('reserved' in (groupPairs(pairs)[1] ?? {})), 'an unreserved rule has no reserved key at all');
+  });
+
+  it('keeps pairs reserved for different things apart', () => {
+    const rules = [reserved(rule('tcp', 22, 22, ['192.0.2.0/24'])), reserved(rule('tcp', 22, 22, ['203.0.113.0/24']), 'bastion')];
+    assert.deepEqual(groupPairs(rules.flatMap(pairsOf)), rules);
+  });
+
+  it('sorts all traffic before tcp and udp', () => {
+    const merged = mergeRules([rule('udp', 53, 53, anywhere), rule('all', 0, 65535, anywhere), rule('tcp', 0, 0, anywhere)]);
+    assert.deepEqual(merged.map((r) => r.protocol), ['all', 'tcp', 'udp']);
+  });
+
+  it('gives a pair the same key whatever keeps it open', () => {
+    const pair: IngressPair = { protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '192.0.2.0/24' };
+    assert.equal(pairKey({ ...pair, reserved: ssh }), pairKey(pair));
+  });
+
   it('gives a pair a key that tells ranges, protocols and sources apart', () => {
     const pairs: IngressPair[] = [
       { protocol: 'tcp', fromPort: 443, toPort: 443, cidr: '::/0' },
@@ -168,6 +211,10 @@ describe('formatIngressRule', () => {
     [rule('tcp', 443, 443, ['::/0']), '443/tcp from ::/0'],
     [rule('tcp', 443, 443, ['0.0.0.0/0', '::/0', '10.0.0.0/8']), '443/tcp from 0.0.0.0/0, ::/0, 10.0.0.0/8'],
     [rule('tcp', 8000, 8100, ['10.0.0.0/8', '192.0.2.0/24']), '8000-8100/tcp from 10.0.0.0/8, 192.0.2.0/24'],
+    [rule('all', 0, 65535, anywhere), 'all from anywhere'],
+    [rule('tcp', 0, 0, ['10.0.0.0/8']), '0/tcp from 10.0.0.0/8'],
+    [reserved(rule('tcp', 22, 22, ['192.0.2.0/24'])), '22/tcp from 192.0.2.0/24 (envboot SSH (ssh-cidr))'],
+    [reserved(rule('tcp', 22, 22, anywhere)), '22/tcp from anywhere (envboot SSH (ssh-cidr))'],
   ];
   for (const [given, text] of cases) {
     it(`writes ${text}`, () => {

@@ -6,7 +6,7 @@ import { parseYaml } from '../../../../src/cli/config/yaml-file.js';
 import type { IngressRule, Problem } from '../../../../src/index.js';
 
 const anywhere = ['0.0.0.0/0', '::/0'];
-const rule = (protocol: 'tcp' | 'udp', fromPort: number, toPort: number, sourceCidrs: string[]): IngressRule => ({ protocol, fromPort, toPort, sourceCidrs });
+const rule = (protocol: IngressRule['protocol'], fromPort: number, toPort: number, sourceCidrs: string[]): IngressRule => ({ protocol, fromPort, toPort, sourceCidrs });
 
 /** What checkExposeOption returns and every problem it reported, as `key` and message. */
 function check(value: unknown): { rules: IngressRule[]; problems: Problem[] } {
@@ -52,19 +52,32 @@ describe('checkExposeOption', () => {
     assert.deepEqual(rules, [rule('tcp', 443, 443, ['0.0.0.0/0', '10.0.0.0/8', '::/0'])]);
   });
 
+  it('opens all traffic, however all is written, apart from the ports given with it', () => {
+    assert.deepEqual(check(yamlOf('[all, 443]')), { rules: [rule('all', 0, 65535, anywhere), rule('tcp', 443, 443, anywhere)], problems: [] });
+    assert.deepEqual(check(yamlOf('- {ports: ALL, from: 10.0.0.0/8}\n- {ports: [All], from: [192.0.2.0/24]}\n')), {
+      rules: [rule('all', 0, 65535, ['10.0.0.0/8', '192.0.2.0/24'])],
+      problems: [],
+    });
+  });
+
+  it('opens port 0, written as a YAML number or in a range', () => {
+    assert.deepEqual(check(yamlOf('[0, 0-1023/udp]')), { rules: [rule('tcp', 0, 0, anywhere), rule('udp', 0, 1023, anywhere)], problems: [] });
+  });
+
   const refused: [string, string, { path: string; message: RegExp }[]][] = [
     ['one port instead of a list', 'expose: 443', [{ path: '', message: /^must be a list whose entries are a port range .*, got number 443$/ }]],
     ['one quoted port instead of a list', 'expose: "443"', [{ path: '', message: /^must be a list .*, got string "443"$/ }]],
     ['a mapping instead of a list', 'expose: {ports: 443}', [{ path: '', message: /^must be a list .*, got a mapping$/ }]],
-    ['an entry that is a boolean', 'expose: [443, 80, true]', [{ path: '[2]', message: /^must be a port range \(443, 8000-8100\/tcp, 53\/udp\), or a mapping .*, got boolean true$/ }]],
+    ['an entry that is a boolean', 'expose: [443, 80, true]', [{ path: '[2]', message: /^must be a port range \(443, 8000-8100\/tcp, 53\/udp, all\), or a mapping .*, got boolean true$/ }]],
     ['an unknown key in an entry', 'expose: [{ports: 443, form: [10.0.0.0/8]}]', [{ path: '[0].form', message: /^unknown key; an expose entry has "ports" and "from"$/ }]],
     ['an unknown key and a bad port in one entry, both at once', 'expose: [{ports: http, form: [10.0.0.0/8]}]', [
       { path: '[0].form', message: /^unknown key; an expose entry has "ports" and "from"$/ },
       { path: '[0].ports', message: /^"http" is not a port range/ },
     ]],
-    ['an entry without ports', 'expose: [{from: [10.0.0.0/8]}]', [{ path: '[0].ports', message: /^must be a port range or a list of them, e.g\. 443 .*, got nothing \(null\)$/ }]],
+    ['an entry without ports', 'expose: [{from: [10.0.0.0/8]}]', [{ path: '[0].ports', message: /^must be a port range or a list of them, e.g\. 443, .* or all, got nothing \(null\)$/ }]],
     ['a port that is not one, in a list', 'expose: [443, http]', [{ path: '[1]', message: /^"http" is not a port range/ }]],
-    ['a port that is not one, in a mapping', 'expose: [443, {ports: [80, 0]}]', [{ path: '[1].ports', message: /^"0": 0 is not a port/ }]],
+    ['a port that is not one, in a mapping', 'expose: [443, {ports: [80, 65536]}]', [{ path: '[1].ports', message: /^"65536": 65536 is not a port; ports are 0 to 65535$/ }]],
+    ['all with a protocol', 'expose: [all/udp]', [{ path: '[0]', message: /^"all\/udp" is not a port range: .*, or all; / }]],
     ['ports that are a mapping', 'expose: [{ports: {http: 80}}]', [{ path: '[0].ports', message: /, got a mapping$/ }]],
     ['an empty list of ports', 'expose: [{ports: []}]', [{ path: '[0].ports', message: /^no ports given/ }]],
     ['a bad source', 'expose: [{ports: 22, from: [10.0.0.1/8]}]', [{ path: '[0].from', message: /did you mean 10\.0\.0\.0\/8\?$/ }]],
