@@ -33,7 +33,8 @@ import {
 } from '../../src/index.js';
 import { ec2Capabilities } from './capabilities.js';
 import { readEc2Console } from './console-output.js';
-import { closeEc2Ports, ec2IngressRules, openEc2Ports, type ConsistencyRetry, type Ec2FirewallParams } from './firewall.js';
+import { closeEc2Ports, ec2IngressRules, openEc2Ports, type Ec2FirewallParams } from './firewall.js';
+import { defaultEc2Timing, type Ec2Timing } from './ec2-timing.js';
 import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
@@ -51,25 +52,6 @@ import { tearDownEc2 } from './teardown.js';
 import { TypeCatalogue } from './type-catalogue.js';
 import { terminateOwned } from './terminate.js';
 import { fetchZones } from './zones.js';
-
-/** Waiting knobs; tests shrink them, the defaults suit AWS. */
-export interface Ec2Timing {
-  /** Polls while waiting for instances to terminate. */
-  readonly terminatePollMs: { readonly first: number; readonly max: number };
-  /** Retrying a security group EC2 still calls in use. */
-  readonly dependencyRetry: { readonly firstMs: number; readonly maxMs: number; readonly totalMs: number };
-  /** How long one listing of the environment's instances answers every machine's refresh. */
-  readonly listingMaxAgeMs: number;
-  /** Waiting for EC2's answers to show a change made a moment ago (a new security group). */
-  readonly consistencyRetry: ConsistencyRetry;
-}
-
-export const defaultEc2Timing: Ec2Timing = {
-  terminatePollMs: { first: 2_000, max: 10_000 },
-  dependencyRetry: { firstMs: 2_000, maxMs: 15_000, totalMs: 180_000 },
-  listingMaxAgeMs: 1_000,
-  consistencyRetry: { firstMs: 500, maxMs: 4_000, totalMs: 15_000 },
-};
 
 export interface Ec2EnvironParams {
   readonly environment: EnvironmentIdentity;

@@ -17,6 +17,7 @@ import {
 } from '../../src/index.js';
 import { awsCodeOf } from './aws-code.js';
 import type { Ec2Api } from './ec2-api.js';
+import type { ConsistencyRetry } from './ec2-timing.js';
 import { inOneCallOrEach } from './one-call-or-each.js';
 import { findSecurityGroups } from './security-group.js';
 
@@ -24,13 +25,6 @@ import { findSecurityGroups } from './security-group.js';
 const exposedDescription = 'envboot expose';
 /** What keeps the SSH sources open, as `ingressRules` marks them. */
 const sshReserved = 'envboot SSH (ssh-cidr)';
-
-/** Backing off while EC2's answers catch up with a change (eventual consistency). */
-export interface ConsistencyRetry {
-  readonly firstMs: number;
-  readonly maxMs: number;
-  readonly totalMs: number;
-}
 
 export interface Ec2FirewallParams {
   readonly api: Ec2Api;

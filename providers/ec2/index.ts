@@ -3,7 +3,8 @@
  */
 export { createEc2Provider, ec2Provider, type CreateEc2ProviderParams } from './ec2-provider.js';
 export { ec2Descriptor } from './descriptor.js';
-export { Ec2Environ, defaultEc2Timing, type Ec2EnvironParams, type Ec2Timing } from './ec2-environ.js';
+export { Ec2Environ, type Ec2EnvironParams } from './ec2-environ.js';
+export { defaultEc2Timing, type ConsistencyRetry, type Ec2Timing } from './ec2-timing.js';
 export { Ec2Api, type CallContext, type Ec2ApiParams } from './ec2-api.js';
 export { ec2ServiceError, type Ec2Adapter, type Ec2Answer, type Ec2CallOptions, type Ec2ServiceErrorParams } from './ec2-adapter.js';
 export { sdkEc2Adapter } from './sdk-ec2-adapter.js';

@@ -1,7 +1,7 @@
 import { asError, type Leftover, type RemoveLeftoversResult } from '../../src/index.js';
 import { BestEffort } from './best-effort.js';
 import type { Ec2Api } from './ec2-api.js';
-import type { Ec2Timing } from './ec2-environ.js';
+import type { Ec2Timing } from './ec2-timing.js';
 import { deleteGroup } from './teardown.js';
 import { terminateOwned } from './terminate.js';
 

@@ -60,6 +60,16 @@ describe('expose: ports open to outside sources through the ec2 security group (
       /^Open ports: +22\/tcp from 192\.0\.2\.0\/24 \(envboot SSH \(ssh-cidr\)\); 443\/tcp from anywhere; 8000-8100\/tcp from 10\.0\.0\.0\/8; 9090\/udp from anywhere$/m,
     );
 
+    aws.ec2.faults.unauthorized = ['DescribeSecurityGroups'];
+    try {
+      const blind = await cli.run(['status', 'cloud', '--json'], { env: awsEnv });
+      assert.equal(blind.code, 0, 'status reports what it could not read, and still exits 0');
+      const ports = (finalResult(blind)['result'] as { openPorts: { error: string } }).openPorts;
+      assert.match(ports.error, /UnauthorizedOperation/);
+    } finally {
+      aws.ec2.faults.unauthorized = [];
+    }
+
     const opened = await cli.run(['expose', 'cloud', '53/udp', '443', '--from', '203.0.113.0/24'], { env: awsEnv });
     assert.equal(opened.code, 0, opened.stderr);
     assert.match(opened.stdout, /^Opened 443\/tcp from 203\.0\.113\.0\/24\.\nOpened 53\/udp from 203\.0\.113\.0\/24\.\n/);
