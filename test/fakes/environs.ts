@@ -1,5 +1,6 @@
 import { MemoryStorage } from '../../storage/index.js';
 import type { AvailabilityZone, Environ, Instance, Provider, ZonedEnviron } from '../../src/index.js';
+import type { FakeEnviron } from '../../src/testing/index.js';
 
 const environment = { name: 'test', uuid: '00000000-0000-4000-8000-000000000000' };
 
@@ -65,5 +66,28 @@ export function namedProvider(name: string): Provider {
     },
     validateConfig: ({ config }) => ({ ok: true, config }),
     open: () => Promise.resolve(plainEnviron()),
+  };
+}
+
+/**
+ * `environ` seen through the core contract (with preflight, prepare and teardown) only:
+ * how a provider without zones, catalogue, firewall or console looks. `override`
+ * replaces some of its methods.
+ */
+export function coreOnly(environ: FakeEnviron, override: Partial<Environ> = {}): Environ {
+  return {
+    provider: environ.provider,
+    environment: environ.environment,
+    sshUser: environ.sshUser,
+    capabilities: environ.capabilities,
+    storage: () => environ.storage(),
+    preflight: (params) => environ.preflight(params),
+    prepare: (params) => environ.prepare(params),
+    startInstance: (params) => environ.startInstance(params),
+    stopInstances: (params) => environ.stopInstances(params),
+    instances: (params) => environ.instances(params),
+    allInstances: (params) => environ.allInstances(params),
+    teardown: (params) => environ.teardown(params),
+    ...override,
   };
 }

@@ -1,31 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bootstrap, bootstrapProgress, hasFirewall, loadState, type Environ, type FlowEvent, type IngressRule } from '../../../src/index.js';
+import { bootstrap, bootstrapProgress, hasFirewall, loadState, type FlowEvent, type IngressRule } from '../../../src/index.js';
 import type { FakeEnviron } from '../../../src/testing/index.js';
 import { assertNothingLeft, fakeEnvironment, recorder } from './fixtures.js';
+import { coreOnly } from '../../fakes/environs.js';
 
 const expose: IngressRule[] = [
   { protocol: 'tcp', fromPort: 443, toPort: 443, sourceCidrs: ['0.0.0.0/0', '::/0'] },
   { protocol: 'tcp', fromPort: 8000, toPort: 8100, sourceCidrs: ['10.0.0.0/8'] },
 ];
-
-/** The fake environ seen through the core contract only: no firewall (nor zones, nor catalogue). */
-function withoutFirewall(environ: FakeEnviron): Environ {
-  return {
-    provider: environ.provider,
-    environment: environ.environment,
-    sshUser: environ.sshUser,
-    capabilities: environ.capabilities,
-    storage: () => environ.storage(),
-    preflight: (params) => environ.preflight(params),
-    prepare: (params) => environ.prepare(params),
-    startInstance: (params) => environ.startInstance(params),
-    stopInstances: (params) => environ.stopInstances(params),
-    instances: (params) => environ.instances(params),
-    allInstances: (params) => environ.allInstances(params),
-    teardown: (params) => environ.teardown(params),
-  };
-}
 
 /** The phases started, in order. */
 function phasesStarted(events: readonly FlowEvent[]): string[] {
@@ -54,7 +37,7 @@ describe('bootstrap with expose', () => {
 
   it('refuses expose on a provider without a firewall before the claim: nothing written, nothing prepared', async () => {
     const fake = fakeEnvironment();
-    const environ = withoutFirewall(fake);
+    const environ = coreOnly(fake);
     assert.ok(!hasFirewall(environ));
     const { events, onEvent } = recorder();
     await assert.rejects(bootstrap({ environ, expose, onEvent }), { code: 'CONFIG_INVALID', message: /^the fake provider has no firewall, so envboot cannot open or close ports/ });
@@ -100,7 +83,7 @@ describe('bootstrap with expose', () => {
 
   it('bootstraps a provider without a firewall when nothing is to be exposed', async () => {
     const fake = fakeEnvironment();
-    const result = await bootstrap({ environ: withoutFirewall(fake), expose: [] });
+    const result = await bootstrap({ environ: coreOnly(fake), expose: [] });
     assert.equal(result.controller.id, '0');
     assert.ok(!('openPorts' in result));
   });

@@ -15,6 +15,7 @@ import {
   type IngressRule,
 } from '../../../src/index.js';
 import { plainEnviron } from '../../fakes/environs.js';
+import { configErrorFrom } from '../../helpers/config-error-from.js';
 
 interface FirewallCall {
   readonly method: 'ingressRules' | 'openPorts' | 'closePorts';
@@ -53,18 +54,6 @@ const sshReserved = (rule: IngressRule): IngressRule => ({ ...rule, reserved: 'e
 const allTraffic = (sourceCidrs: string[]): IngressRule => ({ protocol: 'all', fromPort: 0, toPort: 65535, sourceCidrs });
 const port = (n: number): { protocol: 'tcp'; fromPort: number; toPort: number } => ({ protocol: 'tcp', fromPort: n, toPort: n });
 const methods = (calls: readonly FirewallCall[]): string[] => calls.map((call) => call.method);
-
-/** The ConfigError that `promise` rejects with. */
-async function configErrorFrom(promise: Promise<unknown>): Promise<ConfigError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    assert.equal(error.code, 'CONFIG_INVALID');
-    return error;
-  }
-  assert.fail('expected a ConfigError, but it resolved');
-}
 
 describe('requireFirewall', () => {
   it('refuses a provider without the firewall ability, naming it', () => {

@@ -14,6 +14,7 @@ import {
   type PortRange,
 } from '../../../src/index.js';
 import { plainEnviron } from '../../fakes/environs.js';
+import { configErrorFrom } from '../../helpers/config-error-from.js';
 
 const ssh = 'envboot SSH (ssh-cidr)';
 const anywhere = ['0.0.0.0/0', '::/0'];
@@ -43,17 +44,6 @@ function firewallHolding(open: readonly IngressRule[]): FirewalledEnviron & { re
       return Promise.resolve();
     },
   };
-}
-
-/** The ConfigError that `promise` rejects with. */
-async function configErrorFrom(promise: Promise<unknown>): Promise<ConfigError> {
-  const error = await promise.then(
-    () => assert.fail('expected a ConfigError, but it resolved'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-  assert.equal(error.code, 'CONFIG_INVALID');
-  return error;
 }
 
 describe('unexposePorts with reserved rules', () => {

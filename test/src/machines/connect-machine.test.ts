@@ -16,24 +16,14 @@ import {
 import { closedPort, SshTestHost, type FakeEnviron } from '../../../src/testing/index.js';
 import { fakeEnvironment } from '../bootstrap/fixtures.js';
 import { startTcpRelay } from '../ssh/tcp-relay.js';
+import { coreOnly } from '../../fakes/environs.js';
 
 /** `environ`, except that its instances report `addresses(own)` instead of their own addresses. */
 function reportingAddresses(environ: FakeEnviron, addresses: (own: readonly Address[]) => Address[]): Environ {
-  return {
-    provider: environ.provider,
-    environment: environ.environment,
-    sshUser: environ.sshUser,
-    capabilities: environ.capabilities,
-    storage: () => environ.storage(),
-    preflight: (params) => environ.preflight(params),
-    prepare: (params) => environ.prepare(params),
-    startInstance: (params) => environ.startInstance(params),
-    stopInstances: (params) => environ.stopInstances(params),
+  return coreOnly(environ, {
     instances: async (params) =>
       (await environ.instances(params)).map((instance) => (instance === undefined ? undefined : { ...instance, addresses: addresses(instance.addresses) })),
-    allInstances: (params) => environ.allInstances(params),
-    teardown: (params) => environ.teardown(params),
-  };
+  });
 }
 
 /** A listener that accepts connections and never speaks, counting what it accepted and what is still open. */

@@ -12,6 +12,7 @@ import {
 import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
 import { checkConsoleOutput } from '../../../src/testing/provider-conformance/console-checks.js';
 import type { CheckContext } from '../../../src/testing/provider-conformance/params.js';
+import { coreOnly } from '../../fakes/environs.js';
 
 const fake = createFakeProvider();
 after(() => fake.close());
@@ -50,24 +51,13 @@ function consoleProvider(behaviour: ConsoleBehaviour | undefined): () => Environ
   const everStarted = new Set<string>();
   return () => {
     const own = fake.openEnviron({ name: 'console-check', uuid: randomUUID() });
-    const environ: Environ = {
-      provider: own.provider,
-      environment: own.environment,
-      sshUser: own.sshUser,
-      capabilities: own.capabilities,
-      storage: () => own.storage(),
-      preflight: (params) => own.preflight(params),
-      prepare: (params) => own.prepare(params),
+    const environ = coreOnly(own, {
       startInstance: async (params) => {
         const started = await own.startInstance(params);
         everStarted.add(started.instance.id);
         return started;
       },
-      stopInstances: (params) => own.stopInstances(params),
-      instances: (params) => own.instances(params),
-      allInstances: (params) => own.allInstances(params),
-      teardown: (params) => own.teardown(params),
-    };
+    });
     if (behaviour === undefined) return environ;
     const consoleEnviron: ConsoleEnviron = { ...environ, consoleOutput: (params) => behaviour(own, params, everStarted) };
     return consoleEnviron;

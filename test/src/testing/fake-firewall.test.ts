@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { ErrorCode, errorCodeOf, hasFirewall, type IngressRule } from '../../../src/index.js';
+import { ErrorCode, hasFirewall, type IngressRule } from '../../../src/index.js';
 import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
+import { rejectsWithCode } from '../../helpers/rejects-with-code.js';
 
 const anywhere = ['0.0.0.0/0', '::/0'];
 const tcp = (fromPort: number, toPort: number, sourceCidrs: string[]): IngressRule => ({ protocol: 'tcp', fromPort, toPort, sourceCidrs });
@@ -13,16 +14,6 @@ after(() => fake.close());
 
 function newEnviron(name = 'test'): FakeEnviron {
   return fake.openEnviron({ name, uuid: randomUUID() });
-}
-
-/** Asserts that `promise` rejects with an error whose stable code is `code`; returns the error. */
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<unknown> {
-  const error = await promise.then(
-    () => assert.fail(`expected a ${code} rejection`),
-    (e: unknown) => e,
-  );
-  assert.equal(errorCodeOf(error), code, String(error));
-  return error;
 }
 
 describe('fake provider firewall', () => {

@@ -9,7 +9,6 @@ import {
   connectSsh,
   earliestRetry,
   ErrorCode,
-  errorCodeOf,
   generateSshKeyPair,
   hasInstanceTypes,
   isZoned,
@@ -20,6 +19,7 @@ import {
   type StartInstanceParams,
 } from '../../../src/index.js';
 import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
+import { rejectsWithCode } from '../../helpers/rejects-with-code.js';
 
 const client = generateSshKeyPair({ comment: 'fake-provider-test' });
 const hostKey = generateSshKeyPair({ comment: 'fake-machine' });
@@ -53,16 +53,6 @@ async function settledInstance(environ: FakeEnviron, id: string): Promise<Instan
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`${id} is still pending after 10 s`);
-}
-
-/** Asserts that `promise` rejects with an error whose stable code is `code`; returns the error. */
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<unknown> {
-  const error = await promise.then(
-    () => assert.fail(`expected a ${code} rejection`),
-    (e: unknown) => e,
-  );
-  assert.equal(errorCodeOf(error), code, String(error));
-  return error;
 }
 
 const fake = createFakeProvider();

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { generateSshKeyPair, machineTags, machineUserData, type Environ } from '../../../src/index.js';
+import { generateSshKeyPair, machineTags, machineUserData } from '../../../src/index.js';
 import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
 import { assertCleanEnvironment, describeProviderConformance } from '../../../src/testing/provider-conformance.js';
+import { coreOnly } from '../../fakes/environs.js';
 
 const fake = createFakeProvider();
 after(() => fake.close());
@@ -12,24 +13,6 @@ const fastWait = { timeoutMs: 20_000, tunables: { refreshMinMs: 5, refreshMaxMs:
 
 function freshEnviron(): FakeEnviron {
   return fake.openEnviron({ name: 'conformance', uuid: randomUUID() });
-}
-
-/** The fake's core contract only: how a provider without zones or an instance-type catalogue looks. */
-function coreOnly(environ: FakeEnviron): Environ {
-  return {
-    provider: environ.provider,
-    environment: environ.environment,
-    sshUser: environ.sshUser,
-    capabilities: environ.capabilities,
-    storage: () => environ.storage(),
-    preflight: (params) => environ.preflight(params),
-    prepare: (params) => environ.prepare(params),
-    startInstance: (params) => environ.startInstance(params),
-    stopInstances: (params) => environ.stopInstances(params),
-    instances: (params) => environ.instances(params),
-    allInstances: (params) => environ.allInstances(params),
-    teardown: (params) => environ.teardown(params),
-  };
 }
 
 describeProviderConformance({

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { validateLocalConfig } from '../../../../providers/local/index.js';
 import { loadCloudConfigFile, loadEnvironmentsFile, type ProviderLookup } from '../../../../src/cli/config/environments-file.js';
-import { ConfigError, type Problem, type ValidateConfigResult } from '../../../../src/index.js';
+import { type Problem, type ValidateConfigResult } from '../../../../src/index.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
+import { configErrorFrom } from '../../../helpers/config-error-from.js';
 
 /** `local` with its real validation, and an `ec2` that needs a region and takes nothing else. */
 const localAndEc2: ProviderLookup = {
@@ -35,18 +36,6 @@ async function fileWith(text: string, name = `environments-${++fileCount}.yaml`)
 
 async function load(text: string): Promise<Awaited<ReturnType<typeof loadEnvironmentsFile>>> {
   return loadEnvironmentsFile({ path: await fileWith(text), required: true, providers: localAndEc2, homeDir: dir });
-}
-
-/** The ConfigError that `promise` rejects with. */
-async function configErrorFrom(promise: Promise<unknown>): Promise<ConfigError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    assert.equal(error.code, 'CONFIG_INVALID');
-    return error;
-  }
-  assert.fail('expected a ConfigError, but it resolved');
 }
 
 function problemAt(problems: readonly Problem[], at: string): Problem {
