@@ -11,7 +11,7 @@ import {
   type AvailabilityZone, type Environ, type EnvironmentIdentity, type Instance, type Provider,
   type ProviderCapabilities, type StartInstanceParams, type StartInstanceResult, type ZonedEnviron,
 } from '../../src/index.js';
-import { SshTestHost } from '../../src/testing/index.js';
+import { SshTestHost, type MachineCensus } from '../../src/testing/index.js';
 
 /** What the toy cloud keeps of a machine. */
 interface ToyMachine {
@@ -124,8 +124,11 @@ function validateToyConfig(raw: unknown): { ok: true; config: ToyConfig } | { ok
   return { ok: true, config: { zones, fullZones } };
 }
 
-/** A toy provider with its own toy cloud (machines and provider-state live in this process). */
-export function createToyProvider(): Provider<ToyConfig> & { close(): Promise<void> } {
+/**
+ * A toy provider with its own toy cloud (machines and provider-state live in this process),
+ * and its census: every machine of the cloud, for the conformance kit's safety net.
+ */
+export function createToyProvider(): Provider<ToyConfig> & { close(): Promise<void>; census: MachineCensus } {
   const machines = new Map<string, ToyMachine>();
   const states = new Map<string, Storage>();
   return {
@@ -139,6 +142,10 @@ export function createToyProvider(): Provider<ToyConfig> & { close(): Promise<vo
       return Promise.resolve(new ToyEnviron(environment, config, machines, state));
     },
     close: async () => { await Promise.all([...machines.values()].map((machine) => machine.host.stop())); machines.clear(); },
+    census: {
+      live: () => Promise.resolve([...machines.keys()]),
+      stop: async (ids) => { for (const id of ids) { await machines.get(id)?.host.stop(); machines.delete(id); } },
+    },
   };
 }
 

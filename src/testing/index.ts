@@ -31,6 +31,8 @@ export {
 export {
   assertCleanEnvironment,
   describeProviderConformance,
+  type InvalidConfig,
+  type MachineCensus,
   type ProviderConformanceParams,
   type ProviderFixture,
 } from './provider-conformance.js';

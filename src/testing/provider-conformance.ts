@@ -16,7 +16,7 @@ import type { ProviderConformanceParams } from './provider-conformance/params.js
 import { checkCoreCallsCancelled, checkRefusalIsEnvbootError, checkStartCancelled } from './provider-conformance/refusal-checks.js';
 
 export { assertCleanEnvironment } from './provider-conformance/clean-environment.js';
-export type { ProviderConformanceParams, ProviderFixture } from './provider-conformance/params.js';
+export type { InvalidConfig, MachineCensus, ProviderConformanceParams, ProviderFixture } from './provider-conformance/params.js';
 
 /**
  * The checks every provider must pass, as `node:test` suites, modelled on Arvados'

@@ -2,23 +2,28 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { createToyProvider } from '../../examples/toy-cloud/toy-provider.js';
-import { addMachines, bootstrap, destroy, generateSshKeyPair } from '../../src/index.js';
+import { addMachines, bootstrap, destroy, generateSshKeyPair, type EnvironmentIdentity } from '../../src/index.js';
 import { describeProviderConformance } from '../../src/testing/index.js';
 
 const toy = createToyProvider();
 after(() => toy.close());
 
-async function openToy(config: unknown = {}) {
+async function openToy(config: unknown = {}, environment: EnvironmentIdentity = { name: `toy-${randomUUID().slice(0, 6)}`, uuid: randomUUID() }) {
   const checked = toy.validateConfig({ config });
   if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
-  return toy.open({ environment: { name: `toy-${randomUUID().slice(0, 6)}`, uuid: randomUUID() }, config: checked.config, dataDir: '/nonexistent' });
+  return toy.open({ environment, config: checked.config, dataDir: '/nonexistent' });
 }
 
 const fast = { refreshMinMs: 5, refreshMaxMs: 20 };
 
 describeProviderConformance({
   name: 'the example toy-cloud provider',
-  open: async () => ({ environ: await openToy() }),
+  open: async () => {
+    const environ = await openToy();
+    return { environ, reopen: () => openToy({}, environ.environment) };
+  },
+  census: toy.census,
+  provider: toy,
   waitSsh: { timeoutMs: 20_000, tunables: fast },
   goneTimeoutMs: 2_000,
 });

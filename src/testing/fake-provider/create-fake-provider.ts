@@ -7,6 +7,7 @@ import { FakeCloud } from './fake-cloud.js';
 import { FakeEnviron } from './fake-environ.js';
 import { fakeInstanceTypes } from './instance-types.js';
 import { validateFakeConfig, type FakeProviderConfig } from './validate-config.js';
+import type { MachineCensus } from '../provider-conformance/params.js';
 
 export interface CreateFakeProviderParams {
   /** The cloud's zones, in preference order. Default `zone-a`, `zone-b`, `zone-c`. */
@@ -44,6 +45,11 @@ export interface FakeProvider {
    * first open of an environment decides its zones.
    */
   openEnviron(environment: EnvironmentIdentity, config?: FakeProviderConfig): FakeEnviron;
+  /**
+   * Every live machine of the cloud, whatever its environment, seen and stopped without an
+   * Environ: the conformance kit's safety net (`census`).
+   */
+  readonly census: MachineCensus;
   /** Closes every environment opened (stopping every machine). Idempotent. */
   close(): Promise<void>;
 }
@@ -95,10 +101,17 @@ export function createFakeProvider(params: CreateFakeProviderParams = {}): FakeP
       }
     },
   };
+  const census: MachineCensus = {
+    live: () => Promise.resolve(cloud.machines().filter((machine) => machine.status !== 'terminated').map((machine) => machine.id)),
+    stop: async (ids) => {
+      await Promise.all(ids.map((id) => cloud.machine(id)?.stop() ?? Promise.resolve()));
+    },
+  };
   return {
     provider,
     environs,
     openEnviron,
+    census,
     close: async () => {
       await Promise.allSettled([...environs.values()].map((environ) => environ.close()));
     },

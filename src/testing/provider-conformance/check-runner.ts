@@ -2,17 +2,22 @@ import { after, it } from 'node:test';
 import { messageOf } from '../../errors/index.js';
 import { generateSshKeyPair } from '../../ssh/index.js';
 import { assertCleanEnvironment, sweepEnvironment } from './clean-environment.js';
-import type { CheckBody, ProviderConformanceParams, ProviderFixture } from './params.js';
+import type { CheckBody, MachineCensus, ProviderConformanceParams, ProviderFixture } from './params.js';
+import { findLeaks } from './safety-net.js';
 
 /** One opened fixture: released once, by its check or by the suite's final sweep. */
 class Lease {
   /** True once `assertCleanEnvironment` passed: only then may the kit stop what is listed. */
   clean = false;
+  /** What the census saw running before the check: anything new afterwards is the check's. */
+  runningBefore: ReadonlySet<string> | undefined;
   readonly #fixture: ProviderFixture;
+  readonly #census: MachineCensus | undefined;
   #released: Promise<Error[]> | undefined;
 
-  constructor(fixture: ProviderFixture) {
+  constructor(fixture: ProviderFixture, census: MachineCensus | undefined) {
     this.#fixture = fixture;
+    this.#census = census;
   }
 
   release(): Promise<Error[]> {
@@ -22,6 +27,8 @@ class Lease {
 
   async #release(): Promise<Error[]> {
     const problems = this.clean ? await sweepEnvironment(this.#fixture.environ) : [];
+    // The safety net runs before the fixture's cleanup, which may remove what the provider needs to find its machines.
+    if (this.clean) problems.push(...(await findLeaks({ fixture: this.#fixture, census: this.#census, runningBefore: this.runningBefore })));
     try {
       await this.#fixture.cleanup?.();
     } catch (error) {
@@ -33,9 +40,10 @@ class Lease {
 
 /**
  * Registers checks as `it`s: each opens a fixture, refuses a dirty environment, runs, and
- * then (pass or fail) sweeps the environment and cleans the fixture up. Also registers an
- * `after` hook that releases any fixture a check could not (a check that timed out).
- * Call inside the suite's `describe`.
+ * then (pass or fail) sweeps the environment, looks for machines the provider leaked
+ * (`findLeaks`) and cleans the fixture up. Also registers an `after` hook that releases
+ * any fixture a check could not (a check that timed out). Call inside the suite's
+ * `describe`.
  */
 export function checkRunner(params: ProviderConformanceParams): (title: string, body: CheckBody) => void {
   const clientKey = generateSshKeyPair({ comment: 'envboot-conformance' });
@@ -48,13 +56,14 @@ export function checkRunner(params: ProviderConformanceParams): (title: string, 
     it(title, async (t) => {
       const fixture = await params.open(t);
       if (fixture === undefined) return;
-      const lease = new Lease(fixture);
+      const lease = new Lease(fixture, params.census);
       leases.add(lease);
       let failure: { error: unknown } | undefined;
       try {
         await assertCleanEnvironment(fixture.environ);
+        lease.runningBefore = params.census === undefined ? undefined : new Set(await params.census.live());
         lease.clean = true;
-        await body({ environ: fixture.environ, params, clientKey, t });
+        await body({ environ: fixture.environ, fixture, params, clientKey, t });
       } catch (error) {
         failure = { error };
       }

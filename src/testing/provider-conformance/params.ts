@@ -1,5 +1,5 @@
 import type { TestContext } from 'node:test';
-import type { Constraints, Environ } from '../../provider/index.js';
+import type { Constraints, Environ, Provider } from '../../provider/index.js';
 import type { SshKeyPair } from '../../ssh/index.js';
 import type { WaitSshTunables } from '../../wait-ssh/index.js';
 
@@ -7,6 +7,12 @@ import type { WaitSshTunables } from '../../wait-ssh/index.js';
 export interface ProviderFixture {
   /** An Environ of a fresh environment (a new UUID): the kit refuses one that has instances. */
   readonly environ: Environ;
+  /**
+   * Opens another Environ of the same environment, as a later process would (`provider.open`
+   * with the same identity, config and `dataDir`): the CLI opens one per command, so a
+   * machine started through one must be listed, reached and stopped through another.
+   */
+  readonly reopen: () => Promise<Environ>;
   /**
    * Removes what the fixture made (a data directory, a client): called after the kit has
    * stopped the check's machines, torn the environment down and emptied its storage, even
@@ -30,11 +36,53 @@ export interface ProviderConformanceParams {
   readonly goneTimeoutMs?: number;
   /** Constraints for the machines the checks start. Default `{}`. */
   readonly constraints?: Constraints;
+  /**
+   * The kit's safety net: every machine the provider has running, whatever its
+   * environment, seen and stopped without the Environ (whose bugs the kit looks for).
+   * After each check, a machine that runs but was not running before is a leak: the
+   * check fails, naming it, and the kit stops it. Without a census, the net is a fresh
+   * Environ's listing (`reopen`), which misses a machine the provider forgot.
+   */
+  readonly census?: MachineCensus;
+  /**
+   * The provider, for the config check: `validateConfig` must report every problem of a
+   * bad config at once, each with its path, and never throw.
+   */
+  readonly provider?: Pick<Provider, 'name' | 'validateConfig'>;
+  /**
+   * Configs `validateConfig` must refuse, each with the paths of every problem in it (two
+   * mistakes, two paths: all reported in one pass). The kit adds its own (not a mapping,
+   * an unknown key).
+   */
+  readonly invalidConfigs?: readonly InvalidConfig[];
+  /**
+   * Makes the provider refuse starts in `zone` (as a full zone: `CAPACITY_UNAVAILABLE`)
+   * until the returned function is called: the kit then checks that bootstrap fails over
+   * to the next zone. Providers that cannot be told so leave it out, and the check is
+   * skipped, saying why.
+   */
+  readonly refuseZone?: (zone: string) => Promise<() => Promise<void>>;
+}
+
+/** Every machine a provider has running, seen from outside its Environs. */
+export interface MachineCensus {
+  /** Ids of every live machine, in every environment. */
+  live(): Promise<readonly string[]>;
+  /** Stops machines by id, whatever environment they belong to. */
+  stop(ids: readonly string[]): Promise<void>;
+}
+
+/** A config `validateConfig` must refuse, and the path of each problem it has. */
+export interface InvalidConfig {
+  readonly config: unknown;
+  readonly paths: readonly string[];
 }
 
 /** What one check works with. */
 export interface CheckContext {
   readonly environ: Environ;
+  /** The fixture `environ` came from: `reopen` opens it again as another process would. */
+  readonly fixture: ProviderFixture;
   readonly params: ProviderConformanceParams;
   /** The client key every machine of the run trusts. */
   readonly clientKey: SshKeyPair;

@@ -7,7 +7,11 @@ const aws: FakeAws = await startFakeAws();
 
 describeProviderConformance({
   name: 'ec2',
-  open: () => Promise.resolve({ environ: aws.environ() }),
+  open: () => {
+    const environ = aws.environ();
+    return Promise.resolve({ environ, reopen: () => Promise.resolve(aws.environ({ environment: environ.environment })) });
+  },
+  census: aws.census,
   waitSsh: { timeoutMs: 30_000, tunables: fastWait.waitSshTunables },
   goneTimeoutMs: 5_000,
 });

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { after } from 'node:test';
 import { defaultEc2Config, Ec2Api, Ec2Environ, s3StateStorage, sdkEc2Adapter, type Ec2Adapter, type Ec2Config, type Ec2Timing } from '../../../providers/ec2/index.js';
 import { prepareEnviron, preflightEnviron, type EnvironmentIdentity, type IngressRule } from '../../../src/index.js';
 import { generateSshKeyPair } from '../../../src/ssh/index.js';
-import { FakeMachine, SshTestHost } from '../../../src/testing/index.js';
+import { FakeMachine, SshTestHost, type MachineCensus } from '../../../src/testing/index.js';
 import { startFakeEc2, type FakeEc2, type FakeEc2Request, type StartFakeEc2Options } from '../../fakes/ec2-endpoint.js';
 import { startFakeS3, type FakeS3 } from '../../fakes/s3-endpoint.js';
 import { fakeS3Client } from '../../storage/fixtures/open-s3-storage.js';
@@ -45,6 +45,8 @@ export interface FakeAws {
   environ(params?: { environment?: { name: string; uuid: string }; config?: Partial<Ec2Config> }): Ec2Environ;
   /** The config keys an environments.yaml entry needs for these fakes. */
   options(bucket: string): Record<string, unknown>;
+  /** Every live instance of the fake account, seen and terminated through the SDK without an Environ: the conformance kit's safety net. */
+  readonly census: MachineCensus;
 }
 
 /** The AWS SDK's own settings for a CLI run against the fakes, as an operator would set them: endpoints and credentials from the environment. */
@@ -119,6 +121,17 @@ export async function openFakeAws(options: StartFakeEc2Options = {}): Promise<Fa
         stateStorage: s3StateStorage(fakeS3Client(s3.endpoint)),
         timing: fastTiming,
       }),
+    census: {
+      live: () => Promise.resolve(ec2.instances().filter((i) => i.state !== 'terminated' && i.state !== 'shutting-down').map((i) => i.id)),
+      stop: async (ids) => {
+        const client = fakeEc2Client(ec2);
+        try {
+          await client.send(new TerminateInstancesCommand({ InstanceIds: [...ids] }));
+        } finally {
+          client.destroy();
+        }
+      },
+    },
     options: (bucket) => ({
       region: ec2.region,
       bucket,

@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Environ } from '../../../src/index.js';
 import { describeProviderConformance } from '../../../src/testing/provider-conformance.js';
 import { openLocal } from './fixtures.js';
 
@@ -17,7 +19,12 @@ describeProviderConformance({
         await remove();
         return undefined;
       }
-      return { environ, cleanup: remove };
+      const reopen = async (): Promise<Environ> => {
+        const again = await openLocal(t, { dataDir, uuid: environ.environment.uuid });
+        assert.ok(again !== undefined, 'the local provider opened once but not again');
+        return again;
+      };
+      return { environ, reopen, cleanup: remove };
     } catch (error) {
       await remove();
       throw error;

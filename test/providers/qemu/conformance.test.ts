@@ -9,7 +9,7 @@ describeProviderConformance({
   name: 'qemu',
   open: async (t) => {
     const fixture = await openQemu(t, { prefix: 'envboot-qemu-conformance-' });
-    return fixture === undefined ? undefined : { environ: fixture.environ };
+    return fixture === undefined ? undefined : { environ: fixture.environ, reopen: () => Promise.resolve(fixture.reopen()) };
   },
   // A first boot to cloud-init's end under TCG on a busy 2-core host: about 45 s; leave room.
   waitSsh: { timeoutMs: 600_000 },

@@ -69,9 +69,11 @@ async function runCheck(open: () => Environ): Promise<{ skipped?: string }> {
   const skipped: string[] = [];
   const t = { skip: (message?: string) => skipped.push(message ?? ''), diagnostic: () => undefined } as unknown as TestContext;
   const environ = open();
+  const fixture = { environ, reopen: () => Promise.resolve(environ) };
   const context: CheckContext = {
     environ,
-    params: { name: 'console', open: () => Promise.resolve({ environ: open() }) },
+    fixture,
+    params: { name: 'console', open: () => Promise.resolve({ environ: open(), reopen: () => Promise.resolve(environ) }) },
     clientKey: generateSshKeyPair({ comment: 'console-check-test' }),
     t,
   };

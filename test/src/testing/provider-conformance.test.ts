@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { generateSshKeyPair, machineTags, machineUserData } from '../../../src/index.js';
-import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
+import type { Environ } from '../../../src/index.js';
+import { createFakeProvider, type FakeEnviron, type FakeProvider, type ProviderFixture } from '../../../src/testing/index.js';
 import { assertCleanEnvironment, describeProviderConformance } from '../../../src/testing/provider-conformance.js';
 import { coreOnly } from '../../fakes/environs.js';
 
@@ -15,16 +16,25 @@ function freshEnviron(): FakeEnviron {
   return fake.openEnviron({ name: 'conformance', uuid: randomUUID() });
 }
 
+/** A fixture on `provider`: a fresh environment, reopened as another process would (the fake keeps one environ per UUID). */
+function fixtureOn(provider: FakeProvider, view: (environ: FakeEnviron) => Environ = (environ) => environ, name = 'conformance'): ProviderFixture {
+  const environ = provider.openEnviron({ name, uuid: randomUUID() });
+  return { environ: view(environ), reopen: () => Promise.resolve(view(provider.openEnviron(environ.environment))) };
+}
+
 describeProviderConformance({
   name: 'fake',
-  open: () => Promise.resolve({ environ: freshEnviron() }),
+  open: () => Promise.resolve(fixtureOn(fake)),
+  census: fake.census,
+  provider: fake.provider,
   waitSsh: fastWait,
   goneTimeoutMs: 5_000,
 });
 
 describeProviderConformance({
   name: 'fake, core contract only (no zones, no instance types)',
-  open: () => Promise.resolve({ environ: coreOnly(freshEnviron()) }),
+  open: () => Promise.resolve(fixtureOn(fake, (environ) => coreOnly(environ))),
+  census: fake.census,
   waitSsh: fastWait,
   goneTimeoutMs: 5_000,
 });
@@ -36,7 +46,8 @@ if (cloudImage !== undefined) {
   after(() => cloudImage.close());
   describeProviderConformance({
     name: "fake, machines logged into as a cloud image's default user",
-    open: () => Promise.resolve({ environ: cloudImage.openEnviron({ name: 'conformance-cloud-user', uuid: randomUUID() }) }),
+    open: () => Promise.resolve(fixtureOn(cloudImage, undefined, 'conformance-cloud-user')),
+    census: cloudImage.census,
     waitSsh: fastWait,
     goneTimeoutMs: 5_000,
   });
