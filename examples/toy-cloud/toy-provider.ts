@@ -8,8 +8,8 @@ import { parseUserData } from '../../cloudinit/index.js';
 import { MemoryStorage, type Storage } from '../../storage/index.js';
 import {
   CancelledError, CapacityError, ConfigError, ZoneIndependentError, isOwnedBy, throwIfCancelled,
-  type AvailabilityZone, type Environ, type EnvironmentIdentity, type Instance, type Provider,
-  type ProviderCapabilities, type StartInstanceParams, type StartInstanceResult, type ZonedEnviron,
+  type AvailabilityZone, type Environ, type EnvironmentIdentity, type Instance, type Problem, type Provider,
+  type ProviderCapabilities, type StartInstanceParams, type StartInstanceResult, type ValidateConfigResult, type ZonedEnviron,
 } from '../../src/index.js';
 import { SshTestHost, type MachineCensus } from '../../src/testing/index.js';
 
@@ -113,15 +113,27 @@ function view(machine: ToyMachine): Instance {
   };
 }
 
-function validateToyConfig(raw: unknown): { ok: true; config: ToyConfig } | { ok: false; problems: { path: string; message: string }[] } {
-  const input = (raw ?? {}) as { zones?: unknown; 'full-zones'?: unknown };
-  const list = (value: unknown, fallback: string[]): string[] | undefined =>
-    value === undefined ? fallback : Array.isArray(value) && value.every((z) => typeof z === 'string') ? (value) : undefined;
-  const zones = list(input.zones, ['toy-a', 'toy-b']);
-  const fullZones = list(input['full-zones'], []);
-  if (zones === undefined || zones.length === 0) return { ok: false, problems: [{ path: 'zones', message: 'must be a non-empty list of zone names' }] };
-  if (fullZones === undefined) return { ok: false, problems: [{ path: 'full-zones', message: 'must be a list of zone names' }] };
-  return { ok: true, config: { zones, fullZones } };
+const toyKeys = ['zones', 'full-zones'];
+
+/** Checks the toy's section of environments.yaml: every problem at once, each at its path; unknown keys are problems too. */
+function validateToyConfig(raw: unknown): ValidateConfigResult<ToyConfig> {
+  const input = raw ?? {};
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, problems: [{ path: '', message: `must be a mapping of ${toyKeys.join(', ')}` }] };
+  }
+  const fields = input as Record<string, unknown>;
+  const problems: Problem[] = Object.keys(fields).filter((key) => !toyKeys.includes(key))
+    .map((path) => ({ path, message: `unknown key; the toy provider takes ${toyKeys.join(', ')}` }));
+  const zoneList = (path: string, fallback: string[]): string[] => {
+    const value = fields[path] ?? fallback;
+    if (Array.isArray(value) && value.every((zone) => typeof zone === 'string' && zone !== '')) return value as string[];
+    problems.push({ path, message: 'must be a list of zone names' });
+    return [];
+  };
+  const zones = zoneList('zones', ['toy-a', 'toy-b']);
+  const fullZones = zoneList('full-zones', []);
+  if (Array.isArray(fields['zones']) && fields['zones'].length === 0) problems.push({ path: 'zones', message: 'must name at least one zone' });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: { zones, fullZones } };
 }
 
 /**

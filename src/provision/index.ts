@@ -12,3 +12,11 @@ export {
 } from './provision-machine.js';
 export { readConsole, type ReadConsoleParams } from './read-console.js';
 export { waitForMachine, type WaitForMachineParams } from './wait-for-machine.js';
+export {
+  applyUserData,
+  type ApplyUserDataParams,
+  type ApplyUserDataResult,
+  type MachineExec,
+  type MachineExecOptions,
+  type MachineExecResult,
+} from './apply-user-data.js';

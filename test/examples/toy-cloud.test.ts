@@ -2,16 +2,32 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { createToyProvider } from '../../examples/toy-cloud/toy-provider.js';
-import { addMachines, bootstrap, destroy, generateSshKeyPair, type EnvironmentIdentity } from '../../src/index.js';
+import { addMachines, bootstrap, destroy, generateSshKeyPair, type Environ, type EnvironmentIdentity } from '../../src/index.js';
 import { describeProviderConformance } from '../../src/testing/index.js';
 
 const toy = createToyProvider();
 after(() => toy.close());
 
+/** Each environment's full zones, by UUID: the toy reads its config's full-zones at every start, so `refuseZone` can fill a zone at run time. */
+const fullZones = new Map<string, string[]>();
+
 async function openToy(config: unknown = {}, environment: EnvironmentIdentity = { name: `toy-${randomUUID().slice(0, 6)}`, uuid: randomUUID() }) {
   const checked = toy.validateConfig({ config });
   if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
-  return toy.open({ environment, config: checked.config, dataDir: '/nonexistent' });
+  const full = fullZones.get(environment.uuid) ?? [...checked.config.fullZones];
+  fullZones.set(environment.uuid, full);
+  return toy.open({ environment, config: { ...checked.config, fullZones: full }, dataDir: '/nonexistent' });
+}
+
+function refuseZone(environ: Environ, zone: string): Promise<() => Promise<void>> {
+  const full = fullZones.get(environ.environment.uuid);
+  assert.ok(full !== undefined, `environment ${environ.environment.uuid} was not opened by openToy`);
+  full.push(zone);
+  return Promise.resolve(() => {
+    const at = full.lastIndexOf(zone);
+    if (at >= 0) full.splice(at, 1);
+    return Promise.resolve();
+  });
 }
 
 const fast = { refreshMinMs: 5, refreshMaxMs: 20 };
@@ -24,6 +40,9 @@ describeProviderConformance({
   },
   census: toy.census,
   provider: toy,
+  // Three mistakes, three paths, in one pass.
+  invalidConfigs: [{ config: { zones: 'toy-a', 'full-zones': [1], colour: 'blue' }, paths: ['zones', 'full-zones', 'colour'] }],
+  refuseZone,
   waitSsh: { timeoutMs: 20_000, tunables: fast },
   goneTimeoutMs: 2_000,
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { ErrorCode, errorCodeOf, findInChain, messageOf } from '../../errors/index.js';
 import { hasConsoleOutput, type ConsoleEnviron, type ConsoleOutput } from '../../provider/index.js';
-import { assertCleanEnvironment, sweepEnvironment } from './clean-environment.js';
 import { madeUpInstanceId } from './contract-checks.js';
+import { withOtherEnvironment } from './other-environment.js';
 import type { CheckContext } from './params.js';
 import { withTestMachine } from './test-machine.js';
 
@@ -32,7 +32,8 @@ export async function checkConsoleOutput(context: CheckContext): Promise<void> {
   await withTestMachine(context, { machineId: '1' }, async ({ id }) => {
     const output = await consoleOf(environ, id, askedLines);
     assertConsoleShape(output, id);
-    await withOtherEnvironment(context, async (other) => {
+    await withOtherEnvironment(context, async ({ environ: other }) => {
+      assert.ok(hasConsoleOutput(other), `a second environment opened by \`open\` (${other.provider}) lacks consoleOutput`);
       assert.equal(
         await consoleOf(other, id),
         undefined,
@@ -61,38 +62,6 @@ function assertConsoleShape(output: ConsoleOutput | undefined, id: string): void
   if (output.location !== undefined) {
     assert.ok(typeof output.location === 'string' && output.location.trim() !== '', `the console of ${id} has an empty location: name a file or a command that shows the whole console, or leave it out`);
   }
-}
-
-/**
- * Opens another fresh environment with the fixture's `open` for `body`, then (pass or
- * fail, as the check runner does for the check's own) sweeps it and cleans the fixture up.
- */
-async function withOtherEnvironment(context: CheckContext, body: (other: ConsoleEnviron) => Promise<void>): Promise<void> {
-  const fixture = await context.params.open(context.t);
-  assert.ok(fixture !== undefined, '`open` gave an environment once but not a second time');
-  const other = fixture.environ;
-  let clean = false;
-  let failure: { error: unknown } | undefined;
-  try {
-    await assertCleanEnvironment(other);
-    clean = true;
-    assert.ok(hasConsoleOutput(other), `a second environment opened by \`open\` (${other.provider}) lacks consoleOutput`);
-    assert.notEqual(other.environment.uuid, context.environ.environment.uuid, '`open` must give a fresh environment (a new UUID) every time');
-    await body(other);
-  } catch (error) {
-    failure = { error };
-  }
-  const problems = clean ? await sweepEnvironment(other) : [];
-  try {
-    await fixture.cleanup?.();
-  } catch (error) {
-    problems.push(new Error(`the fixture's cleanup: ${messageOf(error)}`, { cause: error }));
-  }
-  if (failure !== undefined) {
-    for (const problem of problems) context.t.diagnostic(`cleaning up the second environment after the failure: ${problem.message}`);
-    throw failure.error;
-  }
-  if (problems.length > 0) throw new AggregateError(problems, `cleaning up the second environment: ${problems.map((p) => p.message).join('; ')}`);
 }
 
 function describeError(error: unknown): string {

@@ -32,7 +32,11 @@ export interface ProviderConformanceParams {
   readonly open: (t: TestContext) => Promise<ProviderFixture | undefined>;
   /** waitSSH knobs for the boot probe (fast refreshes for fakes); default waitSSH's own. */
   readonly waitSsh?: { readonly timeoutMs?: number; readonly tunables?: WaitSshTunables };
-  /** How long a stopped instance may stay listed by `allInstances`. Default 60 s. */
+  /**
+   * How long a stopped instance may stay listed by `allInstances`. Default 60 s. Also how
+   * long its addresses may still answer SSH once `stopInstances` with `waitUntilGone`
+   * returned, 10 s at most.
+   */
   readonly goneTimeoutMs?: number;
   /** Constraints for the machines the checks start. Default `{}`. */
   readonly constraints?: Constraints;
@@ -56,12 +60,13 @@ export interface ProviderConformanceParams {
    */
   readonly invalidConfigs?: readonly InvalidConfig[];
   /**
-   * Makes the provider refuse starts in `zone` (as a full zone: `CAPACITY_UNAVAILABLE`)
-   * until the returned function is called: the kit then checks that bootstrap fails over
-   * to the next zone. Providers that cannot be told so leave it out, and the check is
-   * skipped, saying why.
+   * Makes the provider refuse starts in `zone` of `environ`'s environment (as a full zone:
+   * `CAPACITY_UNAVAILABLE`) until the returned function is called: the kit then checks
+   * that bootstrap fails over to the next zone. It is given the Environ because a fault is
+   * often the environment's own (the fake's `faults`). Providers that cannot be told so
+   * leave it out, and the check is skipped, saying why.
    */
-  readonly refuseZone?: (zone: string) => Promise<() => Promise<void>>;
+  readonly refuseZone?: (environ: Environ, zone: string) => Promise<() => Promise<void>>;
 }
 
 /** Every machine a provider has running, seen from outside its Environs. */

@@ -4,7 +4,7 @@ import { messageOf } from '../../errors/index.js';
 import { planMachines } from '../../planner/index.js';
 import { machineTags, type Environ, type StartInstanceResult } from '../../provider/index.js';
 import { machineUserData, type MachineUserData } from '../../provision/index.js';
-import type { CheckContext } from './params.js';
+import type { CheckContext, MachineCensus } from './params.js';
 
 /** Where a test machine goes and what it is: what common code would choose. */
 export interface PlannedStart {
@@ -14,6 +14,8 @@ export interface PlannedStart {
 
 /** A machine a check started, with the secrets its user-data carries. */
 export interface TestMachine extends PlannedStart {
+  /** The envboot machine id it was started as (`1`); `id` is the provider's instance id. */
+  readonly machineId: string;
   readonly id: string;
   readonly started: StartInstanceResult;
   readonly secrets: MachineUserData;
@@ -56,7 +58,7 @@ export async function startTestMachine(context: CheckContext, params: { machineI
     tags,
     ...where,
   });
-  return { id: started.instance.id, started, secrets, tags, ...where };
+  return { machineId: params.machineId, id: started.instance.id, started, secrets, tags, ...where };
 }
 
 /**
@@ -93,6 +95,16 @@ export async function waitUntilUnlisted(environ: Environ, id: string, timeoutMs:
     if (Date.now() >= deadline) {
       assert.fail(`instance ${id} is still listed by allInstances (status ${listed.status}) ${timeoutMs} ms after it was stopped; listings must drop stopped instances`);
     }
+    await sleep(pause);
+  }
+}
+
+/** Polls the census (small, growing pauses) until `id` is no longer live: true once it is gone, false if it is still live after `timeoutMs`. */
+export async function goneFromCensus(census: MachineCensus, id: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
+    if (!(await census.live()).includes(id)) return true;
+    if (Date.now() >= deadline) return false;
     await sleep(pause);
   }
 }

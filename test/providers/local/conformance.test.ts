@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Environ } from '../../../src/index.js';
 import { describeProviderConformance } from '../../../src/testing/provider-conformance.js';
+import { localProvider } from '../../../providers/local/index.js';
 import { openLocal } from './fixtures.js';
 
 // Each check gets its own data directory, so its own agent, machines and storage. Where this
@@ -30,6 +31,8 @@ describeProviderConformance({
       throw error;
     }
   },
+  provider: localProvider,
+  invalidConfigs: [{ config: { zones: 'local-a', 'boot-delay': 'soon' }, paths: ['zones', 'boot-delay'] }],
   waitSsh: { timeoutMs: 60_000, tunables: { refreshMinMs: 10, refreshMaxMs: 100 } },
   goneTimeoutMs: 20_000,
 });

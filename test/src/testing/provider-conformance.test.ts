@@ -22,11 +22,24 @@ function fixtureOn(provider: FakeProvider, view: (environ: FakeEnviron) => Envir
   return { environ: view(environ), reopen: () => Promise.resolve(view(provider.openEnviron(environ.environment))) };
 }
 
+/** Fills `zone` of the fake environ behind `environ` (its `faults.capacityZones`) until restored. */
+function refuseZoneOn(provider: FakeProvider): (environ: Environ, zone: string) => Promise<() => Promise<void>> {
+  return (environ, zone) => {
+    const { faults } = provider.openEnviron(environ.environment);
+    faults.capacityZones.add(zone);
+    return Promise.resolve(() => {
+      faults.capacityZones.delete(zone);
+      return Promise.resolve();
+    });
+  };
+}
+
 describeProviderConformance({
   name: 'fake',
   open: () => Promise.resolve(fixtureOn(fake)),
   census: fake.census,
   provider: fake.provider,
+  refuseZone: refuseZoneOn(fake),
   waitSsh: fastWait,
   goneTimeoutMs: 5_000,
 });
@@ -35,6 +48,8 @@ describeProviderConformance({
   name: 'fake, core contract only (no zones, no instance types)',
   open: () => Promise.resolve(fixtureOn(fake, (environ) => coreOnly(environ))),
   census: fake.census,
+  provider: fake.provider,
+  refuseZone: refuseZoneOn(fake),
   waitSsh: fastWait,
   goneTimeoutMs: 5_000,
 });
@@ -48,6 +63,7 @@ if (cloudImage !== undefined) {
     name: "fake, machines logged into as a cloud image's default user",
     open: () => Promise.resolve(fixtureOn(cloudImage, undefined, 'conformance-cloud-user')),
     census: cloudImage.census,
+    refuseZone: refuseZoneOn(cloudImage),
     waitSsh: fastWait,
     goneTimeoutMs: 5_000,
   });
