@@ -52,7 +52,7 @@ function authorizedKeyLines(user: string, keys: readonly string[]): string[] {
   const name = quote(user);
   const lines = [
     `envboot_home=$(getent passwd ${name} | cut -d: -f6)`,
-    `[ -n "$envboot_home" ] || { echo "envboot: user "${name}" does not exist" >&2; exit 1; }`,
+    `[ -n "$envboot_home" ] || { printf 'envboot: user "%s" does not exist\\n' ${name} >&2; exit 1; }`,
     'mkdir -p -- "$envboot_home/.ssh"',
     'touch -- "$envboot_home/.ssh/authorized_keys"',
   ];
@@ -82,9 +82,10 @@ function hostKeyLines(config: CloudConfig): string[] {
       lines.push(...writeBytesLines(rooted(file), text), `chmod ${mode} ${rooted(file)}`);
     }
   }
-  // The running sshd keeps its old keys until reloaded; connections already open are unaffected.
+  // The running sshd keeps its old keys until reloaded; connections already open are
+  // unaffected. Debian and Ubuntu call the unit ssh, the RHEL family and Arch sshd.
   lines.push(
-    'if [ -z "$ENVBOOT_ROOT" ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then systemctl reload ssh; fi',
+    'if [ -z "$ENVBOOT_ROOT" ] && command -v systemctl >/dev/null 2>&1; then for envboot_unit in ssh sshd; do if systemctl is-active --quiet "$envboot_unit" 2>/dev/null; then systemctl reload "$envboot_unit"; break; fi; done; fi',
   );
   return lines;
 }

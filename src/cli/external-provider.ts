@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors/index.js';
 import { placementFlagsGaps, type Provider } from '../provider/index.js';
+import { resolve } from 'import-meta-resolve';
 
 /**
  * Whether a `provider:` value names a provider outside envboot: a path (`./my-provider.js`,
@@ -44,13 +44,17 @@ async function importProviderModule(spec: string, baseDir: string): Promise<Reco
   }
 }
 
-/** The package's entry as seen from the working directory or the config's; envboot's own resolution otherwise. */
+/**
+ * The package's entry as `import` would find it from the working directory or the
+ * config's (Node's ESM resolution, `import`-only exports included); envboot's own
+ * resolution otherwise.
+ */
 function resolvePackage(spec: string, baseDir: string): string {
   for (const from of [process.cwd(), baseDir]) {
     try {
-      return pathToFileURL(createRequire(path.join(from, 'noop.js')).resolve(spec)).href;
+      return resolve(spec, pathToFileURL(path.join(from, 'noop.js')).href);
     } catch {
-      // Not there, or an ESM-only package require cannot resolve: try the next place, then import() itself.
+      // Not there: try the next place, then import() itself.
     }
   }
   return spec;

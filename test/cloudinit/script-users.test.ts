@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { renderScript } from '../../cloudinit/index.js';
@@ -71,5 +71,25 @@ describe('renderScript users, SSH keys and sudo (in a private mount namespace)',
     assert.equal(await readFile(keyFile, 'utf8'), host.privateKey);
     assert.equal(await readFile(`${keyFile}.pub`, 'utf8'), `${host.publicKey}\n`);
     assert.doesNotMatch(await readFile('/etc/passwd', 'utf8'), /^app:/m, 'the machine itself has no new user');
+  });
+
+  it('reloads the running sshd under the unit name the distribution uses (ssh on Debian, sshd on the RHEL family)', async (t) => {
+    if (!requireRoot(t, 'mount namespaces with bind mounts')) return;
+    if (requireTool(t, 'unshare') === undefined) return;
+    const sandbox = await runInSandboxedSystem('true');
+    const bin = path.join(sandbox.dir, 'bin');
+    const script = path.join(sandbox.dir, 'keys.sh');
+    await writeFile(script, renderScript({ ssh_keys: { ed25519_private: host.privateKey, ed25519_public: host.publicKey } }), { mode: 0o644 });
+    await mkdir(bin);
+    const reloads: string[] = [];
+    for (const unit of ['ssh', 'sshd']) {
+      // A systemctl that knows one active unit and logs what it is asked to reload.
+      const log = path.join(sandbox.dir, `reloaded-${unit}`);
+      await writeFile(path.join(bin, 'systemctl'), `#!/bin/sh\ncase "$1" in\n  is-active) [ "$3" = ${unit} ] ;;\n  reload) echo "$2" >> ${log} ;;\nesac\n`, { mode: 0o755 });
+      const run = await runInSandboxedSystem(`PATH=${bin}:$PATH sh ${script}`);
+      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+      reloads.push((await readFile(log, 'utf8')).trim());
+    }
+    assert.deepEqual(reloads, ['ssh', 'sshd']);
   });
 });

@@ -169,6 +169,19 @@ describe('third-party providers named in environments.yaml', () => {
     assert.deepEqual([json.abilities, json.checks], [[], []]);
   });
 
+  it('finds a provider package whose exports have only an import condition, next to environments.yaml', async () => {
+    const cli = await cliHome('envboot-cli-ext-esm-');
+    await cli.write('node_modules/envboot-provider-moon/package.json', JSON.stringify({ name: 'envboot-provider-moon', type: 'module', exports: { '.': { import: './provider.js' } } }));
+    await cli.write(
+      'node_modules/envboot-provider-moon/provider.js',
+      "export const provider = { name: 'moon', description: 'an import-only package', validateConfig: () => ({ ok: true, config: {} }), open() {}, capabilities: { packageInstallation: false, tags: true, maxUserDataBytes: 16384, userDataGzip: false } };\n",
+    );
+    await cli.write('environments.yaml', 'environments:\n  lunar: {provider: envboot-provider-moon}\n');
+    const run = await cli.run(['providers']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^envboot-provider-moon +tags, user-data ≤ 16 KiB +- +an import-only package$/m);
+  });
+
   it('says clearly when the module is missing or does not export a provider (exit 2)', async () => {
     const cli = await cliHome('envboot-cli-ext-bad-');
     await cli.write('providers/empty.mjs', 'export const something = 1;\n');

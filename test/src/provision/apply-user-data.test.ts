@@ -110,7 +110,7 @@ describe('applyUserData', () => {
       (e: unknown) => e,
     );
     assert.ok(isRemoteCommandFailed(error));
-    assert.match((error as Error).message, /at step ssh_authorized_keys nobody-here: envboot: user "?nobody-here"? does not exist/);
+    assert.match((error as Error).message, /at step ssh_authorized_keys nobody-here: envboot: user "nobody-here" does not exist/);
     assert.ok(!(error as Error).message.includes(secrets.nonce), 'no secret in the message');
     assert.equal(await asRoot(system, 'test -e /var/lib/envboot/nonce && echo there || echo absent'), 'absent');
   });
