@@ -9,6 +9,7 @@ export const buildRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface PackageJson {
   readonly dependencies: Readonly<Record<string, string>>;
+  readonly peerDependencies?: Readonly<Record<string, string>>;
   readonly exports: Readonly<Record<string, string | { readonly types: string; readonly default: string }>>;
   readonly files: readonly string[];
 }

@@ -10,9 +10,10 @@ import { buildRoot, entryPoints, packageJson, repoRoot } from './package-layout.
  * A project that depends on envboot as npm would install it: envboot's published
  * declarations (the `.d.ts` files of `package.json`'s `files`) in node_modules/envboot,
  * envboot's runtime dependencies beside it, and `@types/node`, which every TypeScript
- * project on Node has; none of envboot's dev dependencies (`@types/ssh2`, …).
+ * project on Node has; none of envboot's dev dependencies (`@types/ssh2`, …). Its optional
+ * peers (the AWS SDK) only with `peers`, as a project that uses ec2 installs them.
  */
-function installedProject(dir: string): void {
+function installedProject(dir: string, params: { peers: boolean } = { peers: false }): void {
   const pkg = packageJson();
   const envboot = path.join(dir, 'node_modules', 'envboot');
   mkdirSync(envboot, { recursive: true });
@@ -25,7 +26,8 @@ function installedProject(dir: string): void {
       copyFileSync(path.join(from, file), to);
     }
   }
-  for (const dependency of [...Object.keys(pkg.dependencies), '@types/node']) {
+  const peers = params.peers ? Object.keys(pkg.peerDependencies ?? {}) : [];
+  for (const dependency of [...Object.keys(pkg.dependencies), ...peers, '@types/node']) {
     const to = path.join(dir, 'node_modules', dependency);
     mkdirSync(path.dirname(to), { recursive: true });
     symlinkSync(path.join(repoRoot, 'node_modules', dependency), to, 'dir');
@@ -33,18 +35,26 @@ function installedProject(dir: string): void {
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'uses-envboot', type: 'module', private: true }));
 }
 
-/** Imports every entry point, and uses the seams a library user implements: a logger, an EC2 adapter, an SSH connection. */
-function consumerSource(): string {
-  const everything = entryPoints().map((entry, index) => `import * as entry${index} from '${entry.specifier}';\nexport { entry${index} };`);
-  return `${everything.join('\n')}
-import type { Logger, SshConnection } from 'envboot';
+/** The entry points that need the AWS SDK, an optional peer dependency. */
+const needAwsSdk = new Set(['envboot/providers/ec2', 'envboot/storage/s3']);
+
+/**
+ * Imports every entry point (those that need the AWS SDK only with `aws`), and uses the
+ * seams a library user implements: a logger, an SSH connection, and with `aws` an EC2 adapter.
+ */
+function consumerSource(params: { aws: boolean }): string {
+  const entries = entryPoints().filter((entry) => params.aws || !needAwsSdk.has(entry.specifier));
+  const everything = entries.map((entry, index) => `import * as entry${index} from '${entry.specifier}';\nexport { entry${index} };`);
+  const ec2 = `
 import { MemoryStorage } from 'envboot/storage';
 import { createEc2Provider, type Ec2Adapter } from 'envboot/providers/ec2';
-
-export const logger: Logger = { debug: () => undefined, info: (message) => console.info(message), warn: console.warn, error: console.error };
 export function provider(ec2: Ec2Adapter) {
   return createEc2Provider({ services: () => Promise.resolve({ region: 'test-1', ec2, stateStorage: () => new MemoryStorage() }) });
-}
+}`;
+  return `${everything.join('\n')}
+import type { Logger, SshConnection } from 'envboot';
+${params.aws ? ec2 : ''}
+export const logger: Logger = { debug: () => undefined, info: (message) => console.info(message), warn: console.warn, error: console.error };
 export async function kernel(connection: SshConnection): Promise<string> {
   const { stdout } = await connection.exec({ command: 'uname -r' });
   return stdout.toString('utf8').trim();
@@ -79,7 +89,17 @@ describe("envboot's published types", () => {
   it('compile in a strict project with only envboot, its runtime dependencies, @types/node and TypeScript installed', async () => {
     const dir = await tempDir('envboot-types-');
     installedProject(dir);
-    const diagnostics = compile(dir, consumerSource());
+    const diagnostics = compile(dir, consumerSource({ aws: false }));
+    assert.equal(diagnostics.length, 0, report(diagnostics, dir));
+  });
+
+  it('compile with the ec2 and S3 entry points too once the optional AWS SDK peers are installed', async () => {
+    const pkg = packageJson();
+    assert.deepEqual(Object.keys(pkg.peerDependencies ?? {}).sort(), ['@aws-sdk/client-ec2', '@aws-sdk/client-s3'], 'the AWS SDK is an optional peer, not a dependency');
+    assert.equal(Object.keys(pkg.dependencies).some((name) => name.startsWith('@aws-sdk/')), false);
+    const dir = await tempDir('envboot-types-');
+    installedProject(dir, { peers: true });
+    const diagnostics = compile(dir, consumerSource({ aws: true }));
     assert.equal(diagnostics.length, 0, report(diagnostics, dir));
   });
 

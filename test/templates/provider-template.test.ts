@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -98,5 +99,16 @@ describe('the provider template (templates/provider)', () => {
     assert.match(tested.output, /^ok \d+ - provider conformance: mycloud$/m, tail(tested.output));
     assert.match(tested.output, /^# fail 0$/m);
     assert.ok(passed >= 10, `only ${passed} checks passed:\n${tail(tested.output)}`);
+
+    // The AWS SDK is an optional peer dependency: a provider package gets none of it, and
+    // the ec2 provider says how to install it when an environment needs it.
+    assert.equal(existsSync(path.join(project, 'node_modules', '@aws-sdk')), false, 'installing envboot pulled in the AWS SDK');
+    const home = path.join(dir, 'home');
+    await mkdir(home);
+    await writeFile(path.join(home, 'environments.yaml'), 'environments:\n  cloud: {provider: ec2, options: {region: us-east-1, bucket: envboot-template-test}}\n');
+    const cli = path.join(project, 'node_modules', 'envboot', 'dist', 'src', 'cli', 'main.js');
+    const ec2 = spawnSync(process.execPath, [cli, 'bootstrap', 'cloud'], { cwd: project, env: { ...npmEnvironment(), ENVBOOT_HOME: home, HOME: home }, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(ec2.status, 2, `${ec2.stdout}${ec2.stderr}`);
+    assert.match(ec2.stderr, /the ec2 provider needs the AWS SDK for JavaScript v3, and @aws-sdk\/client-[a-z0-9]+ is not installed: run `npm install @aws-sdk\/client-ec2@3 @aws-sdk\/client-s3@3`/);
   });
 });

@@ -1,4 +1,5 @@
 import { describeProviderConformance } from '../../../src/testing/provider-conformance.js';
+import { qemuProvider } from '../../../providers/qemu/index.js';
 import { openQemu } from './fixtures.js';
 
 // Each check gets its own data directory and environment. Four checks start a machine, but
@@ -11,6 +12,7 @@ describeProviderConformance({
     const fixture = await openQemu(t, { prefix: 'envboot-qemu-conformance-' });
     return fixture === undefined ? undefined : { environ: fixture.environ, reopen: () => Promise.resolve(fixture.reopen()) };
   },
+  provider: qemuProvider,
   // A first boot to cloud-init's end under TCG on a busy 2-core host: about 45 s; leave room.
   waitSsh: { timeoutMs: 600_000 },
   goneTimeoutMs: 30_000,
