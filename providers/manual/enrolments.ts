@@ -12,6 +12,8 @@ export interface Enrolment {
   /** The environment's client key line added to the user's authorized_keys (removed on release). */
   readonly authorizedKey?: string;
   readonly hardware?: Hardware;
+  /** The tags the start was given (ownership, machine id, name): a host carries none, so its enrolment keeps them for every listing. */
+  readonly tags?: Readonly<Record<string, string>>;
   /** The identity file it was enrolled with (a path, never the key), so that a later destroy without `--identity` still logs in. */
   readonly identityFile?: string;
   readonly enrolledAt: string;

@@ -108,13 +108,14 @@ export class ManualEnviron implements HardwareLimitsEnviron {
         hostKeys: pinned.keys,
         ...(config.ssh_authorized_keys?.[0] === undefined ? {} : { authorizedKey: config.ssh_authorized_keys[0] }),
         hardware: facts.hardware,
+        tags: { ...params.tags },
         ...(this.#config.identityFile === undefined ? {} : { identityFile: this.#config.identityFile }),
         enrolledAt: new Date().toISOString(),
       };
       // Listed before the host is touched, so that destroy finds it whatever happens next.
       await enrol(this.#storage, enrolment, params.signal);
       await configureMachine({ connection, config, ...signal });
-      return { instance: { ...toInstance(enrolment), tags: { ...params.tags } }, hardware: facts.hardware, hostKeys: pinned.keys };
+      return { instance: toInstance(enrolment), hardware: facts.hardware, hostKeys: pinned.keys };
     } finally {
       connection.close();
     }
@@ -194,7 +195,7 @@ function toInstance(enrolment: Enrolment): Instance {
     id: enrolment.instanceId,
     status: 'running',
     addresses: [{ value: enrolment.host, port: enrolment.port, scope: 'public' }],
-    tags: {},
+    tags: { ...enrolment.tags },
     sshUser: enrolment.user,
     ...(enrolment.hardware === undefined ? {} : { hardware: enrolment.hardware }),
   };

@@ -33,6 +33,7 @@ export {
   describeProviderConformance,
   type InvalidConfig,
   type MachineCensus,
+  type PlacementContext,
   type ProviderConformanceParams,
   type ProviderFixture,
 } from './provider-conformance.js';

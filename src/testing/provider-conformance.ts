@@ -22,7 +22,7 @@ import { checkSurvivesReopen } from './provider-conformance/reopen-checks.js';
 import { checkZoneCapacity } from './provider-conformance/zone-capacity-checks.js';
 
 export { assertCleanEnvironment } from './provider-conformance/clean-environment.js';
-export type { InvalidConfig, MachineCensus, ProviderConformanceParams, ProviderFixture } from './provider-conformance/params.js';
+export type { InvalidConfig, MachineCensus, PlacementContext, ProviderConformanceParams, ProviderFixture } from './provider-conformance/params.js';
 
 /**
  * The checks every provider must pass, as `node:test` suites, modelled on Arvados'
@@ -33,7 +33,8 @@ export type { InvalidConfig, MachineCensus, ProviderConformanceParams, ProviderF
  * SSH, machines seen through another Environ (`reopen`), ownership isolation between two
  * environments, unknown ids, the console ability (when implemented), envboot's error
  * family, cancellation, and teardown. Run it from the provider's own tests, against a
- * test account or a fake.
+ * test account or a fake. A provider whose starts need a placement directive gives
+ * `placement`; checks it breaks by design go in `notApplicable`, each with its reason.
  *
  * Each check opens a fresh environment with `open` and fails at once, deleting nothing,
  * when that environment already has instances (`assertCleanEnvironment`). Machines a

@@ -67,6 +67,29 @@ export interface ProviderConformanceParams {
    * leave it out, and the check is skipped, saying why.
    */
   readonly refuseZone?: (environ: Environ, zone: string) => Promise<() => Promise<void>>;
+  /**
+   * The placement directive of each machine the kit starts (`StartInstanceParams.placement`,
+   * bootstrap's `placement`), for a provider that needs one: the manual provider's host to
+   * enrol (`ubuntu@203.0.113.7:22`). Called once per start, so each machine may get a host
+   * of its own. Default: no placement.
+   */
+  readonly placement?: ((context: PlacementContext) => Promise<string>) | undefined;
+  /**
+   * Checks that do not apply to this provider by design, by title exactly as registered,
+   * each with why (`'stops a machine for real: …': 'stop releases a host that keeps running'`).
+   * They are skipped with `not applicable: ${reason}`; a title that names no check fails the
+   * suite, so a typo cannot skip nothing in silence. A check that fails because of a bug
+   * is not one of these: fix the provider.
+   */
+  readonly notApplicable?: Readonly<Record<string, string>> | undefined;
+}
+
+/** What `placement` is told about the start it places. */
+export interface PlacementContext {
+  /** The envboot machine id being started (`0` for a controller, `1` for most checks). */
+  readonly machineId: string;
+  /** The check's test context: tie what the placement makes to it (`t.after`), or skip. */
+  readonly t: TestContext;
 }
 
 /** Every machine a provider has running, seen from outside its Environs. */

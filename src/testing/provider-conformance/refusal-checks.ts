@@ -4,7 +4,7 @@ import { isZoned, preflightEnviron, prepareEnviron, tearDownEnviron, type Enviro
 import { assertStartedNothing } from './clean-environment.js';
 import { madeUpInstanceId } from './contract-checks.js';
 import type { CheckContext } from './params.js';
-import { plannedStart, startRequest } from './test-machine.js';
+import { placementFor, plannedStart, startRequest } from './test-machine.js';
 
 /** A zone no cloud has. */
 export const madeUpZone = 'no-such-zone-1z';
@@ -46,7 +46,8 @@ export async function checkRefusalIsEnvbootError(context: CheckContext): Promise
   assert.ok(!zones.includes(madeUpZone), `the made-up zone ${madeUpZone} is one of the zones: ${zones.join(', ')}`);
   const { secrets, tags } = startRequest(context, '1');
   const request = `startInstance in the made-up zone ${madeUpZone}`;
-  const start = { ...(await plannedStart(context)), zone: madeUpZone, machineId: '1', constraints: context.params.constraints ?? {}, userData: secrets.userData, tags };
+  const placement = await placementFor(context, '1');
+  const start = { ...(await plannedStart(context)), zone: madeUpZone, machineId: '1', placement, constraints: context.params.constraints ?? {}, userData: secrets.userData, tags };
   const error = await refusedStart(environ, start, request);
   await assertStartedNothing(environ, request);
   assert.ok(
@@ -61,7 +62,8 @@ export async function checkStartCancelled(context: CheckContext): Promise<void> 
   const { secrets, tags } = startRequest(context, '1');
   const signal = AbortSignal.abort(new Error('aborted by the conformance kit before the call'));
   const request = 'startInstance with an already-aborted signal';
-  const start = { ...(await plannedStart(context)), machineId: '1', constraints: context.params.constraints ?? {}, userData: secrets.userData, tags, signal };
+  const placement = await placementFor(context, '1');
+  const start = { ...(await plannedStart(context)), machineId: '1', placement, constraints: context.params.constraints ?? {}, userData: secrets.userData, tags, signal };
   const error = await refusedStart(environ, start, request);
   await assertStartedNothing(environ, request);
   assert.ok(findInChain(error, ErrorCode.Cancelled) !== undefined, `${request} failed with ${describeError(error)}, not ${ErrorCode.Cancelled}`);

@@ -47,6 +47,12 @@ export function startRequest(context: CheckContext, machineId: string): { secret
   return { secrets, tags: machineTags(environ.environment, machineId) };
 }
 
+/** The placement directive for starting machine `machineId` (the kit's `placement`), or undefined where the provider takes none. */
+export function placementFor(context: CheckContext, machineId: string): Promise<string | undefined> {
+  const { placement } = context.params;
+  return placement === undefined ? Promise.resolve(undefined) : placement({ machineId, t: context.t });
+}
+
 /** Starts machine `machineId` where, and as what, common code would start it. */
 export async function startTestMachine(context: CheckContext, params: { machineId: string; prefer?: ZonePreference }): Promise<TestMachine> {
   const where = await plannedStart(context, params.prefer);
@@ -56,6 +62,7 @@ export async function startTestMachine(context: CheckContext, params: { machineI
     constraints: context.params.constraints ?? {},
     userData: secrets.userData,
     tags,
+    placement: await placementFor(context, params.machineId),
     ...where,
   });
   return { machineId: params.machineId, id: started.instance.id, started, secrets, tags, ...where };

@@ -6,7 +6,7 @@ import { isZoned } from '../../provider/index.js';
 import type { FlowEvent } from '../../provision/index.js';
 import type { CheckContext } from './params.js';
 import { kitTimeouts } from './reach-machine.js';
-import { plannedStart } from './test-machine.js';
+import { placementFor, plannedStart } from './test-machine.js';
 
 const capacityRule =
   `a start refused for lack of room in a zone must fail with ${ErrorCode.CapacityUnavailable} (CapacityError, naming the zone), ` +
@@ -50,6 +50,7 @@ async function bootstrapAround(context: CheckContext, full: string): Promise<voi
   const booted = await bootstrap({
     environ: context.environ,
     constraints: context.params.constraints,
+    placement: await placementFor(context, '0'),
     clientKey: context.clientKey,
     timeouts: kitTimeouts(context),
     onEvent: (event) => events.push(event),
