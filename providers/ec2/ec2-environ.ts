@@ -39,7 +39,8 @@ import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { Ec2StateLocation } from './ec2-services.js';
-import { findImage, type ChosenImage } from './image.js';
+import { findImage } from './image.js';
+import { ImageMemo } from './image-memo.js';
 import { toInstance } from './instance-view.js';
 import { resolveJumpRoute } from './jump-route.js';
 import { resolveNetwork, type Ec2Network } from './network.js';
@@ -91,7 +92,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   readonly #prepared = new Memo<PrepareResult>();
   /** The security group this Environ prepared, once it has. */
   #groupId: string | undefined;
-  readonly #images = new Map<string, Memo<ChosenImage>>();
+  readonly #images: ImageMemo;
   readonly #listing: SharedListing<Ec2Instance[]>;
   readonly #types: TypeCatalogue;
   /** Machines this Environ started, answered for until EC2's listings catch up. */
@@ -105,6 +106,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     this.#timing = params.timing ?? defaultEc2Timing;
     this.#listing = new SharedListing({ maxAgeMs: this.#timing.listingMaxAgeMs });
     this.#types = new TypeCatalogue({ api: params.api, region: params.region });
+    this.#images = new ImageMemo(params.api, params.config.image);
     const prefix = storagePrefix(params.config.prefix, params.environment);
     this.#storage = params.stateStorage({ bucket: params.config.bucket, prefix, createBucket: true });
     this.#extraTags = { [Ec2TagKey.ProviderState]: stateLocation(params.config.bucket, prefix) };
@@ -119,7 +121,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     const zones = await this.availabilityZones(params);
     const route = await this.sshRoute();
     // A configured image that does not exist is bad config: say so before anything is created.
-    const image = this.#config.image === undefined ? undefined : await this.#image({ arch: undefined, signal: params.signal });
+    const image = this.#config.image === undefined ? undefined : await this.#images.get({ arch: undefined, signal: params.signal });
     const warnings: string[] = [];
     if (this.#config.sshCidrOpenToAll) {
       warnings.push('SSH (port 22) is open to the whole internet (ssh-cidr 0.0.0.0/0); set ssh-cidr to your own address range to narrow it');
@@ -175,7 +177,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
       throw new ConfigError(`zone ${params.zone} has no subnet in the configured network; add one to "subnets" or choose another zone`);
     }
     const image = params.image === undefined
-      ? await this.#image({ arch: type?.arch ?? params.constraints.arch ?? 'amd64', signal: params.signal })
+      ? await this.#images.get({ arch: type?.arch ?? params.constraints.arch ?? 'amd64', signal: params.signal })
       : await findImage({ api: this.#api, arch: type?.arch ?? 'amd64', configured: params.image, signal: params.signal });
     const prepared = await this.prepare(withSignal(params));
     const instance = await runInstance({
@@ -266,18 +268,6 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   /** Local work only (files, known_hosts), resolved once. */
   sshRoute(): Promise<SshRoute> {
     return this.#route.get(() => resolveJumpRoute(this.#config));
-  }
-
-  /** The configured image (whatever `arch`), or the newest Ubuntu LTS of `arch`: one lookup per Environ each. */
-  #image(params: { arch: string | undefined; signal: AbortSignal | undefined }): Promise<ChosenImage> {
-    const configured = this.#config.image;
-    const key = configured ?? params.arch ?? 'amd64';
-    let memo = this.#images.get(key);
-    if (memo === undefined) {
-      memo = new Memo<ChosenImage>();
-      this.#images.set(key, memo);
-    }
-    return memo.get(() => findImage({ api: this.#api, arch: params.arch ?? 'amd64', configured, signal: params.signal }));
   }
 
   async #firewall(signal: AbortSignal | undefined): Promise<Ec2FirewallParams> {

@@ -63,6 +63,7 @@ if (cloudImage !== undefined) {
     name: "fake, machines logged into as a cloud image's default user",
     open: () => Promise.resolve(fixtureOn(cloudImage, undefined, 'conformance-cloud-user')),
     census: cloudImage.census,
+    provider: cloudImage.provider,
     refuseZone: refuseZoneOn(cloudImage),
     waitSsh: fastWait,
     goneTimeoutMs: 5_000,
