@@ -53,8 +53,11 @@ function resolvePackage(spec: string, baseDir: string): string {
   for (const from of [process.cwd(), baseDir]) {
     try {
       return resolve(spec, pathToFileURL(path.join(from, 'noop.js')).href);
-    } catch {
-      // Not there: try the next place, then import() itself.
+    } catch (error) {
+      // Not there: try the next place, then import() itself. Installed but broken (no such export, a bad package.json): say so.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') {
+        throw new ConfigError(`provider "${spec}" is installed in ${from} but cannot be loaded: ${(error as Error).message}`, { cause: error });
+      }
     }
   }
   return spec;

@@ -75,7 +75,11 @@ export async function applyUserData(params: ApplyUserDataParams): Promise<ApplyU
   throwIfCancelled(params.signal, 'applying the user-data');
   const config = params.userData instanceof Uint8Array ? parseUserData(params.userData) : params.userData;
   const script = renderScript(config, { sudo: true, defaultUser: params.user, logFile });
-  const result = await params.exec(runFromFile, { stdin: script, signal: params.signal });
+  const result = await params.exec(runFromFile, { stdin: script, signal: params.signal }).catch((error: unknown) => {
+    // An exec that rejects (an abort, a lost connection) still ends in one of the two codes promised.
+    if (params.signal?.aborted === true) throw new CancelledError('applying the user-data cancelled', { cause: error });
+    throw new RemoteCommandError(`applying the user-data: the exec function failed before the script finished; run it again once the machine answers`, { cause: error });
+  });
   if (params.signal?.aborted === true) throw new CancelledError('applying the user-data cancelled', { cause: params.signal.reason });
   const steps = result.stdout.split('\n').flatMap((line) => stepLine.exec(line)?.[1] ?? []);
   if (result.code === 0) return { steps };

@@ -46,7 +46,11 @@ export type { InvalidConfig, MachineCensus, PlacementContext, ProviderConformanc
  * const aws = await startFakeAws();
  * describeProviderConformance({
  *   name: 'ec2',
- *   open: () => Promise.resolve({ environ: aws.environ() }),
+ *   open: () => {
+ *     const environ = aws.environ();
+ *     return Promise.resolve({ environ, reopen: () => Promise.resolve(aws.environ({ environment: environ.environment })) });
+ *   },
+ *   census: aws.census,
  *   waitSsh: { timeoutMs: 30_000, tunables: { refreshMinMs: 5, refreshMaxMs: 20 } },
  *   goneTimeoutMs: 5_000,
  * });
@@ -59,7 +63,8 @@ export type { InvalidConfig, MachineCensus, PlacementContext, ProviderConformanc
  *     const dataDir = await mkdtemp(path.join(tmpdir(), 'conformance-'));
  *     const environ = await openLocal(t, { dataDir }); // calls t.skip and returns undefined where it cannot run
  *     if (environ === undefined) return undefined;
- *     return { environ, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+ *     const reopen = () => localProvider.open({ environment: environ.environment, config, dataDir });
+ *     return { environ, reopen, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
  *   },
  * });
  */

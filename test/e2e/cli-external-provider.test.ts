@@ -176,10 +176,13 @@ describe('third-party providers named in environments.yaml', () => {
       'node_modules/envboot-provider-moon/provider.js',
       "export const provider = { name: 'moon', description: 'an import-only package', validateConfig: () => ({ ok: true, config: {} }), open() {}, capabilities: { packageInstallation: false, tags: true, maxUserDataBytes: 16384, userDataGzip: false } };\n",
     );
-    await cli.write('environments.yaml', 'environments:\n  lunar: {provider: envboot-provider-moon}\n');
+    // Installed but broken: its exports have no entry for the package itself.
+    await cli.write('node_modules/envboot-provider-broken/package.json', JSON.stringify({ name: 'envboot-provider-broken', type: 'module', exports: { './extra': './extra.js' } }));
+    await cli.write('environments.yaml', 'environments:\n  lunar: {provider: envboot-provider-moon}\n  broken: {provider: envboot-provider-broken}\n');
     const run = await cli.run(['providers']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^envboot-provider-moon +tags, user-data ≤ 16 KiB +- +an import-only package$/m);
+    assert.match(run.stdout, /^envboot-provider-broken +- +- +cannot be loaded: provider "envboot-provider-broken" is installed in .* but cannot be loaded: .*exports/m);
   });
 
   it('says clearly when the module is missing or does not export a provider (exit 2)', async () => {

@@ -8,6 +8,7 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const buildRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface PackageJson {
+  readonly version: string;
   readonly dependencies: Readonly<Record<string, string>>;
   readonly peerDependencies?: Readonly<Record<string, string>>;
   readonly exports: Readonly<Record<string, string | { readonly types: string; readonly default: string }>>;

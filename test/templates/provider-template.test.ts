@@ -86,7 +86,10 @@ describe('the provider template (templates/provider)', () => {
     await cp(path.join(unpacked, 'package', 'templates', 'provider'), project, { recursive: true });
     const manifestFile = path.join(project, 'package.json');
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { devDependencies: Record<string, string>; peerDependencies: Record<string, string> };
-    assert.ok(manifest.peerDependencies['envboot'] !== undefined, 'envboot is a peer dependency');
+    // The template asks for the envboot it ships in: on 0.x, ^0.1.0 means 0.1.x only.
+    const version = packageJson().version;
+    assert.equal(manifest.peerDependencies['envboot'], `^${version}`, 'the template\'s peer range is not this envboot\'s version');
+    assert.equal(manifest.devDependencies['envboot'], `^${version}`, 'the template\'s dev range is not this envboot\'s version');
     // envboot from this build's tarball instead of the registry: nothing else changes.
     manifest.devDependencies['envboot'] = `file:${tarball}`;
     await writeFile(manifestFile, JSON.stringify(manifest, null, 2));

@@ -40,7 +40,8 @@ export async function checkStoppedMeansGone(context: CheckContext): Promise<void
     const deadline = Date.now() + boundMs;
     const [silences, gone] = await Promise.all([
       Promise.all(answering.map((address) => silentBy(knock, address, deadline))),
-      params.census === undefined ? true : goneFromCensus(params.census, id, boundMs),
+      // A census may be eventually consistent (EC2 lists a machine shutting down for a while): it gets the listing's bound.
+      params.census === undefined ? true : goneFromCensus(params.census, id, params.goneTimeoutMs ?? 60_000),
     ]);
     const problems = answering
       .filter((_, index) => silences[index] !== true)

@@ -133,4 +133,21 @@ describe('applyUserData', () => {
     const signal = AbortSignal.abort(new Error('given up'));
     await assert.rejects(applyUserData({ userData: secrets.userData, exec, user: 'ubuntu', signal }), isCancelled);
   });
+
+  it('turns an exec that rejects into REMOTE_COMMAND_FAILED, and into CANCELLED when the signal aborted it', async () => {
+    const secrets = machineUserData({ clientPublicKey: client.publicKey, machineId: '0', capabilities });
+    const lost: MachineExec = () => Promise.reject(new Error('the connection was lost'));
+    await assert.rejects(applyUserData({ userData: secrets.userData, exec: lost, user: 'ubuntu' }), (error: Error) => {
+      assert.equal((error as { code?: string }).code, ErrorCode.RemoteCommandFailed);
+      assert.match(error.message, /the exec function failed before the script finished/);
+      assert.match((error.cause as Error).message, /the connection was lost/);
+      return true;
+    });
+    const controller = new AbortController();
+    const aborted: MachineExec = () => {
+      controller.abort(new Error('operator pressed Ctrl-C'));
+      return Promise.reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
+    };
+    await assert.rejects(applyUserData({ userData: secrets.userData, exec: aborted, user: 'ubuntu', signal: controller.signal }), isCancelled);
+  });
 });
