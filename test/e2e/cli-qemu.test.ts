@@ -7,12 +7,14 @@ import { describe, it, type TestContext } from 'node:test';
 import yaml from 'js-yaml';
 import { connectSsh, generateSshKeyPair } from '../../src/index.js';
 import { isRunning, processesMentioning } from '../helpers/processes.js';
+import { stateObjectName } from '../../src/index.js';
+import { FilesystemStorage } from '../../storage/index.js';
 import { requireTestImage, type TestImage } from '../providers/qemu/test-image.js';
-import { cliHome, finalResult, jsonLines, type CliHome, type CliRun } from '../src/cli/cli-harness.js';
-import { destroyLeftovers, leftovers } from './cli-fixtures.js';
+import { cliHome, collect, finalResult, jsonLines, type CliHome, type CliRun } from '../src/cli/cli-harness.js';
+import { destroyLeftovers, leftovers, waitForEvent } from './cli-fixtures.js';
 
 // Real VMs under TCG on a 2-core host: about 45 s from QEMU's start to cloud-init's end,
-// 60-90 s when the host is busy. Four boots in this file, never more than two VMs at once.
+// 60-90 s when the host is busy. Four boots and one QEMU killed while booting in this file, never more than two VMs at once.
 const bootMs = 300_000;
 
 interface MachineJson {
@@ -251,5 +253,32 @@ describe('the envboot command on the qemu provider (real VMs, real cloud-init, t
     assert.deepEqual(cli.environmentDirs(), [], 'nothing is recorded for an environment that does not exist');
 
     assert.match(error.message, /127\.0\.0\.1:\d+: auth-refused: ubuntu@127\.0\.0\.1:\d+ refused the client key for ubuntu; check that ubuntu is the image's default user/, 'the message names the cause');
+  });
+
+  it('after a SIGKILL while its VM boots and with provider-state then corrupted, destroy at once stops the VM by its tag and leaves nothing', async (t) => {
+    const opened = await openCli(t, 'envboot-cli-qemu-kill-');
+    if (opened === undefined) return;
+    const { cli, image } = opened;
+    await cli.write('environments.yaml', environmentsYaml('killed', image.config));
+    const child = cli.start(['bootstrap', 'killed', '--json']);
+    const done = collect(child);
+    const started = await waitForEvent(child, (e) => e['type'] === 'instance.started') as { instanceId: string };
+    child.kill('SIGKILL');
+    assert.equal((await done).signal, 'SIGKILL');
+    const dir = machineDir(cli, 'killed', started.instanceId);
+    assert.ok(processesMentioning(dir).length > 0, 'the VM outlived the killed CLI');
+
+    const status = resultOf(await cli.run(['status', 'killed', '--json'])) as { providerState: { location: string } };
+    const storageRoot = status.providerState.location.replace(/^filesystem storage /, '');
+    await new FilesystemStorage({ root: storageRoot }).put({ key: stateObjectName, body: 'state-instances: [\nmachines: {\n' });
+
+    // At once: the killed bootstrap's lock is taken over, not waited out.
+    const destroyed = await cli.run(['destroy', 'killed', '--yes', '--json'], { timeoutMs: 60_000 });
+    assert.equal(destroyed.code, 0, destroyed.stderr);
+    assert.match(destroyed.stderr + destroyed.stdout, /is corrupt: it is not valid YAML .*destroying every instance tagged as environment \S+ instead, and removing the object last/);
+    assert.deepEqual((resultOf(destroyed) as { stoppedInstances: string[] }).stoppedInstances, [started.instanceId]);
+    assert.deepEqual(processesMentioning(dir), [], 'its QEMU ended');
+    assert.equal(existsSync(storageRoot), false, 'provider-state, the damaged object too, is gone');
+    assert.deepEqual(await leftovers(cli), { processes: [], files: [] });
   });
 });
