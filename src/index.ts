@@ -16,4 +16,5 @@ export * from './configure/index.js';
 export * from './provision/index.js';
 export * from './bootstrap/index.js';
 export * from './machines/index.js';
+export * from './plan/index.js';
 export * from './destroy/index.js';

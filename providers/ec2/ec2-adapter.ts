@@ -12,6 +12,8 @@ import type {
   DescribeAvailabilityZonesCommandOutput,
   DescribeImagesCommandInput,
   DescribeImagesCommandOutput,
+  DescribeInstanceAttributeCommandInput,
+  DescribeInstanceAttributeCommandOutput,
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
   DescribeInstanceTypeOfferingsCommandInput,
@@ -82,6 +84,8 @@ export interface Ec2Adapter {
   deleteVolume(input: DeleteVolumeCommandInput, options: Ec2CallOptions): Promise<unknown>;
   /** Read only; `Latest` is refused with `UnsupportedOperation` by instance types that cannot give it. */
   getConsoleOutput(input: GetConsoleOutputCommandInput, options: Ec2CallOptions): Promise<Ec2Answer<GetConsoleOutputCommandOutput>>;
+  /** Read only; the provider asks for `Attribute: 'userData'` alone, answered base64-encoded. */
+  describeInstanceAttribute(input: DescribeInstanceAttributeCommandInput, options: Ec2CallOptions): Promise<Ec2Answer<DescribeInstanceAttributeCommandOutput>>;
 }
 
 /** An EC2 error as the AWS SDK raises it, for adapters that do not use the SDK. */

@@ -4,6 +4,7 @@ import type {
   CreateSecurityGroupCommandInput,
   DescribeAvailabilityZonesCommandInput,
   DescribeImagesCommandInput,
+  DescribeInstanceAttributeCommandInput,
   DescribeInstancesCommandInput,
   DescribeInstanceTypeOfferingsCommandInput,
   DescribeInstanceTypesCommandInput,
@@ -117,6 +118,10 @@ export class Ec2Api {
   /** Read only; `Latest` (the most recent output) is refused with `UnsupportedOperation` by instance types that cannot give it. */
   getConsoleOutput(input: GetConsoleOutputCommandInput, context: CallContext) {
     return this.#call('GetConsoleOutput', context, (o) => this.#adapter.getConsoleOutput(input, o));
+  }
+
+  describeInstanceAttribute(input: DescribeInstanceAttributeCommandInput, context: CallContext) {
+    return this.#call('DescribeInstanceAttribute', context, (o) => this.#adapter.describeInstanceAttribute(input, o));
   }
 
   #call<T>(action: Ec2Action, context: CallContext, send: (options: Ec2CallOptions) => Promise<T>): Promise<T> {

@@ -22,6 +22,7 @@ export const ec2ProviderCalls = {
     'DescribeVolumes',
     'DeleteVolume',
     'GetConsoleOutput',
+    'DescribeInstanceAttribute',
   ],
   s3: ['ListBucket', 'GetObject', 'PutObject', 'DeleteObject', 'CreateBucket', 'DeleteBucket'],
 } as const;

@@ -18,10 +18,13 @@ import {
   type InstanceTypeCatalogue,
   type InstanceTypesParams,
   type Logger,
+  type PlanningEnviron,
+  type PlanStartParams,
   type PreflightParams,
   type PreflightResult,
   type PrepareParams,
   type PrepareResult,
+  type ProviderPlan,
   type RoutedEnviron,
   type SshRoute,
   type StartInstanceParams,
@@ -29,6 +32,7 @@ import {
   type StopInstancesParams,
   type TeardownParams,
   type TeardownResult,
+  type UserDataEnviron,
   type ZonedEnviron,
 } from '../../src/index.js';
 import { ec2Capabilities } from './capabilities.js';
@@ -39,19 +43,21 @@ import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { Ec2StateLocation } from './ec2-services.js';
-import { findImage } from './image.js';
+import { findImage, type ChosenImage } from './image.js';
 import { ImageMemo } from './image-memo.js';
 import { toInstance } from './instance-view.js';
 import { resolveJumpRoute } from './jump-route.js';
-import { resolveNetwork, type Ec2Network } from './network.js';
+import { resolveNetwork, zoneSubnet, type Ec2Network } from './network.js';
 import { describeOwnedInstances } from './owned-instances.js';
 import { Memo } from './memo.js';
 import { SharedListing } from './shared-listing.js';
+import { planEc2Start } from './plan-start.js';
 import { runInstance } from './run-instance.js';
 import { ensureSecurityGroup } from './security-group.js';
 import { tearDownEc2 } from './teardown.js';
 import { TypeCatalogue } from './type-catalogue.js';
 import { terminateOwned } from './terminate.js';
+import { readEc2UserData } from './user-data.js';
 import { fetchZones } from './zones.js';
 
 export interface Ec2EnvironParams {
@@ -74,7 +80,7 @@ const listingLagMs = 5 * 60_000;
  * environment's tags from creation; provider-state lives in S3. Read-only answers (zones,
  * instance types, images, the network) are fetched once per Environ.
  */
-export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEnviron, ConsoleEnviron, FirewalledEnviron {
+export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEnviron, ConsoleEnviron, UserDataEnviron, FirewalledEnviron, PlanningEnviron {
   readonly provider = 'ec2';
   readonly sshUser = 'ubuntu';
   readonly capabilities = ec2Capabilities;
@@ -83,6 +89,9 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   readonly #api: Ec2Api;
   readonly #region: string;
   readonly #storage: Storage;
+  /** Opens storage at a location: `planStart` lists the whole bucket, read-only, to tell whether a bootstrap would create it. */
+  readonly #stateStorage: Ec2EnvironParams['stateStorage'];
+  readonly #stateLocation: string;
   /** Where provider-state lives, on every resource, for `envboot cleanup`. */
   readonly #extraTags: Readonly<Record<string, string>>;
   readonly #timing: Ec2Timing;
@@ -109,7 +118,9 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     this.#images = new ImageMemo(params.api, params.config.image);
     const prefix = storagePrefix(params.config.prefix, params.environment);
     this.#storage = params.stateStorage({ bucket: params.config.bucket, prefix, createBucket: true });
-    this.#extraTags = { [Ec2TagKey.ProviderState]: stateLocation(params.config.bucket, prefix) };
+    this.#stateStorage = params.stateStorage;
+    this.#stateLocation = stateLocation(params.config.bucket, prefix);
+    this.#extraTags = { [Ec2TagKey.ProviderState]: this.#stateLocation };
   }
 
   storage(): Storage {
@@ -168,17 +179,8 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     if (params.placement !== undefined) {
       throw new ZoneIndependentError(new ConfigError(`the ec2 provider takes no placement ("${params.placement}"); use constraints and zones`));
     }
-    const catalogue = await this.instanceTypes({ ...withSignal(params), ...(params.instanceType === undefined ? {} : { include: [params.instanceType] }) });
-    const typeName = params.instanceType ?? params.constraints.instanceType ?? cheapestDefault(catalogue);
-    const type = catalogue.find((candidate) => candidate.name === typeName);
-    const network = await this.#resolveNetwork(params.signal);
-    const subnetId = params.zone === undefined ? undefined : network.subnetByZone.get(params.zone);
-    if (params.zone !== undefined && network.subnetByZone.size > 0 && subnetId === undefined) {
-      throw new ConfigError(`zone ${params.zone} has no subnet in the configured network; add one to "subnets" or choose another zone`);
-    }
-    const image = params.image === undefined
-      ? await this.#images.get({ arch: type?.arch ?? params.constraints.arch ?? 'amd64', signal: params.signal })
-      : await findImage({ api: this.#api, arch: type?.arch ?? 'amd64', configured: params.image, signal: params.signal });
+    const { typeName, type, network, image } = await this.#startChoices(params);
+    const subnetId = zoneSubnet(network, params.zone);
     const prepared = await this.prepare(withSignal(params));
     const instance = await runInstance({
       api: this.#api,
@@ -191,6 +193,16 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     this.#started.set(instance.id, { instance, at: Date.now() });
     const hardware = type === undefined ? instance.hardware : { ...instance.hardware, cores: type.cores, memoryMiB: type.memoryMiB, arch: type.arch };
     return { instance, ...(hardware === undefined ? {} : { hardware }) };
+  }
+
+  /** What starting `params` would do, with read-only calls only (see `planEc2Start`). */
+  async planStart(params: PlanStartParams): Promise<ProviderPlan> {
+    throwIfCancelled(params.signal, `planning machine ${params.machineId}`);
+    const choices = await this.#startChoices({ ...params, zone: params.zones[0] });
+    // A bootstrap creates a missing bucket on its first write: one listing says whether it exists.
+    const bucket = params.bootstrap ? this.#stateStorage({ bucket: this.#config.bucket, prefix: '', createBucket: false }) : undefined;
+    const bucketListed = bucket === undefined ? undefined : (await bucket.list({ limit: 1, ...withSignal(params) })).objects.length > 0;
+    return planEc2Start({ start: params, api: this.#api, environment: this.environment, config: this.#config, region: this.#region, choices, stateLocation: this.#stateLocation, bucketListed });
   }
 
   async stopInstances(params: StopInstancesParams): Promise<void> {
@@ -252,6 +264,11 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     return readEc2Console({ ...params, api: this.#api, environment: this.environment, region: this.#region, startedHere: this.#justStarted(params.id) !== undefined });
   }
 
+  /** DescribeInstanceAttribute userData, for this environment's live instances only (see `readEc2UserData`). */
+  instanceUserData(params: { readonly id: string; readonly signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+    return readEc2UserData({ ...params, api: this.#api, environment: this.environment, startedHere: this.#justStarted(params.id) !== undefined });
+  }
+
   /** The sources the security group opens beyond envboot's SSH (see `ec2IngressRules`). */
   async ingressRules(params: { readonly signal?: AbortSignal }): Promise<readonly IngressRule[]> {
     return ec2IngressRules(await this.#firewall(params.signal));
@@ -273,6 +290,25 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   async #firewall(signal: AbortSignal | undefined): Promise<Ec2FirewallParams> {
     const network = await this.#resolveNetwork(signal);
     return { api: this.#api, environment: this.environment, vpcId: network.vpcId, groupId: this.#groupId, sshCidrs: this.#config.sshCidrs, consistency: this.#timing.consistencyRetry, signal };
+  }
+
+  /** The instance type, network and image a start uses, from the Environ's memos: the same for `startInstance` and `planStart`. */
+  async #startChoices(params: Pick<StartInstanceParams, 'instanceType' | 'constraints' | 'zone' | 'image' | 'signal'>): Promise<{
+    typeName: string;
+    type: InstanceType | undefined;
+    network: Ec2Network;
+    image: ChosenImage;
+  }> {
+    const catalogue = await this.instanceTypes({ ...withSignal(params), ...(params.instanceType === undefined ? {} : { include: [params.instanceType] }) });
+    const typeName = params.instanceType ?? params.constraints.instanceType ?? cheapestDefault(catalogue);
+    const type = catalogue.find((candidate) => candidate.name === typeName);
+    const network = await this.#resolveNetwork(params.signal);
+    // Before the image, as ever: a zone without a subnet is refused first.
+    zoneSubnet(network, params.zone);
+    const image = params.image === undefined
+      ? await this.#images.get({ arch: type?.arch ?? params.constraints.arch ?? 'amd64', signal: params.signal })
+      : await findImage({ api: this.#api, arch: type?.arch ?? 'amd64', configured: params.image, signal: params.signal });
+    return { typeName, type, network, image };
   }
 
   #resolveNetwork(signal: AbortSignal | undefined): Promise<Ec2Network> {

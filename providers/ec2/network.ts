@@ -40,6 +40,20 @@ export async function resolveNetwork(params: {
   return { vpcId: config.vpc ?? '', subnetByZone: new Map([...byZone].map(([zone, subnet]) => [zone, subnet.SubnetId ?? ''])) };
 }
 
+/**
+ * The subnet a start in `zone` uses: the configured network's subnet of that zone, or
+ * none (the default VPC, where EC2 picks the zone's default subnet; or no zone asked).
+ * A zone the configured network has no subnet in is `CONFIG_INVALID`.
+ */
+export function zoneSubnet(network: Ec2Network, zone: string | undefined): string | undefined {
+  if (zone === undefined) return undefined;
+  const subnetId = network.subnetByZone.get(zone);
+  if (network.subnetByZone.size > 0 && subnetId === undefined) {
+    throw new ConfigError(`zone ${zone} has no subnet in the configured network; add one to "subnets" or choose another zone`);
+  }
+  return subnetId;
+}
+
 function fromConfiguredSubnets(subnets: readonly Subnet[], config: Pick<Ec2Config, 'vpc' | 'subnets'>): Ec2Network {
   const vpcs = new Set(subnets.map((subnet) => subnet.VpcId));
   if (vpcs.size > 1) throw networkProblem(`the subnets are in different VPCs (${[...vpcs].join(', ')}); list subnets of one VPC`);

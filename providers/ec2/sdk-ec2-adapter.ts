@@ -6,6 +6,7 @@ import {
   DeleteVolumeCommand,
   DescribeAvailabilityZonesCommand,
   DescribeImagesCommand,
+  DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeInstanceTypeOfferingsCommand,
   DescribeInstanceTypesCommand,
@@ -47,5 +48,6 @@ export function sdkEc2Adapter(client: EC2Client): Ec2Adapter {
     describeVolumes: (input, options) => client.send(new DescribeVolumesCommand(input), sent(options)),
     deleteVolume: (input, options) => client.send(new DeleteVolumeCommand(input), sent(options)),
     getConsoleOutput: (input, options) => client.send(new GetConsoleOutputCommand(input), sent(options)),
+    describeInstanceAttribute: (input, options) => client.send(new DescribeInstanceAttributeCommand(input), sent(options)),
   };
 }

@@ -60,6 +60,27 @@ export async function ensureSecurityGroup(params: EnsureSecurityGroupParams): Pr
   return { groupId, created: true };
 }
 
+/** What `ensureSecurityGroup` would do now: the group it would reuse (and the SSH sources it would still open), or that it would create one. */
+export interface SecurityGroupPlan {
+  readonly name: string;
+  /** The group found by its ownership tag; absent: one would be created. */
+  readonly groupId?: string;
+  /** The configured SSH sources the found group does not open yet (all of them for a new group). */
+  readonly missingSshCidrs: readonly string[];
+  /** Whether traffic between the machines would be opened (always for a new group). */
+  readonly opensPeers: boolean;
+}
+
+/** The lookup `ensureSecurityGroup` starts with, and nothing after it: one DescribeSecurityGroups. */
+export async function planSecurityGroup(params: EnsureSecurityGroupParams): Promise<SecurityGroupPlan> {
+  const name = securityGroupName(params.environment);
+  const [found] = await findSecurityGroups(params);
+  if (found?.GroupId === undefined) return { name, missingSshCidrs: params.sshCidrs, opensPeers: true };
+  const missing = missingSshCidrs(found, params.sshCidrs);
+  // As ensureSecurityGroup: the peers are opened with the missing SSH sources, in the same call, or not at all.
+  return { name, groupId: found.GroupId, missingSshCidrs: missing, opensPeers: missing.length > 0 && !opensPeers(found) };
+}
+
 /**
  * Opens SSH from `params.sshCidrs` (and, unless `peersOpen`, traffic between the group's
  * machines) in one call; when a concurrent prepare opened some of it first, EC2 refuses

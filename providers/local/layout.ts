@@ -14,6 +14,7 @@ import path from 'node:path';
  * <dataDir>/sandbox-setup.sh          the script that builds a machine's filesystem view
  * <dataDir>/used-ids                  every instance id ever given out, so none is reused
  * <dataDir>/machines/<id>/machine.json  the machine's record (0600: it holds the host key)
+ * <dataDir>/machines/<id>/user-data     the user-data it was started with, byte for byte (0600; the user-data ability)
  * <dataDir>/machines/<id>/console.log   output of the first-boot configuration (kept until the machine is stopped)
  * <dataDir>/machines/<id>/fs/         the machine's own files (overlay layers, own dirs, /tmp)
  * <dataDir>/base/                     snapshots every machine's view is layered on (the host's /etc)
@@ -56,6 +57,11 @@ export function machineDir(layout: LocalLayout, id: string): string {
 
 export function machineRecordFile(layout: LocalLayout, id: string): string {
   return path.join(layout.machines, id, 'machine.json');
+}
+
+/** The user-data the machine was started with, kept for as long as the machine (see `readLocalUserData`). */
+export function machineUserDataFile(layout: LocalLayout, id: string): string {
+  return path.join(layout.machines, id, 'user-data');
 }
 
 /**

@@ -23,15 +23,19 @@ import {
   type Instance,
   type InstancesParams,
   type Logger,
+  type PlanningEnviron,
+  type PlanStartParams,
   type PreflightParams,
   type PreflightResult,
   type PrepareParams,
   type PrepareResult,
+  type ProviderPlan,
   type StartInstanceParams,
   type StartInstanceResult,
   type StopInstancesParams,
   type TeardownParams,
   type TeardownResult,
+  type UserDataEnviron,
   type ZonedEnviron,
 } from '../../src/index.js';
 import { connectAgent, type ConnectedAgent } from './agent-launcher.js';
@@ -42,8 +46,10 @@ import { readLocalConsole } from './console-output.js';
 import type { LocalConfig } from './config.js';
 import { layoutFor, type LocalLayout } from './layout.js';
 import { machineIds } from './machine-ids.js';
+import { planLocalStart } from './plan-start.js';
 import { checkSandboxSupport } from './preflight.js';
 import { tearDownLocal } from './teardown.js';
+import { readLocalUserData } from './user-data.js';
 
 export interface LocalEnvironParams {
   readonly environment: EnvironmentIdentity;
@@ -60,7 +66,7 @@ export interface LocalEnvironParams {
  * created before `prepare` or `startInstance`, and listing an environment without
  * machines never starts an agent.
  */
-export class LocalEnviron implements ZonedEnviron, ConsoleEnviron, HardwareLimitsEnviron {
+export class LocalEnviron implements ZonedEnviron, ConsoleEnviron, UserDataEnviron, HardwareLimitsEnviron, PlanningEnviron {
   readonly provider = 'local';
   readonly sshUser = 'root';
   readonly capabilities = localCapabilities;
@@ -124,6 +130,11 @@ export class LocalEnviron implements ZonedEnviron, ConsoleEnviron, HardwareLimit
     }
   }
 
+  /** What a start would do, found without starting the agent or writing anything (see `planLocalStart`). */
+  planStart(params: PlanStartParams): Promise<ProviderPlan> {
+    return planLocalStart({ start: params, layout: this.#layout, config: this.#config, environment: this.environment });
+  }
+
   async stopInstances(params: StopInstancesParams): Promise<void> {
     throwIfCancelled(params.signal, 'stopping local machines');
     if (params.ids.length === 0 || (await machineIds(this.#layout)).length === 0) return;
@@ -168,6 +179,11 @@ export class LocalEnviron implements ZonedEnviron, ConsoleEnviron, HardwareLimit
   /** The agent's lines about the machine and its first boot's output, read from this host's files (see `readLocalConsole`). */
   consoleOutput(params: { readonly id: string; readonly lines?: number; readonly signal?: AbortSignal }): Promise<ConsoleOutput | undefined> {
     return readLocalConsole({ ...params, layout: this.#layout, environment: this.environment });
+  }
+
+  /** The user-data the machine was started with, from this host's files (see `readLocalUserData`). */
+  instanceUserData(params: { readonly id: string; readonly signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+    return readLocalUserData({ ...params, layout: this.#layout, environment: this.environment });
   }
 
   /** Everything refusable is refused here, before the agent (or anything) exists. */

@@ -17,8 +17,11 @@ import {
   type HardwareLimitsParams,
   type Instance,
   type InstancesParams,
+  type PlanningEnviron,
+  type PlanStartParams,
   type PreflightParams,
   type PreflightResult,
+  type ProviderPlan,
   type SshConnection,
   type StartInstanceParams,
   type StartInstanceResult,
@@ -29,7 +32,8 @@ import type { ManualConfig } from './config.js';
 import { enrol, forget, listEnrolments, type Enrolment } from './enrolments.js';
 import { hostKeysFor, instanceIdOf, readIdentity, type HostAddress } from './host-access.js';
 import { hostLimits } from './host-limits.js';
-import { markerFile, probeHost } from './probe-host.js';
+import { planManualStart } from './plan-start.js';
+import { markerFile, probeHost, refuseOtherOwner } from './probe-host.js';
 import { releaseHost } from './release-host.js';
 
 /**
@@ -39,20 +43,22 @@ import { releaseHost } from './release-host.js';
  * The marker file `/var/lib/envboot/environment` holding the environment's UUID is the
  * ownership rule on the host; the enrolled hosts are listed in the environment's storage.
  */
-export class ManualEnviron implements HardwareLimitsEnviron {
+export class ManualEnviron implements HardwareLimitsEnviron, PlanningEnviron {
   readonly provider = 'manual';
   readonly sshUser = 'root';
   readonly capabilities = manualCapabilities;
   readonly environment: EnvironmentIdentity;
   readonly #config: ManualConfig;
   readonly #storage: FilesystemStorage;
+  readonly #storageDir: string;
   /** Host keys found per host in this run, so that the probe before the claim and the enrolment pin the same key. */
   readonly #pinned = new Map<string, Promise<{ keys: string[]; source: string }>>();
 
   constructor(params: { environment: EnvironmentIdentity; config: ManualConfig; dataDir: string }) {
     this.environment = params.environment;
     this.#config = params.config;
-    this.#storage = new FilesystemStorage({ root: path.join(params.dataDir, 'storage') });
+    this.#storageDir = path.join(params.dataDir, 'storage');
+    this.#storage = new FilesystemStorage({ root: this.#storageDir });
   }
 
   storage(): Storage {
@@ -96,9 +102,7 @@ export class ManualEnviron implements HardwareLimitsEnviron {
     const { connection, pinned } = await this.#connect(address, params.signal);
     try {
       const facts = await probeHost(connection, params.signal);
-      if (facts.owner !== undefined && facts.owner !== this.environment.uuid) {
-        throw new ZoneIndependentError(new ConfigError(`${address.host} already belongs to environment ${facts.owner} (${markerFile}); destroy that environment first, or remove the file if it is gone`));
-      }
+      refuseOtherOwner({ host: address.host, facts, uuid: this.environment.uuid });
       // Common code refused these before anything was made; a direct caller gets the same error, the host untouched.
       refuseUnmetConstraints({ provider: this.provider, constraints: params.constraints, limits: hostLimits(address, facts.hardware) });
       const config = enrolConfig(params.userData, this.environment.uuid);
@@ -116,6 +120,24 @@ export class ManualEnviron implements HardwareLimitsEnviron {
       await enrol(this.#storage, enrolment, params.signal);
       await configureMachine({ connection, config, ...signal });
       return { instance: toInstance(enrolment), hardware: facts.hardware, hostKeys: pinned.keys };
+    } finally {
+      connection.close();
+    }
+  }
+
+  /**
+   * What enrolling the host `placement` names would do, from the probe the enrolment
+   * starts with (one login that reads and changes nothing); a host another environment
+   * owns is refused as the enrolment would refuse it (see `planManualStart`).
+   */
+  async planStart(params: PlanStartParams): Promise<ProviderPlan> {
+    throwIfCancelled(params.signal, `planning machine ${params.machineId}`);
+    const address = hostAddressOf(params.placement);
+    const { connection, pinned } = await this.#connect(address, params.signal);
+    try {
+      const facts = await probeHost(connection, params.signal);
+      refuseOtherOwner({ host: address.host, facts, uuid: this.environment.uuid });
+      return planManualStart({ start: params, address, facts, pinnedFrom: pinned.source, uuid: this.environment.uuid, storageDir: this.#storageDir });
     } finally {
       connection.close();
     }

@@ -13,6 +13,13 @@ export interface HostFacts {
 export const stateDir = '/var/lib/envboot';
 export const markerFile = `${stateDir}/environment`;
 
+/** Refuses a host another environment's marker names: enrolling it would take it from that environment. */
+export function refuseOtherOwner(params: { readonly host: string; readonly facts: HostFacts; readonly uuid: string }): void {
+  const { owner } = params.facts;
+  if (owner === undefined || owner === params.uuid) return;
+  throw new ZoneIndependentError(new ConfigError(`${params.host} already belongs to environment ${owner} (${markerFile}); destroy that environment first, or remove the file if it is gone`));
+}
+
 const detect = [
   'echo "arch=$(uname -m)"',
   'echo "cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',

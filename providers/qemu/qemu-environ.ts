@@ -21,14 +21,18 @@ import {
   type Instance,
   type InstancesParams,
   type Logger,
+  type PlanningEnviron,
+  type PlanStartParams,
   type PreflightParams,
   type PreflightResult,
   type Problem,
+  type ProviderPlan,
   type StartInstanceParams,
   type StartInstanceResult,
   type StopInstancesParams,
   type TeardownParams,
   type TeardownResult,
+  type UserDataEnviron,
   type ZonedEnviron,
 } from '../../src/index.js';
 import type { KvmVerdicts } from './accelerator.js';
@@ -39,11 +43,13 @@ import { layoutFor, machineFiles, type QemuLayout } from './layout.js';
 import { readRecord, readRecords } from './machine-record.js';
 import { machineSize, qemuLimits } from './machine-size.js';
 import { readConsoleEnd, viewMachine } from './machine-view.js';
+import { planQemuStart } from './plan-start.js';
 import { removeMachines } from './remove-machine.js';
 import { cloudConfigProblems, leastPopulatedZone, refuseStart } from './start-checks.js';
 import { startMachine } from './start-machine.js';
 import { tearDownQemu } from './teardown.js';
 import { unlessCancelled, untilAborted } from './until-aborted.js';
+import { readQemuUserData } from './user-data.js';
 
 export interface QemuEnvironParams {
   readonly environment: EnvironmentIdentity;
@@ -62,7 +68,7 @@ export interface QemuEnvironParams {
  * lists, reaches and stops them. Cheap to construct: nothing is probed or created before
  * `preflight` or `startInstance`.
  */
-export class QemuEnviron implements ZonedEnviron, ConsoleEnviron, HardwareLimitsEnviron {
+export class QemuEnviron implements ZonedEnviron, ConsoleEnviron, UserDataEnviron, HardwareLimitsEnviron, PlanningEnviron {
   readonly provider = 'qemu';
   readonly capabilities = qemuCapabilities;
   readonly environment: EnvironmentIdentity;
@@ -134,6 +140,12 @@ export class QemuEnviron implements ZonedEnviron, ConsoleEnviron, HardwareLimits
     }
   }
 
+  /** What a start would make and run, from the host check alone: no VM starts, no file is written (see `planQemuStart`). */
+  async planStart(params: PlanStartParams): Promise<ProviderPlan> {
+    throwIfCancelled(params.signal, `planning machine ${params.machineId}`);
+    return planQemuStart({ start: params, host: await this.#host(params.signal), config: this.#config, layout: this.#layout });
+  }
+
   stopInstances(params: StopInstancesParams): Promise<void> {
     return removeMachines({ layout: this.#layout, ids: params.ids, environmentUuid: this.environment.uuid, signal: params.signal });
   }
@@ -188,6 +200,11 @@ export class QemuEnviron implements ZonedEnviron, ConsoleEnviron, HardwareLimits
     const file = machineFiles(this.#layout, params.id).console;
     const text = await readConsoleEnd({ file, lines: params.lines ?? 50, signal: params.signal });
     return text === undefined ? undefined : { text, location: file };
+  }
+
+  /** The user-data the machine was started with, kept beside its seed (see `readQemuUserData`). */
+  instanceUserData(params: { readonly id: string; readonly signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+    return readQemuUserData({ ...params, layout: this.#layout, environment: this.environment });
   }
 
   /** The host check, done once per Environ (and again after a failure, which may have been fixed). */

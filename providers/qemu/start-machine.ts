@@ -13,6 +13,7 @@ import { createOverlay } from './overlay.js';
 import { qemuArgs } from './qemu-args.js';
 import { removeMachine } from './remove-machine.js';
 import { hostnameFor, makeSeed } from './seed.js';
+import { keepUserData } from './user-data.js';
 
 /** Everything one machine start needs, decided and checked by the Environ beforehand. */
 export interface StartMachineParams {
@@ -55,6 +56,7 @@ export async function startMachine(params: StartMachineParams): Promise<Instance
   await createMachineDir(layout, record);
   try {
     await createOverlay({ qemuImg: params.tools.qemuImg, base: params.base, overlay: files.overlay, sizeMiB: params.size.diskMiB, signal });
+    await keepUserData({ files, userData: params.userData });
     await makeSeed({
       files,
       maker: params.tools.seedMaker,

@@ -1,20 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import type { CloudConfig } from '../../cloudinit/index.js';
-import { exposePorts, requireFirewall } from '../firewall/index.js';
-import { planMachines } from '../planner/index.js';
-import { preflightEnviron, prepareEnviron, type Constraints, type Environ, type EnvironmentIdentity, type IngressRule } from '../provider/index.js';
+import { exposePorts } from '../firewall/index.js';
+import { prepareEnviron, type Constraints, type Environ, type EnvironmentIdentity, type IngressRule } from '../provider/index.js';
 import {
-  checkCloudConfigFor,
   provisionMachine,
   runPhase,
   type FlowEventSink,
+  type MachineProofKeeper,
   type MachineTimeouts,
   type PhaseTiming,
   type ProvisionedMachine,
 } from '../provision/index.js';
 import { generateSshKeyPair, type SshKeyPair } from '../ssh/index.js';
 import { messageOf } from '../errors/index.js';
-import { markBootstrapComplete, saveState, startedBootstrap, type LoadedState, type ProviderState } from '../state/index.js';
+import { assertOwnsBootstrap, markBootstrapComplete, saveState, startedBootstrap, type LoadedState, type ProviderState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
+import { bootstrapPreflight } from './bootstrap-preflight.js';
 import { undoBootstrap, type FailedPhase } from './undo-bootstrap.js';
 
 export interface BootstrapParams {
@@ -42,6 +43,12 @@ export interface BootstrapParams {
   readonly signal?: AbortSignal | undefined;
   /** Aborts the clean-up after a failure (the second Ctrl-C); what is left is reported. */
   readonly cleanupSignal?: AbortSignal | undefined;
+  /**
+   * Where the controller's proof (host key, nonce) is kept until it is ready, so that a
+   * bootstrap killed half-way can be resumed by reaching the same controller again
+   * (`resumeBootstrap`). Without one, a resume replaces a controller it cannot prove.
+   */
+  readonly proofs?: MachineProofKeeper | undefined;
 }
 
 export interface BootstrapResult {
@@ -87,31 +94,10 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
   const failures = watchFailures(params.onEvent);
   const { onEvent } = failures;
   const timings: PhaseTiming[] = [];
-  const constraints = params.constraints ?? {};
   const step = { onEvent, timings };
-  const plan = await runPhase({
-    ...step,
-    phase: 'preflight',
-    run: async () => {
-      const config =
-        params.controllerConfig === undefined
-          ? undefined
-          : checkCloudConfigFor({ config: params.controllerConfig, environ, what: 'controller cloud-config' });
-      if ((params.expose ?? []).length > 0) requireFirewall(environ);
-      const checked = await preflightEnviron(environ, signalOf(params));
-      for (const message of checked.warnings) onEvent({ type: 'warning', message });
-      const machines = await planMachines({
-        environ,
-        constraints,
-        zones: params.zone === undefined ? undefined : [params.zone],
-        placements: params.placement === undefined ? undefined : [params.placement],
-        zoneOrder: 'fail-over',
-        signal: params.signal,
-      });
-      for (const message of machines.warnings) onEvent({ type: 'warning', message });
-      return { config, warnings: [...checked.warnings, ...machines.warnings], machines };
-    },
-  });
+  const plan = await bootstrapPreflight(params, step);
+  // This run's token in the claim: should a --resume take the environment over meanwhile, this run stops short of undoing its work.
+  const attempt = randomUUID();
   if (plan.machines.instanceType !== undefined) {
     onEvent({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.machines.instanceType });
   }
@@ -121,7 +107,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       environment: { name: environ.environment.name, uuid: environ.environment.uuid },
       provider: environ.provider,
       'bootstrapped-at': new Date().toISOString(),
-      ...startedBootstrap(),
+      ...startedBootstrap(attempt),
     },
   };
   const claimedVersion = await runPhase({
@@ -144,6 +130,8 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       clientKey,
       timings,
       knownState: { state: claimed, version: claimedVersion },
+      proofs: params.proofs,
+      stateGuard: (state) => { assertOwnsBootstrap(state, attempt); },
       config: plan.config,
       timeouts: params.timeouts,
       keepBroken: params.keepBroken,
@@ -151,7 +139,8 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       cleanupSignal: params.cleanupSignal,
       signal: params.signal,
     });
-    await markComplete(params, controller.recordedState);
+    await markComplete({ ...params, attempt }, controller.recordedState);
+    await params.proofs?.release('0').catch(() => undefined);
     return {
       environment: environ.environment,
       controller,
@@ -165,6 +154,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
   } catch (error) {
     await undoBootstrap({
       environ,
+      attempt,
       keepBroken: params.keepBroken === true,
       error,
       failedPhase: failures.first(),
@@ -181,10 +171,15 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
  * work it records is done; stopping it would leave the environment looking unfinished),
  * the second does; failing to write is a warning, not a failed bootstrap.
  */
-async function markComplete(params: BootstrapParams, known: LoadedState | undefined): Promise<void> {
+export async function markComplete(
+  params: Pick<BootstrapParams, 'environ' | 'onEvent' | 'cleanupSignal'> & { readonly attempt: string },
+  known: LoadedState | undefined,
+): Promise<void> {
   try {
     await markBootstrapComplete({
       storage: params.environ.storage(),
+      readyMachines: ['0'],
+      attempt: params.attempt,
       ...(known === undefined ? {} : { known }),
       ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
     });
@@ -197,7 +192,7 @@ async function markComplete(params: BootstrapParams, known: LoadedState | undefi
 }
 
 /** The flow's events, passed on, with the first phase that failed remembered: where a kept bootstrap stopped. */
-function watchFailures(sink: FlowEventSink | undefined): { onEvent: FlowEventSink; first: () => FailedPhase | undefined } {
+export function watchFailures(sink: FlowEventSink | undefined): { onEvent: FlowEventSink; first: () => FailedPhase | undefined } {
   let first: FailedPhase | undefined;
   return {
     onEvent: (event) => {

@@ -1,7 +1,7 @@
 import { messageOf } from '../errors/index.js';
 import { tearDownEnviron, type Environ } from '../provider/index.js';
 import { runPhase, type FlowEventSink, type Phase, type PhaseTiming } from '../provision/index.js';
-import { failureFromError, markBootstrapFailed } from '../state/index.js';
+import { bootstrapAttempt, failureFromError, loadState, markBootstrapFailed } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 
 /** Where a bootstrap stopped: the first phase that failed, and its machine. */
@@ -12,6 +12,8 @@ export interface FailedPhase {
 
 export interface UndoBootstrapParams {
   readonly environ: Environ;
+  /** The failed run's token (see `bootstrapAttempt`): when another run took the bootstrap over, its work is left alone. */
+  readonly attempt?: string;
   readonly keepBroken: boolean;
   /** Why the bootstrap failed. */
   readonly error: unknown;
@@ -33,6 +35,10 @@ export interface UndoBootstrapParams {
  */
 export async function undoBootstrap(params: UndoBootstrapParams): Promise<void> {
   const { environ, onEvent } = params;
+  if (await takenOver(params)) {
+    onEvent?.({ type: 'cleanup.kept', resource: 'shared resources and provider-state', reason: 'another run (bootstrap --resume) took the bootstrap over' });
+    return;
+  }
   if (params.keepBroken) {
     onEvent?.({ type: 'cleanup.kept', resource: 'shared resources and provider-state', reason: 'keep-broken was given' });
     await recordFailure(params, true);
@@ -69,12 +75,24 @@ export async function undoBootstrap(params: UndoBootstrapParams): Promise<void> 
 async function recordFailure(params: UndoBootstrapParams, warn: boolean): Promise<void> {
   const failure = failureFromError({ phase: params.failedPhase?.phase ?? 'bootstrap', machineId: params.failedPhase?.machineId, error: params.error });
   try {
-    await markBootstrapFailed({ storage: params.environ.storage(), failure, ...signalOf(params) });
+    await markBootstrapFailed({ storage: params.environ.storage(), failure, ...(params.attempt === undefined ? {} : { attempt: params.attempt }), ...signalOf(params) });
   } catch (error) {
     if (!warn) return;
     params.onEvent?.({
       type: 'warning',
       message: `could not record in provider-state why the bootstrap failed (envboot status will say it did not finish): ${messageOf(error)}`,
     });
+  }
+}
+
+/** True when provider-state names another run than this one; false when it cannot be read (the undo goes on as before). */
+async function takenOver(params: UndoBootstrapParams): Promise<boolean> {
+  if (params.attempt === undefined) return false;
+  try {
+    const { state } = await loadState({ storage: params.environ.storage(), ...signalOf(params) });
+    const owner = bootstrapAttempt(state);
+    return owner !== undefined && owner !== params.attempt;
+  } catch {
+    return false;
   }
 }

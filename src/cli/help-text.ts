@@ -18,14 +18,47 @@ Examples:
   $ envboot bootstrap demo
   $ envboot bootstrap prod --constraints "cores=2 mem=4G" --zone us-east-1b
   $ envboot bootstrap demo --cloud-config controller.yaml --timeout 15m --json
+  $ envboot bootstrap prod --dry-run             # the plan: nothing is created or written
+  $ envboot bootstrap prod --resume              # go on where an unfinished one stopped
 
 Ctrl-C stops the bootstrap and removes what it created; a second Ctrl-C stops the
-clean-up and lists what was left ("envboot destroy ENV" removes it).`,
+clean-up and lists what was left ("envboot destroy ENV" removes it). A bootstrap that
+did not finish (killed, interrupted with --keep-broken, failed with --keep-broken) is
+continued by --resume: a recorded controller that still runs is reached again and
+configured, one that is gone is replaced; never a second controller.`,
   addMachine: `
 Examples:
   $ envboot add-machine demo
   $ envboot add-machine demo -n 5 --constraints "mem=8G"
-  $ envboot add-machine demo -n 2 --zone local-a --zone local-b --cloud-config app.yaml`,
+  $ envboot add-machine demo -n 2 --zone local-a --zone local-b --cloud-config app.yaml
+  $ envboot add-machine prod -n 3 --dry-run       # types, prices, zones; nothing created`,
+  configure: `
+Applies the controller's cloud-config (controller-cloud-config, for machine 0) or the
+one given with --cloud-config (needed for other machines) to each machine again over
+SSH, with its host key pinned, up to 4 at once, streaming the output as bootstrap does.
+Steps that are idempotent stay so; runcmd runs again. A machine kept with --keep-broken
+that is configured is no longer reported failed. Exit status 1 when a machine's
+configuration failed (the others are configured all the same), 2 for bad input (nothing
+runs), 130 on Ctrl-C (the scripts are stopped). --timeout is per machine.
+
+Examples:
+  $ envboot configure demo                           # machine 0, the controller config
+  $ envboot configure demo 1 2 --cloud-config app.yaml`,
+  adopt: `
+Records instances that carry the environment's ownership tag but that provider-state does
+not list (a run killed between starting and recording them; "envboot status" lists them)
+as machines, once each is proven: its host key and nonce from its user-data where the
+provider can read it back, or a host key given with --host-key (a key line, or a file of
+lines as "ssh-keyscan" prints them: take it from the machine's console or through a path
+nobody can stand in between). Each becomes the machine its tag names, or the next free
+id when another machine has that one. Ids that are recorded already or name no instance
+of the environment exit 2 and nothing is adopted; an instance that cannot be proven is
+refused with the reason (exit 1, the others adopted): "envboot remove-machine ENV
+INSTANCE" stops it. Machine 0 of a bootstrap that did not finish is "bootstrap --resume"'s.
+
+Examples:
+  $ envboot adopt demo local-5f0c2a91
+  $ envboot adopt prod i-0abc123 --host-key ./i-0abc123.pub`,
   removeMachine: `
 An instance that carries the environment's tag but was never recorded (a run killed
 between starting and recording it) is listed by "envboot status" and removed by its

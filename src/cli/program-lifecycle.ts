@@ -22,20 +22,28 @@ export function defineLifecycleCommands(program: Command, execute: Execute): Pla
     .option('--expose <ports>', 'open these ports to anywhere before the controller starts, e.g. 443 (repeat, or a,b); with expose: in environments.yaml', collectList('--expose', 'port range'))
     .option('--timeout <duration>', 'give up (and clean up) after this long, e.g. 15m', durationOption)
     .option('--keep-broken', 'on failure, keep what was created, for debugging')
+    .option('--resume', 'go on with a bootstrap that did not finish (interrupted, killed, or failed with --keep-broken)')
+    .option('--dry-run', 'check everything and print the plan (type, price, image, zones, calls); create and write nothing')
     .option('--json', 'NDJSON progress events and a final result on stdout')
     .addHelpText('after', helpText.bootstrap);
   const bootstrapFlags = placementOptions(bootstrap, 'bootstrap');
   bootstrap.action((env: string | undefined, options: BootstrapOptions, command: Command) =>
     execute('bootstrap', command, options.json === true, async (context) => {
-      const { runBootstrap } = await import('./commands/bootstrap.js');
-      return runBootstrap(context, {
+      const input = {
         environment: env,
         keepBroken: options.keepBroken === true,
+        resume: options.resume === true,
         placementFlags: bootstrapFlags.given(),
         ...pickGiven(options, ['provider', 'constraints', 'zone', 'cloudConfig']),
         ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
         ...(options.expose === undefined ? {} : { expose: options.expose }),
-      });
+      };
+      if (options.dryRun === true) {
+        const { runBootstrapPlan } = await import('./commands/bootstrap-plan.js');
+        return runBootstrapPlan(context, input);
+      }
+      const { runBootstrap } = await import('./commands/bootstrap.js');
+      return runBootstrap(context, input);
     }),
   );
 
@@ -48,21 +56,29 @@ export function defineLifecycleCommands(program: Command, execute: Execute): Pla
     .option('--zone <zone>', 'allowed zone (repeat, or a,b); default: all zones', collectList('--zone', 'zone name'))
     .option('--cloud-config <file>', 'cloud-config applied to each new machine')
     .option('--keep-broken', 'keep a machine that fails after it started (stopped otherwise), to read its logs')
+    .option('--resume', 'go on with machines an interrupted add-machine left unfinished (recorded, not yet configured)')
+    .option('--dry-run', 'check everything and print the plan (types, prices, zones, calls); create and write nothing')
     .option('--json', 'NDJSON progress events and a final result on stdout')
     .addHelpText('after', helpText.addMachine);
   const addMachineFlags = placementOptions(addMachine, 'add-machine');
   addMachine.action((env: string, options: AddMachineOptions, command: Command) =>
     execute('add-machine', command, options.json === true, async (context) => {
-      const { runAddMachine } = await import('./commands/add-machine.js');
-      return runAddMachine(context, {
+      const input = {
         environment: env,
         count: options.count,
         countGiven: command.getOptionValueSource('count') === 'cli',
         keepBroken: options.keepBroken === true,
+        resume: options.resume === true,
         placementFlags: addMachineFlags.given(),
         ...pickGiven(options, ['constraints', 'cloudConfig']),
         ...(options.zone === undefined ? {} : { zones: options.zone }),
-      });
+      };
+      if (options.dryRun === true) {
+        const { runAddMachinePlan } = await import('./commands/add-machine-plan.js');
+        return runAddMachinePlan(context, input);
+      }
+      const { runAddMachine } = await import('./commands/add-machine.js');
+      return runAddMachine(context, input);
     }),
   );
 
@@ -169,6 +185,8 @@ interface BootstrapOptions extends JsonOption {
   readonly cloudConfig?: string;
   readonly timeout?: number;
   readonly keepBroken?: boolean;
+  readonly resume?: boolean;
+  readonly dryRun?: boolean;
 }
 
 interface AddMachineOptions extends JsonOption {
@@ -177,4 +195,6 @@ interface AddMachineOptions extends JsonOption {
   readonly zone?: string[];
   readonly cloudConfig?: string;
   readonly keepBroken?: boolean;
+  readonly resume?: boolean;
+  readonly dryRun?: boolean;
 }

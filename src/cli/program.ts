@@ -4,6 +4,7 @@ import type { CliIo, CommandContext, GlobalOptions } from './context.js';
 import { helpText } from './help-text.js';
 import { defineInspectionCommands } from './program-inspection.js';
 import { defineLifecycleCommands } from './program-lifecycle.js';
+import { defineRepairCommands } from './program-repair.js';
 
 /** Where the chosen command's exit code goes once its action has run. */
 export interface ProgramRun {
@@ -48,6 +49,7 @@ export function buildProgram(params: { io: CliIo; version: string; run: ProgramR
     });
 
   const placement = defineLifecycleCommands(program, execute);
+  defineRepairCommands(program, execute);
   defineInspectionCommands(program, execute);
 
   // Provider flags are declared only when bootstrap or add-machine runs or shows its help:

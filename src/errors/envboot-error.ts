@@ -19,6 +19,8 @@ export const ErrorCode = {
   PreconditionFailed: 'PRECONDITION_FAILED',
   AlreadyBootstrapped: 'ALREADY_BOOTSTRAPPED',
   NotBootstrapped: 'NOT_BOOTSTRAPPED',
+  BootstrapUnfinished: 'BOOTSTRAP_UNFINISHED',
+  BootstrapTakenOver: 'BOOTSTRAP_TAKEN_OVER',
   StateCorrupt: 'STATE_CORRUPT',
   SshUnreachable: 'SSH_UNREACHABLE',
   SshAuthRefused: 'SSH_AUTH_REFUSED',

@@ -12,6 +12,8 @@ export {
 } from './cloud-errors.js';
 export {
   AlreadyBootstrappedError,
+  BootstrapTakenOverError,
+  BootstrapUnfinishedError,
   InstanceFailedError,
   BootFailedError,
   NotBootstrappedError,

@@ -24,6 +24,27 @@ export class AlreadyBootstrappedError extends EnvbootError {
   }
 }
 
+/**
+ * The environment's bootstrap did not finish (killed, interrupted, or failed and kept):
+ * it is neither usable nor free to bootstrap again. `bootstrap --resume` goes on with it,
+ * `destroy` removes it.
+ */
+export class BootstrapUnfinishedError extends EnvbootError {
+  constructor(message: string, options: EnvbootErrorOptions = {}) {
+    super(ErrorCode.BootstrapUnfinished, message, options);
+  }
+}
+
+/**
+ * Another run (`bootstrap --resume`) took the bootstrap over while this one ran: this run
+ * records, completes and undoes nothing more, and leaves the environment to it.
+ */
+export class BootstrapTakenOverError extends EnvbootError {
+  constructor(message: string, options: EnvbootErrorOptions = {}) {
+    super(ErrorCode.BootstrapTakenOver, message, options);
+  }
+}
+
 /** The environment has no provider-state: it was never bootstrapped, or was destroyed. */
 export class NotBootstrappedError extends EnvbootError {
   constructor(message: string, options: EnvbootErrorOptions = {}) {

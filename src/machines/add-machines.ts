@@ -1,17 +1,20 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
-import { asError, ConfigError, errorCodeOf, throwIfCancelled } from '../errors/index.js';
-import { planMachines } from '../planner/index.js';
+import { throwIfCancelled } from '../errors/index.js';
 import type { Constraints, Environ } from '../provider/index.js';
 import {
-  checkCloudConfigFor,
   provisionMachine,
   type FlowEventSink,
+  type MachineProofKeeper,
   type MachineTimeouts,
   type PhaseTiming,
   type ProvisionedMachine,
 } from '../provision/index.js';
+import type { MachineFailure } from './mark-ready.js';
+export type { MachineFailure } from './mark-ready.js';
 import type { SshKeyPair } from '../ssh/index.js';
-import { loadState, reserveMachineIds } from '../state/index.js';
+import { reserveMachineIds } from '../state/index.js';
+import { addMachinesPreflight } from './add-machines-preflight.js';
+import { markReady, settledMachines } from './mark-ready.js';
 import { mapConcurrent } from '../util/map-concurrent.js';
 import { signalOf } from '../util/optional.js';
 
@@ -36,15 +39,11 @@ export interface AddMachinesParams {
   readonly concurrency?: number | undefined;
   readonly timeouts?: MachineTimeouts | undefined;
   readonly keepBroken?: boolean | undefined;
+  /** Where each new machine's proof is kept until it is ready, so that `resumeMachines` can go on with it after a crash. */
+  readonly proofs?: MachineProofKeeper | undefined;
   readonly onEvent?: FlowEventSink | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly cleanupSignal?: AbortSignal | undefined;
-}
-
-export interface MachineFailure {
-  readonly machineId: string;
-  readonly code: string;
-  readonly error: Error;
 }
 
 export interface AddMachinesResult {
@@ -72,20 +71,8 @@ export interface AddMachinesResult {
 export async function addMachines(params: AddMachinesParams): Promise<AddMachinesResult> {
   const started = performance.now();
   const { environ } = params;
-  if (!Number.isInteger(params.count) || params.count < 1 || params.count > 1000) {
-    throw new ConfigError(`cannot add ${String(params.count)} machines: the count must be a whole number from 1 to 1000`);
-  }
-  if (params.placements !== undefined && params.placements.length !== params.count) {
-    throw new ConfigError(`cannot add ${String(params.count)} machines with ${String(params.placements.length)} placements: give one placement per machine`);
-  }
-  const constraints = params.constraints ?? {};
-  const config =
-    params.config === undefined
-      ? undefined
-      : checkCloudConfigFor({ config: params.config, environ, what: 'machine cloud-config' });
-  await loadState({ storage: environ.storage(), ...signalOf(params) });
-  const plan = await planMachines({ environ, constraints, zones: params.zones, placements: params.placements, zoneOrder: 'spread', signal: params.signal });
-  for (const message of plan.warnings) params.onEvent?.({ type: 'warning', message });
+  // The read-only part, shared with `planAddMachines`: bad input fails here, nothing reserved.
+  const { config, plan } = await addMachinesPreflight(params);
   const { instanceType } = plan;
   const ids = await reserveMachineIds({ storage: environ.storage(), count: params.count, ...signalOf(params) });
   const timings: PhaseTiming[] = [];
@@ -102,18 +89,14 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
       config,
       timeouts: params.timeouts,
       keepBroken: params.keepBroken,
+      proofs: params.proofs,
       onEvent: params.onEvent,
       cleanupSignal: params.cleanupSignal,
       signal: params.signal,
     });
   });
-  const machines: ProvisionedMachine[] = [];
-  const failures: MachineFailure[] = [];
-  settled.forEach((outcome, index) => {
-    const machineId = ids[index] ?? String(index);
-    if (outcome.status === 'fulfilled') machines.push(outcome.value);
-    else failures.push({ machineId, code: errorCodeOf(outcome.reason) ?? 'UNKNOWN', error: asError(outcome.reason) });
-  });
+  const { machines, failures } = settledMachines(ids, settled);
+  await markReady({ ...params, machines });
   return {
     machines,
     failures,

@@ -11,8 +11,20 @@ export { hasInstanceTypes, includeNamed, type InstanceType, type InstanceTypeCat
 export { hasFirewall, type ChangePortsParams, type FirewalledEnviron, type IngressRule, type IngressRulesParams } from './abilities/firewall.js';
 export { canCleanUp, type CleanupProvider, type FindLeftoversParams, type FindLeftoversResult, type Leftover, type RemoveLeftoversParams, type RemoveLeftoversResult } from './abilities/cleanup.js';
 export { hasConsoleOutput, type ConsoleEnviron, type ConsoleOutput } from './abilities/console-output.js';
+export { hasUserData, type UserDataEnviron } from './abilities/user-data.js';
 export { hasHardwareLimits, type HardwareConstraintKey, type HardwareLimits, type HardwareLimitsEnviron, type HardwareLimitsParams } from './abilities/hardware-limits.js';
 export { hasSshRoute, jumpTargetOf, routeAddresses, sshRouteOf, type JumpHost, type RoutedEnviron, type SshRoute } from './abilities/ssh-route.js';
+export {
+  canPlan,
+  type PlanStartParams,
+  type PlanStep,
+  type PlannedCall,
+  type PlannedImage,
+  type PlannedNetwork,
+  type PlannedResource,
+  type PlanningEnviron,
+  type ProviderPlan,
+} from './abilities/plan.js';
 export { ProviderRegistry, type ExternalProviders, type ProviderRegistryOptions } from './registry.js';
 export type { ProviderDescriptor, ProviderInfo } from './provider-descriptor.js';
 export {

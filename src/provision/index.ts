@@ -1,6 +1,10 @@
 export type { FlowEvent, FlowEventSink, Phase } from './events.js';
 export { runPhase, type PhaseTiming, type RunPhaseParams } from './phase.js';
 export { machineUserData, type MachineUserData, type MachineUserDataParams } from './machine-user-data.js';
+export { proofFromUserData, type MachineProof } from './machine-proof.js';
+export { memoryProofKeeper, type MachineProofKeeper } from './machine-proof-keeper.js';
+export { finishMachine, type FinishMachineParams } from './finish-machine.js';
+export { resumeMachine, type ResumeMachineParams, type ResumeOutcome, type ResumedMachine } from './resume-machine.js';
 export { startInZones, type StartInZonesParams, type StartRequest } from './start-in-zones.js';
 export { releaseMachine, type ReleaseMachineParams } from './release-machine.js';
 export { checkCloudConfigFor } from './check-cloud-config.js';

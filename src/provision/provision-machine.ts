@@ -1,19 +1,19 @@
 import type { CloudConfig } from '../../cloudinit/index.js';
-import { configureMachine } from '../configure/index.js';
 import { throwIfCancelled } from '../errors/index.js';
 import type { MachineStart } from '../planner/index.js';
 import type { Address, Environ, Hardware, Instance } from '../provider/index.js';
 import { machineTags } from '../provider/index.js';
-import { recordMachine, type LoadedState } from '../state/index.js';
+import { recordMachine, type LoadedState, type ProviderState } from '../state/index.js';
 import type { SshKeyPair } from '../ssh/index.js';
 import { signalOf } from '../util/optional.js';
 import type { WaitSshTunables } from '../wait-ssh/index.js';
+import { finishMachine } from './finish-machine.js';
+import type { MachineProofKeeper } from './machine-proof-keeper.js';
 import { releaseMachine } from './release-machine.js';
 import type { FlowEventSink } from './events.js';
 import { machineUserData } from './machine-user-data.js';
 import { runPhase, type PhaseTiming } from './phase.js';
 import { startInZones, type StartRequest } from './start-in-zones.js';
-import { waitForMachine } from './wait-for-machine.js';
 
 /** Timing knobs shared by bootstrap and add-machine. */
 export interface MachineTimeouts {
@@ -39,6 +39,13 @@ export interface ProvisionMachineParams {
   readonly keepBroken?: boolean | undefined;
   readonly onEvent?: FlowEventSink | undefined;
   readonly timings: PhaseTiming[];
+  /**
+   * Where the machine's proof (host key, nonce) is kept until the caller marks it ready
+   * and releases it; released here only when the machine fails and is removed.
+   */
+  readonly proofs?: MachineProofKeeper | undefined;
+  /** Checks provider-state as the machine is recorded (a bootstrap that was taken over must not record its controller). */
+  readonly stateGuard?: ((state: ProviderState) => void) | undefined;
   /** provider-state as the caller last wrote it (bootstrap's claim): recording the machine skips a read. */
   readonly knownState?: LoadedState | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -78,6 +85,8 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
       return Promise.resolve(machineUserData({ clientPublicKey: params.clientKey.publicKey, machineId, capabilities: environ.capabilities }));
     },
   });
+  // Kept before the instance exists: a run killed from here on can be resumed (see MachineProofKeeper).
+  await params.proofs?.keep(machineId, { hostKeys: [secrets.hostKey.publicKey], nonce: secrets.nonce });
   const { zones, ...start } = params.start;
   const request: StartRequest = { ...start, machineId, userData: secrets.userData, tags: machineTags(environ.environment, machineId) };
   let instanceId: string | undefined;
@@ -92,6 +101,7 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
     // A machine that keeps its own host keys (a manual host) reports them; others have the ones in their user-data.
     const hostKeys = started.hostKeys ?? [secrets.hostKey.publicKey];
     const user = started.instance.sshUser;
+    if (started.hostKeys !== undefined) await params.proofs?.keep(machineId, { hostKeys: [...hostKeys], nonce: secrets.nonce });
     let recordedState: LoadedState | undefined;
     await runPhase({
       ...phase,
@@ -99,8 +109,9 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
       run: () =>
         recordMachine({
           storage: environ.storage(),
-          machine: { id: machineId, instanceId: started.instance.id, hostKeys, ...(zone === undefined ? {} : { zone }), ...(user === undefined ? {} : { user }) },
+          machine: { id: machineId, instanceId: started.instance.id, hostKeys, ...(zone === undefined ? {} : { zone }), ...(user === undefined ? {} : { user }), pending: true },
           controller: params.controller,
+          ...(params.stateGuard === undefined ? {} : { guard: params.stateGuard }),
           ...(params.knownState === undefined ? {} : { known: params.knownState }),
           onSaved: (saved) => {
             recordedState = saved;
@@ -108,56 +119,21 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
           ...signalOf(params),
         }),
     });
-    const id = started.instance.id;
-    const waited = await runPhase({
-      ...phase,
-      phase: 'wait-ssh',
-      run: () =>
-        waitForMachine({
-          environ,
-          machineId,
-          instanceId: id,
-          user: user ?? environ.sshUser,
-          hostKeys,
-          clientKey: params.clientKey,
-          secrets,
-          ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
-          ...(onEvent === undefined ? {} : { onEvent }),
-          ...signalOf(params),
-        }),
-    });
-    try {
-      const config = params.config;
-      if (config !== undefined) {
-        await runPhase({
-          ...phase,
-          phase: 'configure',
-          run: () =>
-            configureMachine({
-              connection: waited.connection,
-              config,
-              ...(params.timeouts?.configureMs === undefined ? {} : { timeoutMs: params.timeouts.configureMs }),
-              onEvent: (event) => onEvent?.({ type: 'configure', machineId, event }),
-              ...signalOf(params),
-            }),
-        });
-      }
-    } finally {
-      waited.connection.close();
-    }
-    const [latest] = await environ.instances({ ids: [id], ...signalOf(params) });
-    const instance = latest ?? started.instance;
-    const hardware = instance.hardware ?? started.hardware;
-    return {
-      id: machineId,
-      instance,
-      addresses: instance.addresses,
+    const finished = await finishMachine({
+      environ,
+      machineId,
+      instance: { ...started.instance, ...(started.hardware === undefined || started.instance.hardware !== undefined ? {} : { hardware: started.hardware }) },
+      user: user ?? environ.sshUser,
       hostKeys,
-      connectedAddress: waited.address,
-      ...(recordedState === undefined ? {} : { recordedState }),
-      ...(instance.zone === undefined ? {} : { zone: instance.zone }),
-      ...(hardware === undefined ? {} : { hardware }),
-    };
+      clientKey: params.clientKey,
+      secrets,
+      config: params.config,
+      timeouts: params.timeouts,
+      onEvent,
+      timings,
+      signal: params.signal,
+    });
+    return { ...finished, ...(recordedState === undefined ? {} : { recordedState }) };
   } catch (error) {
     await releaseMachine({
       environ,
@@ -169,6 +145,8 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
       ...(onEvent === undefined ? {} : { onEvent }),
       ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
     });
+    // A kept machine keeps its proof: resume and configure can still reach it.
+    if (params.keepBroken !== true) await params.proofs?.release(machineId).catch(() => undefined);
     throw error;
   }
 }

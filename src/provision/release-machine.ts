@@ -1,6 +1,6 @@
-import { messageOf } from '../errors/index.js';
+import { isBootstrapTakenOver, messageOf } from '../errors/index.js';
 import { TagKey, type Environ } from '../provider/index.js';
-import { failureFromError, forgetMachines, recordMachineFailure } from '../state/index.js';
+import { failureFromError, forgetMachines, loadState, machineRecords, recordMachineFailure } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 import type { FlowEventSink, Phase } from './events.js';
 import { runPhase, type PhaseTiming } from './phase.js';
@@ -31,6 +31,11 @@ export interface ReleaseMachineParams {
  */
 export async function releaseMachine(params: ReleaseMachineParams): Promise<void> {
   const { environ, onEvent } = params;
+  if (isBootstrapTakenOver(params.error) && (await recordedByAnother(params))) {
+    const what = params.instanceId ?? `machine ${params.machineId}`;
+    onEvent?.({ type: 'cleanup.kept', resource: `instance ${what}`, reason: 'the run that took the bootstrap over recorded it as its own', machineId: params.machineId });
+    return;
+  }
   if (params.keepBroken) {
     const what = params.instanceId ?? `machine ${params.machineId}`;
     onEvent?.({ type: 'cleanup.kept', resource: `instance ${what}`, reason: 'keep-broken was given', machineId: params.machineId });
@@ -99,4 +104,15 @@ const machinePhases: readonly Phase[] = ['generate-keys', 'start-instance', 'rec
 function failedPhase(timings: readonly PhaseTiming[], machineId: string): string {
   const finished = new Set(timings.filter((t) => t.machineId === machineId).map((t) => t.phase));
   return machinePhases.find((phase) => !finished.has(phase)) ?? 'finish';
+}
+
+/** True when provider-state records the instance: after a takeover, the run that took over adopted it (see `resumeMachine`). */
+async function recordedByAnother(params: ReleaseMachineParams): Promise<boolean> {
+  if (params.instanceId === undefined) return false;
+  try {
+    const { state } = await loadState({ storage: params.environ.storage(), ...signalOf(params) });
+    return machineRecords(state).some((m) => m.instanceId === params.instanceId);
+  } catch {
+    return false;
+  }
 }

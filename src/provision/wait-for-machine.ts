@@ -2,7 +2,7 @@ import { isInstanceFailed, isTimeout, withConsole } from '../errors/index.js';
 import { jumpTargetOf, routeAddresses, sshRouteOf, type Environ } from '../provider/index.js';
 import type { SshKeyPair } from '../ssh/index.js';
 import { signalOf } from '../util/optional.js';
-import { waitSSH, type WaitSshResult } from '../wait-ssh/index.js';
+import { isHostKeyAlone, waitSSH, type HostKeyAlone, type WaitSshResult } from '../wait-ssh/index.js';
 import type { FlowEventSink } from './events.js';
 import type { MachineUserData } from './machine-user-data.js';
 import type { MachineTimeouts } from './provision-machine.js';
@@ -15,8 +15,13 @@ export interface WaitForMachineParams {
   readonly user: string;
   readonly hostKeys: readonly string[];
   readonly clientKey: SshKeyPair;
-  /** The machine's own secrets: its nonce proves it, and none of them may reach an error. */
-  readonly secrets: MachineUserData;
+  /**
+   * The machine's own secrets: its nonce proves it, and none of them may reach an error.
+   * A machine being resumed has only its nonce (its key pair and user-data were this
+   * client's, in memory, in the run that started it); one adopted with a host key its
+   * operator pinned has none (`hostKeyAlone`: the host key alone proves it).
+   */
+  readonly secrets: { readonly nonce: string | HostKeyAlone } & Partial<Pick<MachineUserData, 'hostKey' | 'userData'>>;
   readonly timeouts?: MachineTimeouts;
   readonly onEvent?: FlowEventSink;
   readonly signal?: AbortSignal;
@@ -55,7 +60,8 @@ export async function waitForMachine(params: WaitForMachineParams): Promise<Wait
     });
   } catch (error) {
     if (!isTimeout(error) && !isInstanceFailed(error)) throw error;
-    const secrets = [params.secrets.nonce, params.secrets.hostKey.privateKey, Buffer.from(params.secrets.userData).toString('utf8'), params.clientKey.privateKey];
+    const { nonce, hostKey, userData } = params.secrets;
+    const secrets = [...(isHostKeyAlone(nonce) ? [] : [nonce]), params.clientKey.privateKey, ...(hostKey === undefined ? [] : [hostKey.privateKey]), ...(userData === undefined ? [] : [Buffer.from(userData).toString('utf8')])];
     const excerpt = await readConsole({ environ, instanceId: id, secrets, ...signalOf(params) });
     throw excerpt === undefined ? error : withConsole(error as Error, excerpt);
   }

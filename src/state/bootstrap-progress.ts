@@ -1,5 +1,7 @@
 import type { Storage } from '../../storage/index.js';
+import { BootstrapTakenOverError } from '../errors/index.js';
 import { signalOf } from '../util/optional.js';
+import { withMachinesReady } from './machine-records.js';
 import { updateState, type LoadedState } from './provider-state.js';
 import { failureFromYaml, failureToYaml, type RecordedFailure } from './recorded-failure.js';
 import type { ProviderState } from './state-document.js';
@@ -33,8 +35,25 @@ const progressKey = 'bootstrap';
  * @example
  * saveState({ storage, state: { stateInstances: [], fields: { ...fields, ...startedBootstrap() } }, expect: 'create' });
  */
-export function startedBootstrap(): Record<string, unknown> {
-  return { [progressKey]: { status: 'started' } };
+export function startedBootstrap(attempt?: string): Record<string, unknown> {
+  return { [progressKey]: { status: 'started', ...(attempt === undefined ? {} : { attempt }) } };
+}
+
+/**
+ * The run that owns the bootstrap: the random token its claim, or the last
+ * `--resume`'s takeover, wrote. A run whose token is no longer there was taken over and
+ * must not record a controller, complete, fail or undo the bootstrap: that would leave
+ * two controllers, or remove what the run that took over is building.
+ */
+export function bootstrapAttempt(state: ProviderState): string | undefined {
+  const attempt = progressField(state)?.['attempt'];
+  return typeof attempt === 'string' ? attempt : undefined;
+}
+
+/** Throws when provider-state names another run than `attempt` (see `bootstrapAttempt`); nothing to check without one. */
+export function assertOwnsBootstrap(state: ProviderState, attempt: string | undefined): void {
+  if (attempt === undefined || bootstrapAttempt(state) === attempt) return;
+  throw new BootstrapTakenOverError('another envboot run took this bootstrap over (bootstrap --resume) while this one ran: this run stops and leaves the environment to it');
 }
 
 /**
@@ -59,14 +78,48 @@ export interface MarkBootstrapCompleteParams {
   readonly known?: LoadedState;
   /** The clock; tests pass their own. */
   readonly now?: () => Date;
+  /** Machines (the controller) to mark ready in the same write: see `withMachinesReady`. */
+  readonly readyMachines?: readonly string[];
+  /** The run marking it: refused when another took the bootstrap over (see `bootstrapAttempt`). */
+  readonly attempt?: string;
   readonly signal?: AbortSignal;
 }
 
 /** Marks the bootstrap complete (compare-and-swap); other fields of the marker are kept. */
 export function markBootstrapComplete(params: MarkBootstrapCompleteParams): Promise<ProviderState> {
   const at = (params.now?.() ?? new Date()).toISOString();
+  return updateProgress(
+    params,
+    (progress) => {
+      const kept: Record<string, unknown> = { ...progress, status: 'complete', 'completed-at': at };
+      delete kept['failure'];
+      return kept;
+    },
+    (state) => {
+      assertOwnsBootstrap(state, params.attempt);
+      return withMachinesReady(state, params.readyMachines ?? []);
+    },
+  );
+}
+
+/**
+ * Marks a bootstrap that did not finish as going on again (`--resume`): `started`, with
+ * when it was resumed and how often; a recorded failure is dropped, as the run that
+ * failed is being replaced.
+ */
+export function markBootstrapResumed(params: {
+  readonly storage: Storage;
+  /** The resuming run's token (see `bootstrapAttempt`): from now on it owns the bootstrap. */
+  readonly attempt: string;
+  readonly known?: LoadedState;
+  readonly onSaved?: (saved: LoadedState) => void;
+  readonly now?: () => Date;
+  readonly signal?: AbortSignal;
+}): Promise<ProviderState> {
+  const at = (params.now?.() ?? new Date()).toISOString();
   return updateProgress(params, (progress) => {
-    const kept: Record<string, unknown> = { ...progress, status: 'complete', 'completed-at': at };
+    const count = typeof progress['resumed'] === 'number' ? progress['resumed'] : 0;
+    const kept: Record<string, unknown> = { ...progress, status: 'started', 'resumed-at': at, resumed: count + 1, attempt: params.attempt };
     delete kept['failure'];
     return kept;
   });
@@ -75,22 +128,33 @@ export function markBootstrapComplete(params: MarkBootstrapCompleteParams): Prom
 export interface MarkBootstrapFailedParams {
   readonly storage: Storage;
   readonly failure: RecordedFailure;
+  /** The run that failed: nothing is marked when another took the bootstrap over. */
+  readonly attempt?: string;
   readonly signal?: AbortSignal;
 }
 
 /** Marks the bootstrap failed, with why (compare-and-swap). */
 export function markBootstrapFailed(params: MarkBootstrapFailedParams): Promise<ProviderState> {
-  return updateProgress(params, (progress) => ({ ...progress, status: 'failed', failure: failureToYaml(params.failure) }));
+  return updateProgress(
+    params,
+    (progress) => ({ ...progress, status: 'failed', failure: failureToYaml(params.failure) }),
+    (state) => {
+      assertOwnsBootstrap(state, params.attempt);
+      return state;
+    },
+  );
 }
 
 function updateProgress(
-  params: { readonly storage: Storage; readonly known?: LoadedState; readonly signal?: AbortSignal },
+  params: { readonly storage: Storage; readonly known?: LoadedState; readonly onSaved?: (saved: LoadedState) => void; readonly signal?: AbortSignal },
   change: (progress: Record<string, unknown>) => Record<string, unknown>,
+  also: (state: ProviderState) => ProviderState = (state) => state,
 ): Promise<ProviderState> {
   return updateState({
     storage: params.storage,
     ...(params.known === undefined ? {} : { known: params.known }),
-    update: (state) => ({ ...state, fields: { ...state.fields, [progressKey]: change(progressField(state) ?? {}) } }),
+    ...(params.onSaved === undefined ? {} : { onSaved: params.onSaved }),
+    update: (state) => also({ ...state, fields: { ...state.fields, [progressKey]: change(progressField(state) ?? {}) } }),
     ...signalOf(params),
   });
 }

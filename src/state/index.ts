@@ -13,11 +13,16 @@ export {
   type UpdateStateParams,
 } from './provider-state.js';
 export {
+  clearMachineFailure,
   forgetMachines,
   machineRecords,
+  markMachinesReady,
   recordMachine,
   recordMachineFailure,
   reserveMachineIds,
+  withMachinesReady,
+  type ClearMachineFailureParams,
+  type MarkMachinesReadyParams,
   type ForgetMachinesParams,
   type MachineRecord,
   type RecordMachineFailureParams,
@@ -31,9 +36,12 @@ export {
   type RecordedFailure,
 } from './recorded-failure.js';
 export {
+  assertOwnsBootstrap,
+  bootstrapAttempt,
   bootstrapProgress,
   markBootstrapComplete,
   markBootstrapFailed,
+  markBootstrapResumed,
   startedBootstrap,
   type BootstrapProgress,
   type BootstrapProgressStatus,

@@ -20,6 +20,12 @@ export interface MachineRecord {
   readonly user?: string;
   /** Why the machine stopped half-way, when it failed and was kept (see `recordMachineFailure`). */
   readonly failure?: RecordedFailure;
+  /**
+   * True from the moment the machine is recorded until it is verified and configured
+   * (`markMachinesReady`): a machine whose run was killed in between stays pending, and
+   * `--resume` goes on with it. Absent (an older envboot's record) means ready.
+   */
+  readonly pending?: boolean;
 }
 
 const machinesKey = 'machines';
@@ -31,7 +37,7 @@ export function machineRecords(state: ProviderState): MachineRecord[] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
   const records: MachineRecord[] = [];
   for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
-    const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown; user?: unknown; failure?: unknown } | null;
+    const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown; user?: unknown; failure?: unknown; pending?: unknown } | null;
     if (entry === null || typeof entry !== 'object' || typeof entry['instance-id'] !== 'string') continue;
     const hostKeys = Array.isArray(entry['host-keys']) ? entry['host-keys'].filter((k) => typeof k === 'string') : [];
     const failure = failureFromYaml(entry.failure);
@@ -42,6 +48,7 @@ export function machineRecords(state: ProviderState): MachineRecord[] {
       ...(typeof entry.zone === 'string' ? { zone: entry.zone } : {}),
       ...(typeof entry.user === 'string' ? { user: entry.user } : {}),
       ...(failure === undefined ? {} : { failure }),
+      ...(entry.pending === true ? { pending: true } : {}),
     });
   }
   return records.sort((a, b) => Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : 1));
@@ -87,6 +94,8 @@ export interface RecordMachineParams {
   readonly known?: LoadedState;
   /** Called with provider-state as written, and its version (see `updateState`). */
   readonly onSaved?: (saved: LoadedState) => void;
+  /** Checks provider-state before the record is written, on every try; throwing writes nothing (see `assertOwnsBootstrap`). */
+  readonly guard?: (state: ProviderState) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -96,6 +105,7 @@ export function recordMachine(params: RecordMachineParams): Promise<ProviderStat
   return updateState({
     storage: params.storage,
     update: (state) => {
+      params.guard?.(state);
       const machines = { ...recordsField(state), [machine.id]: toYaml(machine) };
       const stateInstances =
         params.controller === true && !state.stateInstances.includes(machine.instanceId)
@@ -174,6 +184,34 @@ export function forgetMachines(params: ForgetMachinesParams): Promise<ProviderSt
   });
 }
 
+/**
+ * `state` with the given machines no longer pending: pure, so that a flow can fold it
+ * into a write it makes anyway (bootstrap's mark of completion) instead of paying another.
+ */
+export function withMachinesReady(state: ProviderState, machineIds: readonly string[]): ProviderState {
+  const records = recordsField(state);
+  const machines = Object.fromEntries(
+    Object.entries(records).map(([id, value]) => {
+      if (!machineIds.includes(id) || value === null || typeof value !== 'object' || Array.isArray(value)) return [id, value];
+      const kept = { ...(value as Record<string, unknown>) };
+      delete kept['pending'];
+      return [id, kept];
+    }),
+  );
+  return { ...state, fields: { ...state.fields, [machinesKey]: machines } };
+}
+
+export interface MarkMachinesReadyParams {
+  readonly storage: Storage;
+  readonly machineIds: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+/** Marks machines verified and configured (one compare-and-swap write for them all). */
+export function markMachinesReady(params: MarkMachinesReadyParams): Promise<ProviderState> {
+  return updateState({ storage: params.storage, update: (state) => withMachinesReady(state, params.machineIds), ...signalOf(params) });
+}
+
 function recordsField(state: ProviderState): Record<string, unknown> {
   const raw = state.fields[machinesKey];
   return raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
@@ -186,5 +224,46 @@ function toYaml(machine: MachineRecord): Record<string, unknown> {
     'host-keys': [...machine.hostKeys],
     ...(machine.user === undefined ? {} : { user: machine.user }),
     ...(machine.failure === undefined ? {} : { failure: failureToYaml(machine.failure) }),
+    ...(machine.pending === true ? { pending: true } : {}),
   };
+}
+
+export interface ClearMachineFailureParams {
+  readonly storage: Storage;
+  readonly machineId: string;
+  /** The machine's instance: a record that names another one (a newer machine's) is left alone. */
+  readonly instanceId: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Removes the `failure` a machine's record carries (see `recordMachineFailure`), once the
+ * machine has been put right (`envboot configure` succeeded on it), so that `status` no
+ * longer reports it broken. Returns false, writing nothing, when the record on that
+ * instance has no failure, or provider-state records no such machine.
+ */
+export async function clearMachineFailure(params: ClearMachineFailureParams): Promise<boolean> {
+  const failed = (state: ProviderState): Record<string, unknown> | undefined => {
+    const entry = recordsField(state)[params.machineId];
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
+    const fields = entry as Record<string, unknown>;
+    return fields['instance-id'] === params.instanceId && 'failure' in fields ? fields : undefined;
+  };
+  // Read first, so that a machine with nothing to clear costs no write.
+  const known = await loadState({ storage: params.storage, ...signalOf(params) });
+  if (failed(known.state) === undefined) return false;
+  let cleared = false;
+  await updateState({
+    storage: params.storage,
+    known,
+    update: (state) => {
+      const entry = failed(state);
+      cleared = entry !== undefined;
+      if (entry === undefined) return state;
+      const machines = { ...recordsField(state), [params.machineId]: Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'failure')) };
+      return { ...state, fields: { ...state.fields, [machinesKey]: machines } };
+    },
+    ...signalOf(params),
+  });
+  return cleared;
 }

@@ -19,6 +19,7 @@ import { checkOwnershipIsolation } from './provider-conformance/ownership-checks
 import type { ProviderConformanceParams } from './provider-conformance/params.js';
 import { checkCoreCallsCancelled, checkRefusalIsEnvbootError, checkStartCancelled } from './provider-conformance/refusal-checks.js';
 import { checkSurvivesReopen } from './provider-conformance/reopen-checks.js';
+import { checkUserData } from './provider-conformance/user-data-checks.js';
 import { checkZoneCapacity } from './provider-conformance/zone-capacity-checks.js';
 
 export { assertCleanEnvironment } from './provider-conformance/clean-environment.js';
@@ -31,7 +32,7 @@ export type { InvalidConfig, MachineCensus, PlacementContext, ProviderConformanc
  * nonce, through the provider's SSH route), configuration over that route, zones, zone
  * fail-over (given `refuseZone`), stop until gone, stopped machines that stop answering
  * SSH, machines seen through another Environ (`reopen`), ownership isolation between two
- * environments, unknown ids, the console ability (when implemented), envboot's error
+ * environments, unknown ids, the console and user-data abilities (when implemented), envboot's error
  * family, cancellation, and teardown. Run it from the provider's own tests, against a
  * test account or a fake. A provider whose starts need a placement directive gives
  * `placement`; checks it breaks by design go in `notApplicable`, each with its reason.
@@ -87,6 +88,7 @@ export function describeProviderConformance(params: ProviderConformanceParams): 
     check("keeps to its own environment: lists, shows, stops and destroys only machines carrying its tag, never another environment's", checkOwnershipIsolation);
     check('answers unknown instance ids with undefined, and stops them without error', checkUnknownIds);
     check("shows a console only for its own instances: undefined for an unknown id or another environment's, the last lines asked for, CANCELLED when aborted", checkConsoleOutput);
+    check("gives back the user-data an instance was started with, byte for byte, for its own instances only: undefined for an unknown id or another environment's, CANCELLED when aborted", checkUserData);
     check("refuses a start in a zone that does not exist with one of envboot's errors, starting nothing", checkRefusalIsEnvbootError);
     check('rejects a start with an aborted signal with CANCELLED, starting nothing', checkStartCancelled);
     check('rejects every other core call with an aborted signal with CANCELLED', checkCoreCallsCancelled);

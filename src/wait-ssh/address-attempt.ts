@@ -12,6 +12,7 @@ import {
 import type { Address } from '../provider/index.js';
 import { connectSsh, type SshConnection } from '../ssh/index.js';
 import { Backoff, sleep, stopped } from './backoff.js';
+import { isHostKeyAlone, type HostKeyAlone } from './host-key-alone.js';
 import { readNonceState } from './nonce-check.js';
 import type { AttemptFailure } from './wait-ssh-types.js';
 
@@ -19,7 +20,7 @@ export interface AttemptContext {
   readonly user: string;
   readonly privateKey: string;
   readonly hostKeys: readonly string[];
-  readonly nonce: string;
+  readonly nonce: string | HostKeyAlone;
   readonly nonceFile: string;
   /** How long one nonce read waits on the machine for a missing file. */
   readonly nonceWaitMs: number;
@@ -46,7 +47,8 @@ export interface AttemptContext {
  * reset it, or stopped answering keepalive probes) is dropped and the address tried
  * afresh, so a machine whose SSH server restarts is found as soon as it is back. Anything
  * left open is closed when the wait stops. A nonce this user cannot read ends the whole
- * wait: every address leads to the same machine.
+ * wait: every address leads to the same machine; so does a host key mismatch when the host
+ * key alone proves the machine (`hostKeyAlone`).
  */
 export async function attemptAddress(address: Address, context: AttemptContext): Promise<void> {
   const probe = context.probe.fresh();
@@ -84,7 +86,9 @@ export async function attemptAddress(address: Address, context: AttemptContext):
       // (its server restarted), is retried with a new TCP connect.
       if (stopped(context.signal)) return;
       context.onFailure({ address, reason: reasonOf(error), message: (error as Error).message, attempts });
-      if (isNonceUnreadable(error) || isBootFailed(error)) {
+      // Proven by the host key alone, the machine booted long ago: a key other than the pinned
+      // one will not change into it (see `hostKeyAlone`).
+      if (isNonceUnreadable(error) || isBootFailed(error) || (isHostKeyAlone(context.nonce) && isHostKeyMismatch(error))) {
         context.onFatal(error as Error);
         return;
       }
@@ -100,6 +104,9 @@ async function nonceArrives(
   attempts: number,
   context: AttemptContext,
 ): Promise<boolean> {
+  // The handshake has verified the pinned host key: that alone is the proof asked for.
+  const { nonce } = context;
+  if (isHostKeyAlone(nonce)) return true;
   let reported = false;
   // Its own back-off: the connection's may have grown while sshd was still starting, and
   // each read already waits on the machine, so the pause between reads stays short.
@@ -107,7 +114,7 @@ async function nonceArrives(
   while (!context.signal.aborted) {
     const state = await readNonceState({
       connection,
-      nonce: context.nonce,
+      nonce,
       nonceFile: context.nonceFile,
       // The first read answers at once, so that "not written yet" is reported promptly.
       waitMs: reported ? context.nonceWaitMs : 0,

@@ -1,6 +1,7 @@
 import type { Address, InstanceStatus } from '../provider/index.js';
 import type { SshConnection } from '../ssh/index.js';
 import type { SshTarget } from '../ssh/index.js';
+import type { HostKeyAlone } from './host-key-alone.js';
 
 /** The machine being waited for: asked again and again for its status and addresses. */
 export interface RefreshableInstance {
@@ -77,8 +78,11 @@ export interface WaitSshParams {
   readonly privateKey: string;
   /** The machine's host public keys (from its user-data); nothing else is accepted. */
   readonly hostKeys: readonly string[];
-  /** The random nonce this machine's user-data carries. */
-  readonly nonce: string;
+  /**
+   * The random nonce this machine's user-data carries; `hostKeyAlone` when the pinned
+   * host key alone proves the machine and no nonce is read (see `hostKeyAlone`).
+   */
+  readonly nonce: string | HostKeyAlone;
   /** The whole wait's limit. Default 10 minutes. */
   readonly timeoutMs?: number;
   /** Reach private addresses through this machine. */

@@ -20,12 +20,14 @@ interface LastFailure {
 
 /**
  * Waits until the instance is reachable over SSH *and* proven to be the right machine:
- * its host key is one of `hostKeys` and its nonce file holds `nonce`. Every address the
+ * its host key is one of `hostKeys` and its nonce file holds `nonce` (with `nonce:
+ * hostKeyAlone`, the host key alone: see `hostKeyAlone`). Every address the
  * instance reports is tried in parallel as soon as it appears; the first verified
  * connection wins and every other attempt and socket is closed at once.
  *
  * Fails with `SSH_NONCE_UNREADABLE` at once when the machine is reached but its nonce
- * cannot be read as `user` (no passwordless sudo, a refused login): waiting cannot cure it.
+ * cannot be read as `user` (no passwordless sudo, a refused login): waiting cannot cure it;
+ * with `hostKeyAlone`, with `SSH_HOST_KEY_MISMATCH` at once when it presents another key.
  * Fails with `INSTANCE_FAILED` when the provider says the instance failed or is gone,
  * `TIMEOUT` (listing the last reason per address, or that no address ever appeared),
  * or `CANCELLED`.

@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as pause } from 'node:timers/promises';
 import { localProvider } from '../../providers/local/index.js';
 import type { Address } from '../../src/index.js';
-import { withKeyLock } from '../../storage/file-lock.js';
-import { cliHome, collect, finalResult, type CliHome } from '../src/cli/cli-harness.js';
+import { cliHome, type CliHome } from '../src/cli/cli-harness.js';
 import { destroyLeftovers, requireLocalMachines } from './cli-fixtures.js';
+import { orphanOfKilledAddMachine, statusBrief, type StatusBrief } from './killed-add-machine.js';
 import { connectionRefused } from '../helpers/connection-refused.js';
 
 const environments = 'environments:\n  orph:\n    provider: local\n';
 
-interface StatusJson {
-  machines: { id: string; instanceId: string; status: string }[];
-  unrecordedInstances: { instanceId: string; status: string }[];
-}
 
 describe('instances a killed add-machine left unrecorded', () => {
   it('are listed by status with how to remove them, and remove-machine stops one by its instance id; a made-up id stops nothing', async (t) => {
@@ -72,71 +67,8 @@ describe('instances a killed add-machine left unrecorded', () => {
   });
 });
 
-/**
- * Runs `add-machine` and SIGKILLs it after its instance started and before provider-state
- * records it; returns that instance's id. provider-state's write lock, held by the test
- * from the moment the run has its machine id, keeps the run from recording it. Should the
- * run record it first anyway, the machine is removed and the attempt made again.
- */
-async function orphanOfKilledAddMachine(cli: CliHome, environment: string): Promise<string> {
-  const locks = path.join(cli.environmentDir(environment), 'provider', 'storage', 'locks');
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const child = cli.start(['add-machine', environment, '--json']);
-    const done = collect(child);
-    const events = eventsOf(child);
-    await events.first((e) => e['type'] === 'phase.started' && e['phase'] === 'generate-keys');
-    const started = await withKeyLock(locks, 'provider-state', async () => {
-      const event = await events.first((e) => e['type'] === 'instance.started');
-      child.kill('SIGKILL');
-      await done;
-      return event;
-    });
-    const instanceId = String(started['instanceId']);
-    const now = await status(cli);
-    if (now.unrecordedInstances.some((i) => i.instanceId === instanceId)) return instanceId;
-    const recorded = await cli.run(['remove-machine', environment, instanceId]);
-    assert.equal(recorded.code, 0, recorded.stderr);
-  }
-  throw new Error('add-machine recorded its machine before the lock was taken, five times');
-}
-
-/** The NDJSON events of a run, from its start: `first` resolves with the first that matches, seen already or to come. */
-function eventsOf(child: ChildProcess): { first(match: (event: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> } {
-  const seen: Record<string, unknown>[] = [];
-  const waiting: { match: (event: Record<string, unknown>) => boolean; resolve: (event: Record<string, unknown>) => void }[] = [];
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer | string) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines.filter((l) => l.trim() !== '')) {
-      const event = JSON.parse(line) as Record<string, unknown>;
-      seen.push(event);
-      for (const waiter of waiting.filter((w) => w.match(event))) {
-        waiting.splice(waiting.indexOf(waiter), 1);
-        waiter.resolve(event);
-      }
-    }
-  });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => { reject(new Error(`add-machine exited (${String(code)}) before the awaited event`)); }));
-  exited.catch(() => undefined);
-  return {
-    first: (match) => {
-      const found = seen.find(match);
-      if (found !== undefined) return Promise.resolve(found);
-      return Promise.race([new Promise<Record<string, unknown>>((resolve) => waiting.push({ match, resolve })), exited]);
-    },
-  };
-}
-
-async function status(cli: CliHome): Promise<StatusJson> {
-  const run = await cli.run(['status', 'orph', '--json']);
-  assert.equal(run.code, 0, run.stderr);
-  const shown = finalResult(run)['result'] as StatusJson;
-  return {
-    machines: shown.machines.map(({ id, instanceId, status: s }) => ({ id, instanceId, status: s })),
-    unrecordedInstances: shown.unrecordedInstances.map(({ instanceId, status: s }) => ({ instanceId, status: s })),
-  };
+function status(cli: CliHome): Promise<StatusBrief> {
+  return statusBrief(cli, 'orph');
 }
 
 /** The instance's addresses once it runs, asked of the local provider as envboot asks it. */

@@ -77,7 +77,7 @@ describe('envboot status says why, on the local provider', () => {
     assert.match(text, /^0\*\s+local-\S+\s+running \(bootstrap failed; configure failed\)\s+local-/m);
     assert.match(text, /^Bootstrap failed: configure failed on machine 0 at \S+ \(REMOTE_COMMAND_FAILED\):$/m);
     assert.match(text, /^ {4}configuring .* failed: the script exited with status 3; .*about to fail \| .*\\x1b\[2Jescape \|/m);
-    assert.match(text, /"envboot logs broken 0" shows the controller's logs; "envboot destroy broken" removes what it made/);
+    assert.match(text, /"envboot logs broken 0" shows the controller's logs; "envboot bootstrap broken --resume" goes on from where it stopped; "envboot destroy broken" removes what it made/);
     assert.doesNotMatch(text, /^Machine 0/m, 'the controller failure is told once, as the bootstrap failure');
 
     const json = await statusJson(cli, 'broken');

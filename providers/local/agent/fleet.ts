@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { Instance } from '../../../src/index.js';
 import { hostHardware } from '../../../src/host/index.js';
-import { machineDir, type LocalLayout } from '../layout.js';
+import { machineDir, machineUserDataFile, type LocalLayout } from '../layout.js';
 import type { StartMachineRequest, StartMachineResponse, StopMachinesResponse } from '../protocol.js';
 import { Machine, type MachineContext } from './machine.js';
 import { loadRecords, newInstanceId, saveRecord, type MachineRecord } from './machine-record.js';
@@ -80,6 +80,9 @@ export class Fleet {
     const machine = this.#add(record);
     try {
       await mkdir(machineDir(this.#context.layout, id), { recursive: true, mode: 0o700 });
+      // Kept as long as the machine, unlike the record's copy: what proves it to a later
+      // `adopt` or `bootstrap --resume` (the user-data ability). 0600: it holds the host key.
+      await writeFile(machineUserDataFile(this.#context.layout, id), Buffer.from(request.userData, 'base64'), { mode: 0o600 });
       await saveRecord(this.#context.layout, record);
     } catch (error) {
       this.#machines.delete(id);

@@ -1,14 +1,15 @@
-import { ConfigError, consoleOf, exitCodeFor } from '../../errors/index.js';
+import { BootstrapUnfinishedError, consoleOf, exitCodeFor } from '../../errors/index.js';
+import { bootstrapProgress } from '../../state/index.js';
+import { unfinishedMessage } from '../environment/unfinished.js';
+import { fileProofKeeper } from '../records/machine-proofs.js';
 import { addMachines, type AddMachinesResult } from '../../machines/index.js';
 import type { FlowEvent } from '../../provision/events.js';
 import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import { eventSink, type CommandContext } from '../context.js';
-import { machineInputs } from '../environment/machine-inputs.js';
+import { addMachineInputs } from '../environment/add-machine-inputs.js';
 import { openBootstrapped } from '../environment/open-environment.js';
 import { requireClientKey } from '../environment/require-client-key.js';
-import { applyPlacementFlags } from '../environment/apply-placement-flags.js';
-import { resolveEnvironment } from '../environment/resolve-environment.js';
 import { palette } from '../output/color.js';
 import { consoleBlock } from '../output/console-block.js';
 import { describeAddresses, formatTable, machineJson } from '../output/describe-machine.js';
@@ -28,6 +29,8 @@ export interface AddMachineInput {
   readonly cloudConfig?: string;
   /** Keep machines that fail after they started, for `envboot logs`. */
   readonly keepBroken?: boolean;
+  /** `--resume`: go on with the machines an interrupted add-machine left pending instead of adding new ones. */
+  readonly resume?: boolean;
 }
 
 /**
@@ -36,18 +39,22 @@ export interface AddMachineInput {
  * listed, the failures are listed with their reasons, and the exit code is 1.
  */
 export async function runAddMachine(context: CommandContext, input: AddMachineInput): Promise<CommandResult> {
-  const resolved = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
-  const { environment, placements } = await applyPlacementFlags({ context, environment: resolved, command: 'add-machine', flags: input.placementFlags });
-  if (placements.length > 0 && input.countGiven === true && input.count !== placements.length) {
-    const named = Object.keys(input.placementFlags?.values ?? {}).map((flag) => `--${flag}`).join(', ');
-    throw new ConfigError(`-n ${String(input.count)} does not match the ${String(placements.length)} machines the flags name (${named}): each is one machine; drop -n`);
-  }
-  const count = placements.length > 0 ? placements.length : input.count;
-  const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: false });
-  const { environ } = await openBootstrapped({ context, environment });
+  const { environment, placements, count, machine: inputs } = await addMachineInputs(context, input);
+  const { environ, state } = await openBootstrapped({ context, environment });
+  // The same words as status and bootstrap: machines join a controller that is there and configured.
+  if (state !== undefined && bootstrapProgress(state).status !== 'complete') throw new BootstrapUnfinishedError(unfinishedMessage(environment.name));
   const clientKey = await requireClientKey(environment);
   const cleanup: FlowEvent[] = [];
   const sink = eventSink(context);
+  const onEvent = (event: FlowEvent): void => {
+    if (event.type.startsWith('cleanup.')) cleanup.push(event);
+    sink(event);
+  };
+  const proofs = fileProofKeeper(environment.dir, `envboot add-machine ${environment.name}${input.resume === true ? ' --resume' : ''}`);
+  if (input.resume === true) {
+    const { resumeAddMachine } = await import('./add-machine-resume.js');
+    return resumeAddMachine({ context, environment, environ, clientKey, proofs, inputs, input, onEvent, cleanup });
+  }
   const result = await addMachines({
     environ,
     count,
@@ -55,24 +62,42 @@ export async function runAddMachine(context: CommandContext, input: AddMachineIn
     constraints: inputs.constraints,
     clientKey,
     keepBroken: input.keepBroken === true,
-    onEvent: (event) => {
-      if (event.type.startsWith('cleanup.')) cleanup.push(event);
-      sink(event);
-    },
+    proofs,
+    onEvent,
     signal: context.signal,
     cleanupSignal: context.cleanupSignal,
     ...(input.zones === undefined || input.zones.length === 0 ? {} : { zones: input.zones }),
     ...(inputs.cloudConfig === undefined ? {} : { config: inputs.cloudConfig }),
   });
   await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal }).catch(() => undefined);
-  const outcome = addMachineOutcome(environment.name, result);
+  return addMachineResult({ context, name: environment.name, result, cleanup, input });
+}
+
+/** The command's result: the machines added and those that failed, with the exit code a partial failure gets. */
+export function addMachineResult(params: {
+  context: CommandContext;
+  name: string;
+  result: AddMachinesResult;
+  cleanup: readonly FlowEvent[];
+  input: AddMachineInput;
+  extra?: { json: Record<string, unknown>; lines: readonly string[] };
+}): CommandResult {
+  const { context, result, input } = params;
+  const base = addMachineOutcome(params.name, result);
+  const outcome =
+    params.extra === undefined
+      ? base
+      : { json: { ...(base.json as Record<string, unknown>), ...params.extra.json }, text: [...params.extra.lines, base.text].filter((t) => t !== '').join('\n') };
   if (result.failures.length === 0) return { outcome };
+  const cleanup = params.cleanup;
+  const environment = { name: params.name };
   cleanupSummary({ context, environment: environment.name, events: cleanup, keptBroken: input.keepBroken === true });
   const failedIds = result.failures.map((f) => f.machineId).join(', ');
   const first = result.failures[0]?.error;
   // When nothing started, the exit code says why (interrupted 130, credentials 3); otherwise it is a partial failure.
   const exitCode = result.machines.length === 0 ? exitCodeFor(first) : 1;
-  const error = result.failures.length === 1 ? first : new Error(`${result.failures.length} of ${input.count} machine(s) failed (${failedIds}); see above`, { cause: first });
+  const total = result.machines.length + result.failures.length;
+  const error = result.failures.length === 1 ? first : new Error(`${result.failures.length} of ${total} machine(s) failed (${failedIds}); see above`, { cause: first });
   return { outcome, exitCode, error };
 }
 

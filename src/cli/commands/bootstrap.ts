@@ -1,15 +1,17 @@
 import { bootstrap, type BootstrapResult } from '../../bootstrap/index.js';
-import { AlreadyBootstrappedError, ConfigError, TimeoutError, isAlreadyBootstrapped, isCancelled } from '../../errors/index.js';
-import { formatIngressRule, mergeRules, parseExposeRequest } from '../../firewall/index.js';
-import type { Environ, IngressRule } from '../../provider/index.js';
+import { AlreadyBootstrappedError, BootstrapUnfinishedError, TimeoutError, isAlreadyBootstrapped, isCancelled } from '../../errors/index.js';
+import { formatIngressRule } from '../../firewall/index.js';
+import type { Environ } from '../../provider/index.js';
 import type { FlowEvent } from '../../provision/events.js';
 import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import { eventSink, type CommandContext } from '../context.js';
-import { openEnviron, recordFromState, stateIdentity } from '../environment/open-environment.js';
-import { applyPlacementFlags } from '../environment/apply-placement-flags.js';
-import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve-environment.js';
-import { machineInputs } from '../environment/machine-inputs.js';
+import { openEnviron, recordFromState, stateIdentity, type StateIdentity } from '../environment/open-environment.js';
+import { unfinishedMessage } from '../environment/unfinished.js';
+import { fileProofKeeper } from '../records/machine-proofs.js';
+import { bootstrapProgress } from '../../state/index.js';
+import { bootstrapInputs } from '../environment/bootstrap-inputs.js';
+import type { ResolvedEnvironment } from '../environment/resolve-environment.js';
 import { describeAddresses, describeHardware, machineJson } from '../output/describe-machine.js';
 import { ensureClientKey, forgetClientKey, readClientKey } from '../records/client-key.js';
 import { withEnvironmentLock } from '../records/environment-lock.js';
@@ -31,6 +33,8 @@ export interface BootstrapInput {
   readonly keepBroken: boolean;
   /** `--expose`: port ranges opened to anywhere, with environments.yaml's `expose`. */
   readonly expose?: readonly string[];
+  /** `--resume`: go on with a bootstrap that did not finish (see `runBootstrapResume`). */
+  readonly resume?: boolean;
 }
 
 /**
@@ -42,21 +46,12 @@ export interface BootstrapInput {
  * nothing behind.
  */
 export async function runBootstrap(context: CommandContext, input: BootstrapInput): Promise<CommandResult> {
-  const resolved = await resolveEnvironment({
-    context,
-    name: input.environment,
-    purpose: 'bootstrap',
-    ...(input.provider === undefined ? {} : { provider: input.provider }),
-  });
-  const { environment, placements } = await applyPlacementFlags({ context, environment: resolved, command: 'bootstrap', flags: input.placementFlags });
-  if (placements.length > 1) {
-    throw new ConfigError(`bootstrap starts one machine, the controller, but the flags name ${String(placements.length)} (${placements.join(', ')}): give one`);
+  if (input.resume === true) {
+    const { runBootstrapResume } = await import('./bootstrap-resume.js');
+    return runBootstrapResume(context, input);
   }
-  const [placement] = placements;
-  // A provider that cannot be loaded is bad input: found before anything is recorded.
-  await context.providers.load(environment.provider);
-  const inputs = await machineInputs({ environment, constraints: input.constraints, cloudConfig: input.cloudConfig, controller: true });
-  const expose = exposeRules(environment, input.expose);
+  // Every input checked (a provider that cannot be loaded included) before anything is recorded, as --dry-run checks them.
+  const { environment, placement, machine: inputs, expose } = await bootstrapInputs(context, input);
   return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'bootstrap' }, async () => {
     const hadKey = (await readClientKey(environment.dir)) !== undefined;
     const { record, created } = await createEnvironmentRecord(environment.dir, environment.record ?? newEnvironmentRecord(environment));
@@ -75,6 +70,7 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
         onEvent: run.onEvent,
         signal: run.signal,
         cleanupSignal: context.cleanupSignal,
+        proofs: fileProofKeeper(environment.dir, `envboot bootstrap ${environment.name}`),
         ...(input.zone === undefined ? {} : { zone: input.zone }),
         placement,
         ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),
@@ -87,7 +83,10 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
       if (created && (!run.claimed() || !(run.leftovers() || existing))) await forgetEnvironment(environment.dir);
       // A key made for this run that opens no machine (none was left, or they are another run's): keeping it would hide that this client has none.
       if (!hadKey && !(run.claimed() && run.leftovers() && !existing)) await forgetClientKey(environment.dir);
-      if (existing && environ !== undefined) await followExistingState(context, environment, environ);
+      const stated = existing && environ !== undefined ? await followExistingState(context, environment, environ) : undefined;
+      if (stated !== undefined && bootstrapProgress(stated.state).status !== 'complete') {
+        throw new BootstrapUnfinishedError(unfinishedMessage(environment.name), { cause: error });
+      }
       throw run.explain(error, environment.name);
     }
     await writeEnvironmentRecord(environment.dir, { ...record, bootstrappedAt: new Date().toISOString() });
@@ -99,26 +98,19 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
   });
 }
 
-/** environments.yaml's `expose` with `--expose` (open to anywhere) added; bad ranges are exit 2 before anything is recorded. */
-function exposeRules(environment: ResolvedEnvironment, flags: readonly string[] | undefined): readonly IngressRule[] {
-  if (flags === undefined) return environment.expose;
-  const parsed = parseExposeRequest({ ports: flags }, { ports: '--expose', from: '--expose' });
-  if (parsed.problems.length > 0) throw new ConfigError('invalid --expose:', { problems: parsed.problems });
-  return mergeRules([...environment.expose, ...parsed.rules]);
-}
-
 /**
  * The claim found provider-state: the environment exists, and provider-state, not this
  * client's record, says which one. The record is brought in line with it (a lost or stale
  * record would otherwise keep a UUID that finds none of the running machines).
  */
-async function followExistingState(context: CommandContext, environment: ResolvedEnvironment, environ: Environ): Promise<void> {
+async function followExistingState(context: CommandContext, environment: ResolvedEnvironment, environ: Environ): Promise<StateIdentity | undefined> {
   const stated = await stateIdentity(environ, context.signal).catch(() => undefined);
   if (stated !== undefined && environment.record?.uuid !== stated.uuid) await recordFromState(environment, stated);
+  return stated;
 }
 
 /** Pins the controller's host keys and caches it, as `refreshLocalRecords` would after reading provider-state. */
-async function recordController(environment: ResolvedEnvironment, result: BootstrapResult): Promise<void> {
+export async function recordController(environment: ResolvedEnvironment, result: BootstrapResult): Promise<void> {
   const { controller } = result;
   await writeKnownHosts({ dir: environment.dir, environment: environment.name, machines: [{ id: controller.id, hostKeys: controller.hostKeys }] });
   await writeMachineCache(environment.dir, [
@@ -134,7 +126,7 @@ async function recordController(environment: ResolvedEnvironment, result: Bootst
 }
 
 /** The bootstrap's signal (interrupts and --timeout), its event sink, and what the events told about the clean-up. */
-function bootstrapRun(context: CommandContext, input: BootstrapInput) {
+export function bootstrapRun(context: CommandContext, input: BootstrapInput) {
   const deadline = input.timeoutMs === undefined ? undefined : AbortSignal.timeout(input.timeoutMs);
   const cleanup: FlowEvent[] = [];
   let claimed = false;

@@ -5,6 +5,12 @@ import { loadEnvironmentsFile } from '../config/environments-file.js';
 import { recordedEnvironments } from '../environment/known-environments.js';
 import { formatTable } from '../output/describe-machine.js';
 import { readMachineCache } from '../records/machine-cache.js';
+import { unfinishedWaysOut } from '../environment/unfinished.js';
+
+/** The State column: what this client's record says (a record without a completed bootstrap is one that did not finish, as far as this client knows). */
+function stateLabel(e: { readonly state: 'not bootstrapped' | 'unfinished' | 'bootstrapped' }): string {
+  return e.state === 'unfinished' ? 'bootstrap unfinished' : e.state;
+}
 
 /**
  * `envboot environments`: every environment this client knows, defined in
@@ -27,20 +33,25 @@ export async function runEnvironments(context: CommandContext): Promise<CommandR
         uuid: record?.uuid ?? null,
         bootstrappedAt: record?.bootstrappedAt ?? null,
         machines: cache?.machines.length ?? null,
-      };
+        state: record === undefined ? 'not bootstrapped' : record.bootstrappedAt === undefined ? 'unfinished' : 'bootstrapped',
+      } as const;
     }),
   );
   const json = { configFile: file.path, configFileExists: file.exists, dataDir: context.paths.dataRoot, environments };
   const rows = environments.map((e) => [
     e.default ? `${e.name}*` : e.name,
     e.provider,
-    e.bootstrappedAt === null ? (e.uuid === null ? 'not bootstrapped' : 'not bootstrapped (leftovers possible)') : 'bootstrapped',
+    stateLabel(e),
     e.machines === null ? '-' : String(e.machines),
     e.defined ? 'environments.yaml' : 'local record only',
   ]);
   const text =
     environments.length === 0
       ? `No environments yet (${file.exists ? `${file.path} defines none` : `no ${file.path}`}). "envboot bootstrap demo" creates a local one.`
-      : [formatTable(['Environment', 'Provider', 'State', 'Machines', 'Defined in'], rows), `Config: ${file.path}${file.exists ? '' : ' (absent)'}`].join('\n');
+      : [
+          formatTable(['Environment', 'Provider', 'State', 'Machines', 'Defined in'], rows),
+          ...environments.filter((e) => e.state === 'unfinished').map((e) => `Unfinished bootstrap of ${e.name}: ${unfinishedWaysOut(e.name)}.`),
+          `Config: ${file.path}${file.exists ? '' : ' (absent)'}`,
+        ].join('\n');
   return { outcome: { json, text } };
 }

@@ -3,6 +3,7 @@ import { printableExcerpt } from '../../state/printable-excerpt.js';
 import { describeHolder, thisHost } from '../../util/lock-holder.js';
 import type { BootstrapView } from '../environment/bootstrap-view.js';
 import type { MachineView } from '../environment/collect-machines.js';
+import { pendingWaysOut, unfinishedWaysOut } from '../environment/unfinished.js';
 
 /*
  * What `status` says of machines and of the bootstrap that are not plainly fine: a short
@@ -26,6 +27,7 @@ export function statusCell(view: MachineView, bootstrap: BootstrapView | undefin
   const reasons: string[] = [];
   if (view.controller && bootstrap !== undefined && bootstrap.status !== 'complete') reasons.push(bootstrapReason(bootstrap));
   if (view.record.failure !== undefined) reasons.push(failureLabel(view.record.failure));
+  else if (view.record.pending === true && !view.controller) reasons.push('pending: add-machine did not finish');
   const message = providerMessage(view);
   if (message !== undefined) reasons.push(printableExcerpt(message, 40));
   return reasons.length === 0 ? status : `${status} (${reasons.join('; ')})`;
@@ -59,6 +61,13 @@ export function statusNotes(params: StatusNotesParams): string[] {
   const { name, bootstrap } = params;
   const notes: string[][] = [];
   if (bootstrap !== undefined && bootstrap.status !== 'complete') notes.push(bootstrapNote(name, bootstrap));
+  const pending = params.machines.filter((v) => v.record.pending === true && v.record.failure === undefined && !v.controller).map((v) => shown(v.record.id, 20));
+  if (pending.length > 0) {
+    notes.push([
+      `Machine${pending.length === 1 ? '' : 's'} ${pending.join(', ')}: started, not yet verified and configured (an add-machine that was killed, or one still running).`,
+      `  ${capitalised(pendingWaysOut(name))}.`,
+    ]);
+  }
   for (const view of params.machines) {
     const id = shown(view.record.id, 20);
     const who = view.controller ? `Machine ${id} (controller)` : `Machine ${id}`;
@@ -88,7 +97,7 @@ export function statusNotes(params: StatusNotesParams): string[] {
 
 function bootstrapNote(name: string, bootstrap: BootstrapView): string[] {
   const since = bootstrap.startedAt === undefined ? '' : ` (started ${shown(bootstrap.startedAt, 40)})`;
-  const destroy = `"envboot destroy ${name}" removes what it made`;
+  const destroy = unfinishedWaysOut(name);
   const runner = bootstrap.runner === undefined ? undefined : describeHolder(bootstrap.runner, { here: thisHost(), now: Date.now() });
   switch (bootstrap.status) {
     case 'in-progress':

@@ -121,7 +121,8 @@ function statusText(params: StatusTextParams): string {
     lines.push(
       '',
       `Instances with this environment's tag that provider-state does not list: ${ids.join(', ')}`,
-      `(left by an interrupted run; "envboot remove-machine ${params.name} ${ids.join(' ')}" removes them).`,
+      `(left by an interrupted run; "envboot adopt ${params.name} ${ids.join(' ')}" records them as machines once proven,`,
+      `"envboot remove-machine ${params.name} ${ids.join(' ')}" removes them).`,
     );
   }
   return lines.join('\n');

@@ -7,7 +7,7 @@ import { newEnvironmentRecord, writeEnvironmentRecord, type EnvironmentRecord } 
 import type { ResolvedEnvironment } from './resolve-environment.js';
 
 /** Stands in for the UUID while provider-state is read to learn the real one; never used to tag anything. */
-const unknownUuid = '00000000-0000-0000-0000-000000000000';
+export const unknownUuid = '00000000-0000-0000-0000-000000000000';
 
 /** Opens the environment's Environ with a known UUID (the provider is loaded here, not before). */
 export async function openEnviron(params: { context: CommandContext; environment: ResolvedEnvironment; uuid: string }): Promise<Environ> {
@@ -38,7 +38,12 @@ export interface OpenedEnvironment {
  * finds the tagged leftovers of a bootstrap that crashed. `NOT_BOOTSTRAPPED` when
  * neither knows the environment.
  */
-export async function openBootstrapped(params: { context: CommandContext; environment: ResolvedEnvironment }): Promise<OpenedEnvironment> {
+export async function openBootstrapped(params: {
+  context: CommandContext;
+  environment: ResolvedEnvironment;
+  /** False for a plan, which writes nothing: a lost or stale record is followed in memory only. Default true. */
+  writeRecord?: boolean;
+}): Promise<OpenedEnvironment> {
   const { context, environment } = params;
   const recorded = environment.record;
   const environ = await openEnviron({ ...params, uuid: recorded?.uuid ?? unknownUuid });
@@ -50,11 +55,13 @@ export async function openBootstrapped(params: { context: CommandContext; enviro
     );
   }
   if (recorded?.uuid === stated.uuid) return { environ, record: recorded, state: stated.state };
+  const reopened = await openEnviron({ ...params, uuid: stated.uuid });
+  if (params.writeRecord === false) return { environ: reopened, record: recordOf(environment, stated), state: stated.state };
   if (recorded !== undefined) {
     context.reporter.notice('warn', `this client's record of "${environment.name}" had UUID ${recorded.uuid}, but provider-state says ${stated.uuid}: the record now follows provider-state`);
   }
   const record = await recordFromState(environment, stated);
-  return { environ: await openEnviron({ ...params, uuid: stated.uuid }), record, state: stated.state };
+  return { environ: reopened, record, state: stated.state };
 }
 
 /** What provider-state says of the environment it belongs to. */
@@ -81,10 +88,15 @@ export async function stateIdentity(environ: Environ, signal: AbortSignal): Prom
 
 /** Writes this client's record again from provider-state. */
 export async function recordFromState(environment: ResolvedEnvironment, stated: StateIdentity): Promise<EnvironmentRecord> {
-  const record: EnvironmentRecord = {
+  const record = recordOf(environment, stated);
+  await writeEnvironmentRecord(environment.dir, record);
+  return record;
+}
+
+/** This client's record as provider-state would have it. */
+function recordOf(environment: ResolvedEnvironment, stated: StateIdentity): EnvironmentRecord {
+  return {
     ...newEnvironmentRecord({ name: environment.name, provider: environment.provider, uuid: stated.uuid }),
     ...(stated.bootstrappedAt === undefined ? {} : { bootstrappedAt: stated.bootstrappedAt }),
   };
-  await writeEnvironmentRecord(environment.dir, record);
-  return record;
 }

@@ -14,15 +14,19 @@ import {
   type InstancesParams,
   type InstanceType,
   type InstanceTypeCatalogue,
+  type PlanningEnviron,
+  type PlanStartParams,
   type PreflightParams,
   type PreflightResult,
   type PrepareParams,
   type PrepareResult,
+  type ProviderPlan,
   type StartInstanceParams,
   type StartInstanceResult,
   type StopInstancesParams,
   type TeardownParams,
   type TeardownResult,
+  type UserDataEnviron,
   type ZonedEnviron,
 } from '../../provider/index.js';
 import { delay, untilSettled } from './abortable.js';
@@ -31,6 +35,7 @@ import type { FakeCloud } from './fake-cloud.js';
 import type { FakeMachine } from './fake-machine.js';
 import { checkCredentials, checkOpenPortsFault, checkStartFaults, noFaults, type FakeFaults } from './faults.js';
 import { hardwareOfType } from './instance-types.js';
+import { planFakeStart } from './plan-start.js';
 import { checkStartRequest } from './start-request.js';
 
 /** One call a `FakeEnviron` received, as recorded in `environ.calls`. */
@@ -56,11 +61,12 @@ export interface FakeEnvironParams {
 
 /**
  * An environment on the fake cloud: the core contract plus zones, an instance-type
- * catalogue and a firewall (its security group's ingress, as EC2's), with faults a test can switch on at any time (`faults`) and a log of every
+ * catalogue, a firewall (its security group's ingress, as EC2's) and user-data read back
+ * (as EC2's DescribeInstanceAttribute), with faults a test can switch on at any time (`faults`) and a log of every
  * call (`calls`; `storage()` is not a cloud call and is not logged). Machines are real
  * SSH servers on 127.0.0.1 (see `FakeMachine`). Call `close()` when the test ends.
  */
-export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue, FirewalledEnviron {
+export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue, FirewalledEnviron, UserDataEnviron, PlanningEnviron {
   readonly provider = 'fake';
   readonly capabilities = fakeCapabilities;
   readonly environment: EnvironmentIdentity;
@@ -137,6 +143,13 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue, Firewal
     });
   }
 
+  /** The plan ability: what a start would do on the fake cloud as it is now (see `planFakeStart`); changes nothing. */
+  planStart(params: PlanStartParams): Promise<ProviderPlan> {
+    return this.#call({ method: 'planStart', machineId: params.machineId }, params.signal, () =>
+      planFakeStart({ start: params, cloud: this.#cloud, environment: this.environment, faults: this.faults }),
+    );
+  }
+
   /**
    * Terminates the instances this environment owns among `ids`; the others, and those
    * already gone, are success. With `faults.failStopIds`, stops the rest, then rejects
@@ -196,6 +209,11 @@ export class FakeEnviron implements ZonedEnviron, InstanceTypeCatalogue, Firewal
     return this.#call({ method: 'deriveZones', ...(zone === undefined ? {} : { zone }) }, params.signal, () =>
       zone === undefined ? [] : [zone],
     );
+  }
+
+  /** The user-data a live instance of this environment was started with, byte for byte, as EC2 keeps it. */
+  instanceUserData(params: { readonly id: string; readonly signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+    return this.#call({ method: 'instanceUserData', ids: [params.id] }, params.signal, () => this.#live(params.id)?.userData);
   }
 
   instanceTypes(params: { readonly signal?: AbortSignal }): Promise<readonly InstanceType[]> {

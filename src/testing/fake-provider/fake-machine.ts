@@ -41,6 +41,7 @@ export class FakeMachine {
   #statusMessage: string | undefined;
   #addresses: readonly Address[] = [];
   #host: SshTestHost | undefined;
+  #userData: Uint8Array | undefined;
   readonly #halt = new AbortController();
   #booted: Promise<void> = Promise.resolve();
   #stopped: Promise<void> | undefined;
@@ -61,8 +62,14 @@ export class FakeMachine {
     return this.#host;
   }
 
+  /** A copy of the user-data it was started with, as a cloud keeps it; undefined before `boot`. */
+  get userData(): Uint8Array | undefined {
+    return this.#userData === undefined ? undefined : new Uint8Array(this.#userData);
+  }
+
   /** Starts booting in the background; `stop` ends the boot wherever it is. */
   boot(params: BootParams): void {
+    this.#userData = new Uint8Array(params.userData);
     this.#booted = this.#boot(params).catch((error: unknown) => {
       this.#fail(error instanceof BootFailure ? error.message : `boot failed: ${messageOf(error)}`);
     });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ActionHandler } from './action.js';
+import { describeInstanceAttribute } from './attribute-actions.js';
 import { getConsoleOutput } from './console-actions.js';
 import { Ec2Error } from './ec2-error.js';
 import { type FakeEc2Faults, checkRequestFaults } from './faults.js';
@@ -37,6 +38,7 @@ const handlers: Readonly<Record<string, ActionHandler>> = {
   DescribeVolumes: describeVolumes,
   DeleteVolume: deleteVolume,
   GetConsoleOutput: getConsoleOutput,
+  DescribeInstanceAttribute: describeInstanceAttribute,
 };
 
 /** A request whose body has been read in full. */

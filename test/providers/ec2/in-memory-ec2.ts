@@ -7,6 +7,7 @@ import type {
   DeleteSecurityGroupCommandInput,
   DeleteVolumeCommandInput,
   DescribeImagesCommandInput,
+  DescribeInstanceAttributeCommandInput,
   DescribeInstancesCommandInput,
   DescribeInstanceTypeOfferingsCommandInput,
   DescribeInstanceTypesCommandInput,
@@ -54,6 +55,8 @@ export class InMemoryEc2 implements Ec2Adapter {
   readonly groups = new Map<string, SecurityGroup>();
   readonly #zones: readonly string[];
   readonly #byToken = new Map<string, string>();
+  /** RunInstances' `UserData` (base64), by instance id. */
+  readonly #userData = new Map<string, string>();
 
   constructor(params: { readonly region: string }) {
     this.#zones = ['a', 'b', 'c'].map((letter) => `${params.region}${letter}`);
@@ -168,6 +171,7 @@ export class InMemoryEc2 implements Ec2Adapter {
       };
       this.instances.set(instance.InstanceId ?? '', instance);
       this.#byToken.set(input.ClientToken, instance.InstanceId ?? '');
+      if (input.UserData !== undefined) this.#userData.set(instance.InstanceId ?? '', input.UserData);
       return { Instances: [instance] };
     });
   }
@@ -219,6 +223,17 @@ export class InMemoryEc2 implements Ec2Adapter {
       if (!this.instances.has(id)) throw ec2ServiceError({ code: 'InvalidInstanceID.NotFound', message: `The instance ID '${id}' does not exist` });
       const text = `[    0.000000] Linux version 6.8.0\ncloud-init: booting ${id}\nlogin: \n`;
       return { InstanceId: id, Output: Buffer.from(text).toString('base64') };
+    });
+  }
+
+  /** The user data RunInstances got, base64 as EC2 answers it (`userData` only, as the provider asks). */
+  describeInstanceAttribute(input: DescribeInstanceAttributeCommandInput) {
+    return this.#answer('DescribeInstanceAttribute', input, () => {
+      const id = input.InstanceId ?? '';
+      if (!this.instances.has(id)) throw ec2ServiceError({ code: 'InvalidInstanceID.NotFound', message: `The instance ID '${id}' does not exist` });
+      if (input.Attribute !== 'userData') throw ec2ServiceError({ code: 'InvalidParameterValue', message: `the in-memory EC2 answers the userData attribute only, not ${String(input.Attribute)}` });
+      const value = this.#userData.get(id);
+      return { InstanceId: id, UserData: value === undefined ? {} : { Value: value } };
     });
   }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   AlreadyBootstrappedError,
+  BootstrapUnfinishedError,
   CancelledError,
   CapacityError,
   ConfigError,
@@ -33,6 +34,7 @@ import {
   earliestRetry,
   exitCodeFor,
   isAlreadyBootstrapped,
+  isBootstrapUnfinished,
   isCancelled,
   isCapacityError,
   isConfigError,
@@ -71,6 +73,7 @@ const family: readonly {
   { error: new NotFoundError('nf'), code: 'NOT_FOUND', guard: isNotFound, exit: 1, zoneIndependent: false },
   { error: new PreconditionFailedError('p'), code: 'PRECONDITION_FAILED', guard: isPreconditionFailed, exit: 1, zoneIndependent: false },
   { error: new AlreadyBootstrappedError('a'), code: 'ALREADY_BOOTSTRAPPED', guard: isAlreadyBootstrapped, exit: 1, zoneIndependent: false },
+  { error: new BootstrapUnfinishedError('a'), code: 'BOOTSTRAP_UNFINISHED', guard: isBootstrapUnfinished, exit: 1, zoneIndependent: false },
   { error: new NotBootstrappedError('n'), code: 'NOT_BOOTSTRAPPED', guard: isNotBootstrapped, exit: 1, zoneIndependent: false },
   { error: new StateCorruptError('s'), code: 'STATE_CORRUPT', guard: isStateCorrupt, exit: 1, zoneIndependent: false },
   { error: new SshUnreachableError('u'), code: 'SSH_UNREACHABLE', guard: isSshUnreachable, exit: 1, zoneIndependent: false },

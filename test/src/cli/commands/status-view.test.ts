@@ -77,7 +77,7 @@ describe('status says why a machine or the bootstrap is not plainly fine', () =>
       '',
       'Bootstrap failed: configure failed on machine 0 at 2024-05-01T10:00:00.000Z (REMOTE_COMMAND_FAILED):',
       '    configuring 127.1.0.2:22 failed: the script exited with status 3 | boom',
-      `  What it made was kept as it failed: "envboot logs demo 0" shows the controller's logs; "envboot destroy demo" removes what it made.`,
+      `  What it made was kept as it failed: "envboot logs demo 0" shows the controller's logs; "envboot bootstrap demo --resume" goes on from where it stopped; "envboot destroy demo" removes what it made.`,
     ]);
     assert.deepEqual(bootstrapJson(bootstrap), {
       status: 'failed',

@@ -1,0 +1,52 @@
+import { asError, errorCodeOf, messageOf } from '../errors/index.js';
+import type { Environ } from '../provider/index.js';
+import type { FlowEventSink, MachineProofKeeper, ProvisionedMachine } from '../provision/index.js';
+import { markMachinesReady } from '../state/index.js';
+
+export interface MachineFailure {
+  readonly machineId: string;
+  readonly code: string;
+  readonly error: Error;
+}
+
+/** The machines that came up and those that did not, from one settled provisioning per machine id. */
+export function settledMachines(
+  ids: readonly string[],
+  settled: readonly PromiseSettledResult<ProvisionedMachine>[],
+): { machines: ProvisionedMachine[]; failures: MachineFailure[] } {
+  const machines: ProvisionedMachine[] = [];
+  const failures: MachineFailure[] = [];
+  settled.forEach((outcome, index) => {
+    const machineId = ids[index] ?? String(index);
+    if (outcome.status === 'fulfilled') machines.push(outcome.value);
+    else failures.push({ machineId, code: errorCodeOf(outcome.reason) ?? 'UNKNOWN', error: asError(outcome.reason) });
+  });
+  return { machines, failures };
+}
+
+/**
+ * Marks the machines that came up ready in provider-state, in one write for them all,
+ * then forgets their proofs. Like bootstrap's mark of completion it is not stopped by the
+ * first interrupt (the work it records is done), and failing is a warning: the machines
+ * work, and `status` shows them pending until a `--resume` marks them.
+ */
+export async function markReady(params: {
+  readonly environ: Environ;
+  readonly machines: readonly ProvisionedMachine[];
+  readonly proofs?: MachineProofKeeper | undefined;
+  readonly onEvent?: FlowEventSink | undefined;
+  readonly cleanupSignal?: AbortSignal | undefined;
+}): Promise<void> {
+  if (params.machines.length === 0) return;
+  const machineIds = params.machines.map((m) => m.id);
+  try {
+    await markMachinesReady({ storage: params.environ.storage(), machineIds, ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }) });
+  } catch (error) {
+    params.onEvent?.({
+      type: 'warning',
+      message: `machines ${machineIds.join(', ')} are up, but provider-state could not mark them ready (status will show them pending): ${messageOf(error)}`,
+    });
+    return;
+  }
+  for (const id of machineIds) await params.proofs?.release(id).catch(() => undefined);
+}
