@@ -6,6 +6,7 @@ import { benchCli } from './cli.bench.js';
 import { benchEc2 } from './ec2.bench.js';
 import { benchLocal } from './local.bench.js';
 import { benchQemu } from './qemu.bench.js';
+import { benchResume } from './resume.bench.js';
 import { benchUserData } from './user-data.bench.js';
 import { benchWaitSsh } from './waitssh.bench.js';
 import { benchZones } from './zones.bench.js';
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<void>> = {
   local: () => benchLocal(),
   cli: benchCli,
   ec2: benchEc2,
+  resume: benchResume,
   qemu: () => benchQemu(),
 };
 

@@ -12,7 +12,7 @@ import {
   type ProvisionedMachine,
 } from '../provision/index.js';
 import { generateSshKeyPair, type SshKeyPair } from '../ssh/index.js';
-import { messageOf } from '../errors/index.js';
+import { isBootstrapTakenOver, messageOf } from '../errors/index.js';
 import { assertOwnsBootstrap, markBootstrapComplete, saveState, startedBootstrap, type LoadedState, type ProviderState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 import { bootstrapPreflight } from './bootstrap-preflight.js';
@@ -184,6 +184,8 @@ export async function markComplete(
       ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
     });
   } catch (error) {
+    // Another run owns the bootstrap now: this one did not finish it, and says so.
+    if (isBootstrapTakenOver(error)) throw error;
     params.onEvent?.({
       type: 'warning',
       message: `the controller is up, but provider-state could not be marked complete (envboot status will say the bootstrap did not finish): ${messageOf(error)}`,

@@ -10,13 +10,8 @@ import { bootstrap, markComplete, watchFailures, type BootstrapParams, type Boot
 import { bootstrapPreflight } from './bootstrap-preflight.js';
 import { undoBootstrap } from './undo-bootstrap.js';
 
-export interface ResumeBootstrapParams extends BootstrapParams {
-  /**
-   * Why the controller that was started cannot be reached whatever proof there is (the
-   * client key it was given is lost): it is replaced without trying.
-   */
-  readonly unreachableBecause?: string | undefined;
-}
+/** A resume takes what a bootstrap takes. */
+export type ResumeBootstrapParams = BootstrapParams;
 
 export interface ResumeBootstrapResult extends BootstrapResult {
   /**
@@ -84,7 +79,7 @@ export async function resumeBootstrap(params: ResumeBootstrapParams): Promise<Re
       start: plan.machines.machine(params.placement),
       clientKey,
       proofs: params.proofs,
-      unreachableBecause: params.unreachableBecause,
+      recordedInstanceIds: new Set(machineRecords(taken.state).map((m) => m.instanceId)),
       config: plan.config,
       timeouts: params.timeouts,
       keepBroken: params.keepBroken,

@@ -1,8 +1,8 @@
-import { asError, ConfigError, HostKeyMismatchError, isCancelled, messageOf, throwIfCancelled } from '../errors/index.js';
+import { asError, ConfigError, HostKeyMismatchError, isCancelled, messageOf, PreconditionFailedError, throwIfCancelled } from '../errors/index.js';
 import { hasUserData, type Environ, type Instance, type UserDataEnviron } from '../provider/index.js';
 import { proofFromUserData, runPhase, waitForMachine, type FlowEventSink, type MachineTimeouts, type PhaseTiming } from '../provision/index.js';
 import { fingerprint, publicKeyBlob, publicKeyLine, type SshKeyPair } from '../ssh/index.js';
-import { loadState, recordMachine, reserveMachineIds } from '../state/index.js';
+import { loadState, machineRecords, recordMachine, reserveMachineIds } from '../state/index.js';
 import { mapConcurrent } from '../util/map-concurrent.js';
 import { signalOf } from '../util/optional.js';
 import { hostKeyAlone, type HostKeyAlone } from '../wait-ssh/index.js';
@@ -26,6 +26,11 @@ export interface AdoptMachinesParams {
   readonly timeouts?: Pick<MachineTimeouts, 'waitSshMs' | 'waitSshTunables'> | undefined;
   /** Instances proven at once. Default 10. */
   readonly concurrency?: number | undefined;
+  /**
+   * Asked of each instance's machine id before it is proven: a reason to leave it alone (a
+   * run that is still adding that machine, see the CLI's proof files), or undefined.
+   */
+  readonly leaveAlone?: ((machineId: string) => Promise<string | undefined>) | undefined;
   readonly onEvent?: FlowEventSink | undefined;
   readonly signal?: AbortSignal | undefined;
 }
@@ -126,6 +131,8 @@ async function adoptOne(params: AdoptOneParams, candidate: { instance: Instance;
   const { environ, onEvent } = params;
   const { instance, machineId } = candidate;
   throwIfCancelled(params.signal, `adopting instance ${instance.id}`);
+  const busy = await params.leaveAlone?.(machineId);
+  if (busy !== undefined) throw new PreconditionFailedError(`instance ${instance.id} is left alone: ${busy}`);
   const proof = await proofOf(params, instance);
   const user = params.user ?? instance.sshUser ?? environ.sshUser;
   const waited = await runPhase({
@@ -164,6 +171,13 @@ async function adoptOne(params: AdoptOneParams, candidate: { instance: Instance;
           hostKeys: proof.hostKeys,
           ...(seen.zone === undefined ? {} : { zone: seen.zone }),
           ...(user === environ.sshUser ? {} : { user }),
+        },
+        // Recorded meanwhile (the run that started it was still alive after all): never overwrite a machine.
+        guard: (state) => {
+          const now = machineRecords(state).find((m) => m.id === machineId);
+          // ConfigError, as for an id recorded already: a PreconditionFailed here would be retried by updateState.
+          if (now !== undefined && now.instanceId !== instance.id) throw new ConfigError(`machine ${machineId} was recorded for instance ${now.instanceId} meanwhile; instance ${instance.id} was not adopted`);
+          if (now !== undefined) throw new ConfigError(`instance ${instance.id} was recorded as machine ${machineId} meanwhile: it is adopted already`);
         },
         ...signalOf(params),
       }),

@@ -2,5 +2,5 @@ export { addMachines, type AddMachinesParams, type AddMachinesResult, type Machi
 export { removeMachines, type RemoveMachinesParams, type RemoveMachinesResult } from './remove-machines.js';
 export { stopEach, type StopEachResult } from './stop-each.js';
 export { connectMachine, type ConnectMachineParams, type ConnectMachineResult } from './connect-machine.js';
-export { resumeMachines, type ResumeMachinesParams, type ResumeMachinesResult } from './resume-machines.js';
+export { resumeMachines, type ResumeMachinesParams, type ResumeMachinesResult, type ResumeTarget } from './resume-machines.js';
 export { adoptMachines, type AdoptMachinesParams, type AdoptMachinesResult, type AdoptedMachine, type AdoptRefusal } from './adopt-machines.js';

@@ -40,7 +40,8 @@ export async function markReady(params: {
   if (params.machines.length === 0) return;
   const machineIds = params.machines.map((m) => m.id);
   try {
-    await markMachinesReady({ storage: params.environ.storage(), machineIds, ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }) });
+    const instanceIds = Object.fromEntries(params.machines.map((m) => [m.id, m.instance.id]));
+    await markMachinesReady({ storage: params.environ.storage(), machineIds, instanceIds, ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }) });
   } catch (error) {
     params.onEvent?.({
       type: 'warning',

@@ -28,14 +28,24 @@ export interface ResumeMachinesParams {
   /** For machines that must be replaced: what they must have, and where they may go. */
   readonly constraints?: Constraints | undefined;
   readonly zones?: readonly string[] | undefined;
-  /** Machine ids to leave alone: the caller knows a run that still works on them (see the CLI's proof files). */
-  readonly skip?: ReadonlySet<string> | undefined;
+  /**
+   * Asked of each machine before anything is done to it: a reason to leave it alone (a
+   * run that may still be adding it: see the CLI's proof files), or undefined to go on.
+   * Every machine is gone on with when absent.
+   */
+  readonly leaveAlone?: ((target: ResumeTarget) => Promise<string | undefined>) | undefined;
   readonly concurrency?: number | undefined;
   readonly timeouts?: MachineTimeouts | undefined;
   readonly keepBroken?: boolean | undefined;
   readonly onEvent?: FlowEventSink | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly cleanupSignal?: AbortSignal | undefined;
+}
+
+/** A machine an add-machine left unfinished: its pending record, or none when only its tagged instance is left. */
+export interface ResumeTarget {
+  readonly machineId: string;
+  readonly record?: MachineRecord;
 }
 
 export interface ResumeMachinesResult extends AddMachinesResult {
@@ -56,7 +66,14 @@ export async function resumeMachines(params: ResumeMachinesParams): Promise<Resu
   const { environ } = params;
   const config = params.config === undefined ? undefined : checkCloudConfigFor({ config: params.config, environ, what: 'machine cloud-config' });
   const { state } = await loadState({ storage: environ.storage(), ...signalOf(params) });
-  const targets = unfinished(machineRecords(state), await environ.allInstances(signalOf(params))).filter((t) => params.skip?.has(t.machineId) !== true);
+  const records = machineRecords(state);
+  const recorded = new Set(records.map((m) => m.instanceId));
+  const targets: ResumeTarget[] = [];
+  for (const target of unfinished(records, await environ.allInstances(signalOf(params)))) {
+    const reason = await params.leaveAlone?.(target);
+    if (reason === undefined) targets.push(target);
+    else params.onEvent?.({ type: 'warning', message: `machine ${target.machineId} is left alone: ${reason}` });
+  }
   const timings: PhaseTiming[] = [];
   if (targets.length === 0) return { machines: [], failures: [], resumed: [], phases: timings, elapsedMs: Math.round(performance.now() - started) };
   const plan = await planMachines({ environ, constraints: params.constraints ?? {}, zones: params.zones, zoneOrder: 'spread', signal: params.signal });
@@ -69,6 +86,7 @@ export async function resumeMachines(params: ResumeMachinesParams): Promise<Resu
       machineId: target.machineId,
       controller: false,
       record: target.record,
+      recordedInstanceIds: recorded,
       start: plan.machine(),
       clientKey: params.clientKey,
       proofs: params.proofs,
@@ -105,7 +123,7 @@ export async function resumeMachines(params: ResumeMachinesParams): Promise<Resu
 function unfinished(
   records: readonly MachineRecord[],
   instances: readonly { readonly id: string; readonly status: string; readonly tags: Readonly<Record<string, string>> }[],
-): { machineId: string; record?: MachineRecord }[] {
+): ResumeTarget[] {
   const pending = records.filter((r) => r.pending === true && r.id !== '0' && r.failure === undefined);
   const recordedInstances = new Set(records.map((r) => r.instanceId));
   const recordedIds = new Set(records.map((r) => r.id));

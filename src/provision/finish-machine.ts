@@ -2,6 +2,7 @@ import type { CloudConfig } from '../../cloudinit/index.js';
 import { configureMachine } from '../configure/index.js';
 import type { Environ, Instance } from '../provider/index.js';
 import type { SshKeyPair } from '../ssh/index.js';
+import type { HostKeyAlone } from '../wait-ssh/index.js';
 import { signalOf } from '../util/optional.js';
 import type { FlowEventSink } from './events.js';
 import type { MachineUserData } from './machine-user-data.js';
@@ -18,7 +19,8 @@ export interface FinishMachineParams {
   /** The host keys to pin (provider-state's record of the machine). */
   readonly hostKeys: readonly string[];
   readonly clientKey: SshKeyPair;
-  readonly secrets: Pick<MachineUserData, 'nonce'> & Partial<Pick<MachineUserData, 'hostKey' | 'userData'>>;
+  /** The nonce (or `hostKeyAlone` for a machine whose nonce nobody has), and the secrets no error may show. */
+  readonly secrets: { readonly nonce: string | HostKeyAlone } & Partial<Pick<MachineUserData, 'hostKey' | 'userData'>>;
   readonly config?: CloudConfig | undefined;
   readonly timeouts?: MachineTimeouts | undefined;
   readonly onEvent?: FlowEventSink | undefined;

@@ -135,10 +135,11 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
     });
     return { ...finished, ...(recordedState === undefined ? {} : { recordedState }) };
   } catch (error) {
-    await releaseMachine({
+    const released = await releaseMachine({
       environ,
       machineId,
       ...(instanceId === undefined ? {} : { instanceId }),
+      stateGuard: params.stateGuard,
       keepBroken: params.keepBroken === true,
       error,
       timings,
@@ -146,7 +147,8 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
       ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
     });
     // A kept machine keeps its proof: resume and configure can still reach it.
-    if (params.keepBroken !== true) await params.proofs?.release(machineId).catch(() => undefined);
+    // Forgotten only with the machine: one left running (kept, or its clean-up cut short) can still be resumed.
+    if (released) await params.proofs?.release(machineId).catch(() => undefined);
     throw error;
   }
 }

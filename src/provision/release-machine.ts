@@ -1,6 +1,6 @@
 import { isBootstrapTakenOver, messageOf } from '../errors/index.js';
 import { TagKey, type Environ } from '../provider/index.js';
-import { failureFromError, forgetMachines, loadState, machineRecords, recordMachineFailure } from '../state/index.js';
+import { failureFromError, forgetMachines, loadState, machineRecords, recordMachineFailure, type ProviderState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 import type { FlowEventSink, Phase } from './events.js';
 import { runPhase, type PhaseTiming } from './phase.js';
@@ -16,12 +16,18 @@ export interface ReleaseMachineParams {
   readonly onEvent?: FlowEventSink;
   /** The timings of the run so far: the machine's unfinished phase is the one that failed. */
   readonly timings: PhaseTiming[];
+  /**
+   * The run's check of provider-state (a bootstrap's ownership, see `assertOwnsBootstrap`):
+   * when it fails because another run took over, an instance that run recorded is its
+   * own now and is kept, whatever this machine failed of.
+   */
+  readonly stateGuard?: ((state: ProviderState) => void) | undefined;
   /** Aborting gives up the clean-up and reports what was left. */
   readonly signal?: AbortSignal;
 }
 
 /**
- * Undoes a machine that failed half-way: stops its instance (also one whose start was
+ * Undoes a machine that failed half-way (true when nothing of it is left): stops its instance (also one whose start was
  * interrupted before the provider answered, found by its machine tag) and removes its
  * record from provider-state. A machine that stays recorded (kept on purpose, or because
  * its instance could not be stopped) gets why it failed added to its record, for
@@ -29,18 +35,19 @@ export interface ReleaseMachineParams {
  * event, what it kept on purpose as `cleanup.kept`, a failure it could not record as a
  * `warning`.
  */
-export async function releaseMachine(params: ReleaseMachineParams): Promise<void> {
+export async function releaseMachine(params: ReleaseMachineParams): Promise<boolean> {
   const { environ, onEvent } = params;
-  if (isBootstrapTakenOver(params.error) && (await recordedByAnother(params))) {
+  let gone = false;
+  if ((await takenOver(params)) && (await recordedByAnother(params))) {
     const what = params.instanceId ?? `machine ${params.machineId}`;
     onEvent?.({ type: 'cleanup.kept', resource: `instance ${what}`, reason: 'the run that took the bootstrap over recorded it as its own', machineId: params.machineId });
-    return;
+    return false;
   }
   if (params.keepBroken) {
     const what = params.instanceId ?? `machine ${params.machineId}`;
     onEvent?.({ type: 'cleanup.kept', resource: `instance ${what}`, reason: 'keep-broken was given', machineId: params.machineId });
     await recordFailure(params);
-    return;
+    return false;
   }
   await runPhase({
     phase: 'cleanup',
@@ -63,14 +70,19 @@ export async function releaseMachine(params: ReleaseMachineParams): Promise<void
         await recordFailure(params);
         return;
       }
-      if (ids.length === 0) return;
+      if (ids.length === 0) {
+        gone = true;
+        return;
+      }
       try {
         await forgetMachines({ storage: environ.storage(), instanceIds: ids, ...signalOf(params) });
+        gone = true;
       } catch (error) {
         onEvent?.({ type: 'cleanup.failed', resource: `machine ${params.machineId} in provider-state`, message: messageOf(error) });
       }
     },
   }).catch(() => undefined);
+  return gone;
 }
 
 /** Best-effort: a failure to record is reported, and never replaces the machine's own error. */
@@ -104,6 +116,19 @@ const machinePhases: readonly Phase[] = ['generate-keys', 'start-instance', 'rec
 function failedPhase(timings: readonly PhaseTiming[], machineId: string): string {
   const finished = new Set(timings.filter((t) => t.machineId === machineId).map((t) => t.phase));
   return machinePhases.find((phase) => !finished.has(phase)) ?? 'finish';
+}
+
+/** True when the run lost the bootstrap to another: its error says so, or provider-state does now. */
+async function takenOver(params: ReleaseMachineParams): Promise<boolean> {
+  if (isBootstrapTakenOver(params.error)) return true;
+  if (params.stateGuard === undefined) return false;
+  try {
+    const { state } = await loadState({ storage: params.environ.storage(), ...signalOf(params) });
+    params.stateGuard(state);
+    return false;
+  } catch (error) {
+    return isBootstrapTakenOver(error);
+  }
 }
 
 /** True when provider-state records the instance: after a takeover, the run that took over adopted it (see `resumeMachine`). */

@@ -3,11 +3,12 @@ import type { MachineStart } from '../planner/index.js';
 import { hasUserData, TagKey, type Environ, type Instance } from '../provider/index.js';
 import { forgetMachines, recordMachine, type LoadedState, type MachineRecord, type ProviderState } from '../state/index.js';
 import type { SshKeyPair } from '../ssh/index.js';
+import { hostKeyAlone, type HostKeyAlone } from '../wait-ssh/index.js';
 import { signalOf } from '../util/optional.js';
 import type { CloudConfig } from '../../cloudinit/index.js';
 import type { FlowEventSink } from './events.js';
 import { finishMachine } from './finish-machine.js';
-import { proofFromUserData, type MachineProof } from './machine-proof.js';
+import { proofFromUserData } from './machine-proof.js';
 import type { MachineProofKeeper } from './machine-proof-keeper.js';
 import { runPhase, type PhaseTiming } from './phase.js';
 import { provisionMachine, type MachineTimeouts, type ProvisionedMachine } from './provision-machine.js';
@@ -23,8 +24,12 @@ export interface ResumeMachineParams {
   readonly start: MachineStart;
   readonly clientKey: SshKeyPair;
   readonly proofs?: MachineProofKeeper | undefined;
-  /** Why an instance that runs cannot be reached whatever proof there is (the client key it was given is lost): it is replaced. */
-  readonly unreachableBecause?: string | undefined;
+  /**
+   * Every instance provider-state records (under any machine id): an instance carrying
+   * this machine's tag that is recorded as another machine (adopted under a fresh id) is
+   * not this machine's.
+   */
+  readonly recordedInstanceIds?: ReadonlySet<string> | undefined;
   readonly config?: CloudConfig | undefined;
   readonly timeouts?: MachineTimeouts | undefined;
   readonly keepBroken?: boolean | undefined;
@@ -50,30 +55,32 @@ const gone = new Set(['terminated', 'failed', 'stopping', 'stopped']);
 /**
  * Goes on with a machine whose run did not finish. Its instance (the recorded one, or one
  * carrying its machine tag that was started but never recorded) is reached again when it
- * still runs and can be proven (its pinned host key and its nonce: from the proof keeper,
- * else read back from its user-data where the provider can), then configured. Otherwise
- * it is stopped and forgotten, and a new machine with the same id starts in its place; so
- * the machine id names one machine and no second one is ever left running beside it.
+ * still runs and can be proven, then configured. The proof is its nonce with its pinned
+ * host key, from the proof keeper, else read back from its user-data where the provider
+ * can; a recorded machine whose nonce nobody has (a manual host, a provider without the
+ * user-data ability, a lost proof) is proven by its recorded host key alone, with a
+ * warning. Otherwise it is stopped and forgotten, and a new machine with the same id
+ * starts in its place. Any other unrecorded instance carrying the machine's tag is
+ * stopped: one machine id names one machine, and no second one is left running.
  */
 export async function resumeMachine(params: ResumeMachineParams): Promise<ResumedMachine> {
   const { environ, machineId, record } = params;
-  const candidates = await instancesOf(params);
-  const alive = candidates.find((i) => !gone.has(i.status));
+  const { recorded, strays } = await instancesOf(params);
+  const alive = [recorded, ...strays].find((i): i is Instance => i !== undefined && !gone.has(i.status));
   let why: string;
-  if (alive !== undefined && params.unreachableBecause !== undefined) {
-    why = `its instance ${alive.id} cannot be reached: ${params.unreachableBecause}`;
-  } else if (alive === undefined) {
-    why = record === undefined ? 'it was never started' : `its instance ${record.instanceId} is ${candidates[0]?.status ?? 'gone'}`;
+  if (alive === undefined) {
+    why = record === undefined ? 'it was never started' : `its instance ${record.instanceId} is ${recorded?.status ?? 'gone'}`;
   } else {
     const proof = await proofOf(params, alive);
-    const hostKeys = record?.hostKeys ?? proof?.hostKeys ?? [];
-    if (proof?.nonce !== undefined && hostKeys.length > 0) {
-      return { machine: await reach(params, alive, { hostKeys, nonce: proof.nonce }), outcome: record === undefined ? 'found' : 'reached' };
+    if (proof !== undefined) {
+      await stopStrays(params, strays.filter((i) => i !== alive && i.status !== 'terminated'));
+      return { machine: await reach(params, alive, proof), outcome: record === undefined ? 'found' : 'reached' };
     }
-    why = `its instance ${alive.id} cannot be proven (this client kept no nonce for it${hasUserData(environ) ? ' and its user-data holds none' : ', and the provider cannot read user-data back'})`;
+    why = `its instance ${alive.id} cannot be proven (no nonce kept by this client, ${hasUserData(environ) ? 'none in its user-data' : 'and the provider cannot read user-data back'}, no recorded host key)`;
   }
-  const stale = candidates.filter((i) => i.status !== 'terminated');
-  if (stale.length > 0 || record !== undefined) {
+  const stale = [recorded, ...strays].filter((i): i is Instance => i !== undefined && i.status !== 'terminated');
+  const replacing = stale.length > 0 || record !== undefined;
+  if (replacing) {
     params.onEvent?.({ type: 'warning', message: `machine ${machineId}: ${why}; replacing it` });
     await discard(params, stale);
   }
@@ -90,39 +97,78 @@ export async function resumeMachine(params: ResumeMachineParams): Promise<Resume
     onEvent: params.onEvent,
     proofs: params.proofs,
     stateGuard: params.stateGuard,
-    knownState: stale.length > 0 || record !== undefined ? undefined : params.knownState,
+    knownState: replacing ? undefined : params.knownState,
     cleanupSignal: params.cleanupSignal,
     signal: params.signal,
   });
-  return { machine, outcome: stale.length > 0 || record !== undefined ? 'replaced' : 'started' };
+  return { machine, outcome: replacing ? 'replaced' : 'started' };
 }
 
-/** The recorded instance, or the instances carrying the machine's tag when none is recorded. */
-async function instancesOf(params: ResumeMachineParams): Promise<readonly Instance[]> {
+/**
+ * The recorded instance (when the provider still lists it), and the instances carrying
+ * the machine's tag that provider-state does not record: what a run killed between start
+ * and record left.
+ */
+async function instancesOf(params: ResumeMachineParams): Promise<{ recorded: Instance | undefined; strays: Instance[] }> {
   const { environ, record } = params;
-  if (record !== undefined) {
-    const listed = await environ.instances({ ids: [record.instanceId], ...signalOf(params) });
-    return listed.filter((i): i is Instance => i !== undefined);
-  }
   const all = await environ.allInstances(signalOf(params));
-  return all.filter((i) => i.tags[TagKey.MachineId] === params.machineId);
+  const known = params.recordedInstanceIds ?? new Set<string>();
+  const strays = all.filter((i) => i.tags[TagKey.MachineId] === params.machineId && i.id !== record?.instanceId && !known.has(i.id));
+  if (record === undefined) return { recorded: undefined, strays };
+  // Asked by id: a listing by tag may lag behind, and a gone instance is still reported with its status.
+  const [recorded] = await environ.instances({ ids: [record.instanceId], ...signalOf(params) });
+  return { recorded, strays };
 }
 
-/** The kept proof when it is this instance's (its host keys match the record's); else the one in its user-data. */
-async function proofOf(params: ResumeMachineParams, instance: Instance): Promise<MachineProof | undefined> {
+/** Stops unrecorded instances of the machine beside the one it goes on with. */
+async function stopStrays(params: ResumeMachineParams, strays: readonly Instance[]): Promise<void> {
+  if (strays.length === 0) return;
+  const ids = strays.map((i) => i.id);
+  params.onEvent?.({ type: 'warning', message: `machine ${params.machineId}: instance${ids.length === 1 ? '' : 's'} ${ids.join(', ')} also carr${ids.length === 1 ? 'ies' : 'y'} its tag unrecorded; stopping ${ids.length === 1 ? 'it' : 'them'} so that one machine is left` });
+  await params.environ.stopInstances({ ids, waitUntilGone: true, ...signalOf(params) });
+  for (const id of ids) params.onEvent?.({ type: 'cleanup.removed', resource: `instance ${id}` });
+}
+
+/** What proves the instance: a nonce with the host keys to pin, or the recorded host keys alone. */
+interface ResumeProof {
+  readonly hostKeys: readonly string[];
+  readonly nonce: string | HostKeyAlone;
+}
+
+/**
+ * The kept proof when it is this instance's (its host keys match the record's); else the
+ * nonce in its user-data; else, for a recorded machine, its recorded host keys alone.
+ */
+async function proofOf(params: ResumeMachineParams, instance: Instance): Promise<ResumeProof | undefined> {
+  const withNonce = await nonceProof(params, instance);
+  if (withNonce !== undefined) return withNonce;
+  const recorded = params.record?.hostKeys ?? [];
+  if (recorded.length === 0) return undefined;
+  params.onEvent?.({
+    type: 'warning',
+    message: `machine ${params.machineId}: no nonce for instance ${instance.id} (none kept by this client${hasUserData(params.environ) ? ', none in its user-data' : ''}); proving it by its recorded host key alone`,
+  });
+  return { hostKeys: recorded, nonce: hostKeyAlone };
+}
+
+async function nonceProof(params: ResumeMachineParams, instance: Instance): Promise<ResumeProof | undefined> {
   const kept = await params.proofs?.find(params.machineId);
   const recorded = params.record?.hostKeys;
-  if (kept !== undefined && (recorded === undefined || kept.hostKeys.some((key) => recorded.includes(key)))) return kept;
+  if (kept?.nonce !== undefined && (recorded === undefined || kept.hostKeys.some((key) => recorded.includes(key)))) {
+    return { hostKeys: recorded ?? kept.hostKeys, nonce: kept.nonce };
+  }
   const { environ } = params;
   if (!hasUserData(environ)) return undefined;
   const bytes = await environ.instanceUserData({ id: instance.id, ...signalOf(params) }).catch(() => undefined);
   const read = bytes === undefined ? undefined : proofFromUserData(bytes);
-  if (read === undefined || (recorded !== undefined && !read.hostKeys.some((key) => recorded.includes(key)))) return undefined;
-  return read;
+  if (read !== undefined && read.nonce !== undefined && (recorded === undefined || read.hostKeys.some((key) => recorded.includes(key)))) {
+    return { hostKeys: recorded ?? read.hostKeys, nonce: read.nonce };
+  }
+  return undefined;
 }
 
 /** Records a found instance (pending) when it was not, then waits for it and configures it; a failure releases it as a new machine's would. */
-async function reach(params: ResumeMachineParams, instance: Instance, proof: { hostKeys: readonly string[]; nonce: string }): Promise<ProvisionedMachine> {
+async function reach(params: ResumeMachineParams, instance: Instance, proof: ResumeProof): Promise<ProvisionedMachine> {
   const { environ, machineId, onEvent, timings } = params;
   const user = params.record?.user ?? instance.sshUser;
   try {
@@ -169,17 +215,19 @@ async function reach(params: ResumeMachineParams, instance: Instance, proof: { h
     });
     return { ...finished, ...(recordedState === undefined ? {} : { recordedState }) };
   } catch (error) {
-    await releaseMachine({
+    const released = await releaseMachine({
       environ,
       machineId,
       instanceId: instance.id,
+      stateGuard: params.stateGuard,
       keepBroken: params.keepBroken === true,
       error,
       timings,
       ...(onEvent === undefined ? {} : { onEvent }),
       ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
     });
-    if (params.keepBroken !== true) await params.proofs?.release(machineId).catch(() => undefined);
+    // Forgotten only with the machine: one left running (kept, or its clean-up cut short) can still be resumed.
+    if (released) await params.proofs?.release(machineId).catch(() => undefined);
     throw error;
   }
 }

@@ -26,6 +26,8 @@ export interface MachineRecord {
    * `--resume` goes on with it. Absent (an older envboot's record) means ready.
    */
   readonly pending?: boolean;
+  /** When it was recorded pending (ISO 8601): how long ago a run that may still be working on it started it. */
+  readonly pendingSince?: string;
 }
 
 const machinesKey = 'machines';
@@ -37,7 +39,7 @@ export function machineRecords(state: ProviderState): MachineRecord[] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
   const records: MachineRecord[] = [];
   for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
-    const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown; user?: unknown; failure?: unknown; pending?: unknown } | null;
+    const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown; user?: unknown; failure?: unknown; pending?: unknown; 'pending-since'?: unknown } | null;
     if (entry === null || typeof entry !== 'object' || typeof entry['instance-id'] !== 'string') continue;
     const hostKeys = Array.isArray(entry['host-keys']) ? entry['host-keys'].filter((k) => typeof k === 'string') : [];
     const failure = failureFromYaml(entry.failure);
@@ -49,6 +51,7 @@ export function machineRecords(state: ProviderState): MachineRecord[] {
       ...(typeof entry.user === 'string' ? { user: entry.user } : {}),
       ...(failure === undefined ? {} : { failure }),
       ...(entry.pending === true ? { pending: true } : {}),
+      ...(entry.pending === true && typeof entry['pending-since'] === 'string' ? { pendingSince: entry['pending-since'] } : {}),
     });
   }
   return records.sort((a, b) => Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : 1));
@@ -188,13 +191,17 @@ export function forgetMachines(params: ForgetMachinesParams): Promise<ProviderSt
  * `state` with the given machines no longer pending: pure, so that a flow can fold it
  * into a write it makes anyway (bootstrap's mark of completion) instead of paying another.
  */
-export function withMachinesReady(state: ProviderState, machineIds: readonly string[]): ProviderState {
+export function withMachinesReady(state: ProviderState, machineIds: readonly string[], instanceIds?: Readonly<Record<string, string>>): ProviderState {
   const records = recordsField(state);
   const machines = Object.fromEntries(
     Object.entries(records).map(([id, value]) => {
       if (!machineIds.includes(id) || value === null || typeof value !== 'object' || Array.isArray(value)) return [id, value];
+      // A record that names another instance now (the machine was replaced meanwhile) is not the machine that is ready.
+      const expected = instanceIds?.[id];
+      if (expected !== undefined && (value as { 'instance-id'?: unknown })['instance-id'] !== expected) return [id, value];
       const kept = { ...(value as Record<string, unknown>) };
       delete kept['pending'];
+      delete kept['pending-since'];
       return [id, kept];
     }),
   );
@@ -204,12 +211,14 @@ export function withMachinesReady(state: ProviderState, machineIds: readonly str
 export interface MarkMachinesReadyParams {
   readonly storage: Storage;
   readonly machineIds: readonly string[];
+  /** The instance each machine id must still name for its record to be marked; unchecked for ids not given. */
+  readonly instanceIds?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 
 /** Marks machines verified and configured (one compare-and-swap write for them all). */
 export function markMachinesReady(params: MarkMachinesReadyParams): Promise<ProviderState> {
-  return updateState({ storage: params.storage, update: (state) => withMachinesReady(state, params.machineIds), ...signalOf(params) });
+  return updateState({ storage: params.storage, update: (state) => withMachinesReady(state, params.machineIds, params.instanceIds), ...signalOf(params) });
 }
 
 function recordsField(state: ProviderState): Record<string, unknown> {
@@ -224,7 +233,7 @@ function toYaml(machine: MachineRecord): Record<string, unknown> {
     'host-keys': [...machine.hostKeys],
     ...(machine.user === undefined ? {} : { user: machine.user }),
     ...(machine.failure === undefined ? {} : { failure: failureToYaml(machine.failure) }),
-    ...(machine.pending === true ? { pending: true } : {}),
+    ...(machine.pending === true ? { pending: true, 'pending-since': machine.pendingSince ?? new Date().toISOString() } : {}),
   };
 }
 

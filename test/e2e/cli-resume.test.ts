@@ -88,6 +88,7 @@ async function resumesToOneController(cli: CliHome, expected: readonly string[])
 
 describe('envboot bootstrap --resume after a bootstrap that did not finish (local provider)', () => {
   const kills: [string, Moment, string[]][] = [
+    ['after the provider-state claim, before any instance', (e) => e['type'] === 'phase.finished' && e['phase'] === 'claim', ['started', 'found']],
     ['after the instance started', instanceStarted, ['found', 'reached']],
     ['while waiting for SSH', started('wait-ssh'), ['reached']],
     ['while configuring', started('configure'), ['reached']],
@@ -124,6 +125,23 @@ describe('envboot bootstrap --resume after a bootstrap that did not finish (loca
     await resumesToOneController(cli, ['reached', 'replaced']);
   });
 
+  it('refuses to resume from a client without the key the controller was started for (exit 2), and leaves it running', async (t) => {
+    const cli = await resumeHome(t);
+    if (cli === undefined) return;
+    await interruptAt(cli, ['bootstrap', 'slow'], started('configure'), 'SIGKILL');
+    const { rm } = await import('node:fs/promises');
+    await rm(`${cli.environmentDir('slow')}/client-key`, { force: true });
+    await rm(`${cli.environmentDir('slow')}/client-key.pub`, { force: true });
+    const before = (await statusOf(cli, 'slow')).machines.map((m) => [m.id, m.instanceId, m.status]);
+    const run = await cli.run(['bootstrap', 'slow', '--resume']);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /this client has no key of environment "slow", and its controller was started for the key of the client that bootstrapped it: run "envboot bootstrap slow --resume" there, or "envboot destroy slow"/);
+    assert.deepEqual((await statusOf(cli, 'slow')).machines.map((m) => [m.id, m.instanceId, m.status]), before);
+    const destroyed = await cli.run(['destroy', 'slow', '--yes']);
+    assert.equal(destroyed.code, 0, destroyed.stderr);
+    assert.deepEqual(await leftovers(cli), { processes: [], files: [] });
+  });
+
   it('bootstraps from the start when there is nothing to resume', async (t) => {
     const cli = await resumeHome(t);
     if (cli === undefined) return;
@@ -154,6 +172,15 @@ describe('envboot add-machine --resume after an add-machine that was killed (loc
     const status = await cli.run(['status', 'slow']);
     assert.match(status.stdout, /pending: add-machine did not finish/);
     assert.match(status.stdout, /"envboot add-machine slow --resume" goes on with them/);
+
+    // Bad input, nothing touched: new machines and the pending ones at once; the interrupted run's cloud-config left out.
+    const both = await cli.run(['add-machine', 'slow', '--resume', '-n', '2']);
+    assert.equal(both.code, 2, both.stderr);
+    assert.match(both.stderr, /--resume goes on with the machines an interrupted add-machine left pending; -n and the provider flags add new ones: give one or the other/);
+    const bare = await cli.run(['add-machine', 'slow', '--resume']);
+    assert.equal(bare.code, 2, bare.stderr);
+    assert.match(bare.stderr, /the interrupted add-machine applied a cloud-config to machine 1, 2, and envboot keeps only its digest: give it again with --cloud-config FILE/);
+    assert.match((await cli.run(['status', 'slow'])).stdout, /pending: add-machine did not finish/, 'still pending: nothing was done');
 
     const run = await cli.run(['add-machine', 'slow', '--resume', '--cloud-config', config, '--json']);
     assert.equal(run.code, 0, run.stderr);

@@ -1,7 +1,7 @@
-import { BootstrapUnfinishedError, consoleOf, exitCodeFor } from '../../errors/index.js';
+import { BootstrapUnfinishedError, ConfigError, consoleOf, exitCodeFor } from '../../errors/index.js';
 import { bootstrapProgress } from '../../state/index.js';
 import { unfinishedMessage } from '../environment/unfinished.js';
-import { fileProofKeeper } from '../records/machine-proofs.js';
+import { cloudConfigDigest, fileProofKeeper } from '../records/machine-proofs.js';
 import { addMachines, type AddMachinesResult } from '../../machines/index.js';
 import type { FlowEvent } from '../../provision/events.js';
 import { formatDuration } from '../../util/duration.js';
@@ -40,6 +40,9 @@ export interface AddMachineInput {
  */
 export async function runAddMachine(context: CommandContext, input: AddMachineInput): Promise<CommandResult> {
   const { environment, placements, count, machine: inputs } = await addMachineInputs(context, input);
+  if (input.resume === true && (input.countGiven === true || placements.length > 0)) {
+    throw new ConfigError(`--resume goes on with the machines an interrupted add-machine left pending; -n and the provider flags add new ones: give one or the other`);
+  }
   const { environ, state } = await openBootstrapped({ context, environment });
   // The same words as status and bootstrap: machines join a controller that is there and configured.
   if (state !== undefined && bootstrapProgress(state).status !== 'complete') throw new BootstrapUnfinishedError(unfinishedMessage(environment.name));
@@ -50,7 +53,10 @@ export async function runAddMachine(context: CommandContext, input: AddMachineIn
     if (event.type.startsWith('cleanup.')) cleanup.push(event);
     sink(event);
   };
-  const proofs = fileProofKeeper(environment.dir, `envboot add-machine ${environment.name}${input.resume === true ? ' --resume' : ''}`);
+  const proofs = fileProofKeeper(environment.dir, {
+    command: `envboot add-machine ${environment.name}${input.resume === true ? ' --resume' : ''}`,
+    configDigest: cloudConfigDigest(inputs.cloudConfig),
+  });
   if (input.resume === true) {
     const { resumeAddMachine } = await import('./add-machine-resume.js');
     return resumeAddMachine({ context, environment, environ, clientKey, proofs, inputs, input, onEvent, cleanup });

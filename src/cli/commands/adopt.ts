@@ -8,7 +8,9 @@ import { readHostKeys } from '../environment/read-host-keys.js';
 import { requireClientKey } from '../environment/require-client-key.js';
 import { resolveEnvironment } from '../environment/resolve-environment.js';
 import { describeAddresses, formatTable } from '../output/describe-machine.js';
+import { fileProofKeeper } from '../records/machine-proofs.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
+import { describeHolder, thisHost } from '../../util/lock-holder.js';
 
 export interface AdoptInput {
   readonly environment: string;
@@ -31,16 +33,24 @@ export async function runAdopt(context: CommandContext, input: AdoptInput): Prom
   const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
   const { environ } = await openBootstrapped({ context, environment });
   const clientKey = await requireClientKey(environment);
+  const proofs = fileProofKeeper(environment.dir, { command: `envboot adopt ${environment.name}` });
   const result = await adoptMachines({
     environ,
     instanceIds: input.instanceIds,
     clientKey,
     hostKeys,
     user: input.user,
+    // A machine a run on this client is still adding is that run's to record.
+    leaveAlone: async (machineId) => {
+      const holder = await proofs.provisioner(machineId);
+      return holder === undefined ? undefined : `${describeHolder(holder, { here: thisHost(), now: Date.now() })} is still adding machine ${machineId}`;
+    },
     onEvent: eventSink(context),
     signal: context.signal,
   });
   if (result.adopted.length > 0) await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal }).catch(() => undefined);
+  // A proof a killed run kept for a machine that is now adopted is stale.
+  for (const machine of result.adopted) await proofs.release(machine.machineId).catch(() => undefined);
   const outcome = adoptOutcome(environment.name, result);
   if (result.refused.length === 0) return { outcome };
   const codes = result.refused.map((r) => exitCodeFor(r.error));

@@ -1,5 +1,6 @@
 import { resumeBootstrap, type ResumeBootstrapResult } from '../../bootstrap/index.js';
-import { bootstrapProgress } from '../../state/index.js';
+import { ConfigError } from '../../errors/index.js';
+import { bootstrapProgress, machineRecords } from '../../state/index.js';
 import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
@@ -10,7 +11,7 @@ import { describeAddresses, describeHardware, machineJson } from '../output/desc
 import { ensureClientKey, forgetClientKey, readClientKey } from '../records/client-key.js';
 import { withEnvironmentLock } from '../records/environment-lock.js';
 import { forgetEnvironment, writeEnvironmentRecord } from '../records/environment-record.js';
-import { fileProofKeeper } from '../records/machine-proofs.js';
+import { cloudConfigDigest, fileProofKeeper } from '../records/machine-proofs.js';
 import { bootstrapRun, recordController, runBootstrap, type BootstrapInput } from './bootstrap.js';
 import { cleanupSummary } from './cleanup-summary.js';
 
@@ -33,7 +34,18 @@ export async function runBootstrapResume(context: CommandContext, input: Bootstr
   return withEnvironmentLock({ dir: environment.dir, name: environment.name, operation: 'bootstrap' }, async () => {
     const record = environment.record?.uuid === stated.uuid ? environment.record : await recordFromState(environment, stated);
     const hadKey = (await readClientKey(environment.dir)) !== undefined;
+    // The controller trusts the key of the client that started it: a new key could not reach it, and replacing it might stop a live one.
+    if (!hadKey && machineRecords(stated.state).some((m) => m.id === '0')) {
+      throw new ConfigError(
+        `this client has no key of environment "${environment.name}", and its controller was started for the key of the client that bootstrapped it: run "envboot bootstrap ${environment.name} --resume" there, or "envboot destroy ${environment.name}"`,
+      );
+    }
     const clientKey = await ensureClientKey({ dir: environment.dir, environment: environment.name });
+    const proofs = fileProofKeeper(environment.dir, { command: `envboot bootstrap ${environment.name} --resume`, configDigest: cloudConfigDigest(inputs.cloudConfig) });
+    const kept = await proofs.configDigest('0');
+    if (kept !== undefined && kept !== cloudConfigDigest(inputs.cloudConfig)) {
+      context.reporter.notice('warn', `the controller cloud-config is not the one the interrupted bootstrap had; the resumed run applies this one`);
+    }
     const environ = await openEnviron({ context, environment, uuid: stated.uuid });
     const run = bootstrapRun(context, input);
     let result: ResumeBootstrapResult;
@@ -46,8 +58,7 @@ export async function runBootstrapResume(context: CommandContext, input: Bootstr
         onEvent: run.onEvent,
         signal: run.signal,
         cleanupSignal: context.cleanupSignal,
-        proofs: fileProofKeeper(environment.dir, `envboot bootstrap ${environment.name} --resume`),
-        ...(hadKey ? {} : { unreachableBecause: 'this client has no key of the environment any more (a new one was made)' }),
+        proofs,
         ...(input.zone === undefined ? {} : { zone: input.zone }),
         placement,
         ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),

@@ -8,7 +8,7 @@ import type { CommandResult } from '../command-result.js';
 import { eventSink, type CommandContext } from '../context.js';
 import { openEnviron, recordFromState, stateIdentity, type StateIdentity } from '../environment/open-environment.js';
 import { unfinishedMessage } from '../environment/unfinished.js';
-import { fileProofKeeper } from '../records/machine-proofs.js';
+import { cloudConfigDigest, fileProofKeeper } from '../records/machine-proofs.js';
 import { bootstrapProgress } from '../../state/index.js';
 import { bootstrapInputs } from '../environment/bootstrap-inputs.js';
 import type { ResolvedEnvironment } from '../environment/resolve-environment.js';
@@ -70,7 +70,7 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
         onEvent: run.onEvent,
         signal: run.signal,
         cleanupSignal: context.cleanupSignal,
-        proofs: fileProofKeeper(environment.dir, `envboot bootstrap ${environment.name}`),
+        proofs: fileProofKeeper(environment.dir, { command: `envboot bootstrap ${environment.name}`, configDigest: cloudConfigDigest(inputs.cloudConfig) }),
         ...(input.zone === undefined ? {} : { zone: input.zone }),
         placement,
         ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),

@@ -115,7 +115,7 @@ async function configureOne(params: ConfigureMachinesParams, machine: MachineRec
 async function settleRecord(params: ConfigureMachinesParams, machine: MachineRecord): Promise<boolean> {
   const storage = params.environ.storage();
   const cleared = machine.failure === undefined ? false : await clearMachineFailure({ storage, machineId: machine.id, instanceId: machine.instanceId, signal: params.signal });
-  if (machine.pending === true) await markMachinesReady({ storage, machineIds: [machine.id], signal: params.signal });
+  if (machine.pending === true) await markMachinesReady({ storage, machineIds: [machine.id], instanceIds: { [machine.id]: machine.instanceId }, signal: params.signal });
   return cleared;
 }
 

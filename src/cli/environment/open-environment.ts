@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { NotBootstrappedError, isNotBootstrapped } from '../../errors/index.js';
 import type { Environ } from '../../provider/index.js';
-import { loadState, type ProviderState } from '../../state/index.js';
+import { bootstrapProgress, loadState, type ProviderState } from '../../state/index.js';
 import type { CommandContext } from '../context.js';
 import { newEnvironmentRecord, writeEnvironmentRecord, type EnvironmentRecord } from '../records/environment-record.js';
 import type { ResolvedEnvironment } from './resolve-environment.js';
@@ -54,7 +54,12 @@ export async function openBootstrapped(params: {
       `environment "${environment.name}" is not bootstrapped (no provider-state, no local record); run "envboot bootstrap ${environment.name}"`,
     );
   }
-  if (recorded?.uuid === stated.uuid) return { environ, record: recorded, state: stated.state };
+  if (recorded?.uuid === stated.uuid) {
+    // A bootstrap another client finished (or resumed) since: the record learns it, so that `environments` says so too.
+    const finished = bootstrapProgress(stated.state).status === 'complete';
+    if (params.writeRecord === false || finished === (recorded.bootstrappedAt !== undefined)) return { environ, record: recorded, state: stated.state };
+    return { environ, record: await recordFromState(environment, stated), state: stated.state };
+  }
   const reopened = await openEnviron({ ...params, uuid: stated.uuid });
   if (params.writeRecord === false) return { environ: reopened, record: recordOf(environment, stated), state: stated.state };
   if (recorded !== undefined) {
@@ -95,8 +100,10 @@ export async function recordFromState(environment: ResolvedEnvironment, stated: 
 
 /** This client's record as provider-state would have it. */
 function recordOf(environment: ResolvedEnvironment, stated: StateIdentity): EnvironmentRecord {
+  // Bootstrapped only once the bootstrap completed: a record that says so of an unfinished one would tell `environments` another story than `status`.
+  const complete = bootstrapProgress(stated.state).status === 'complete';
   return {
     ...newEnvironmentRecord({ name: environment.name, provider: environment.provider, uuid: stated.uuid }),
-    ...(stated.bootstrappedAt === undefined ? {} : { bootstrappedAt: stated.bootstrappedAt }),
+    ...(stated.bootstrappedAt === undefined || !complete ? {} : { bootstrappedAt: stated.bootstrappedAt }),
   };
 }

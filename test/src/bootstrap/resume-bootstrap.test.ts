@@ -15,6 +15,7 @@ import {
   type ResumeOutcome,
 } from '../../../src/index.js';
 import type { FakeEnviron } from '../../../src/testing/index.js';
+import { coreOnly } from '../../fakes/environs.js';
 import { fakeEnvironment, recorder, runOn } from './fixtures.js';
 
 const clientKey = generateSshKeyPair({ comment: 'resume-test' });
@@ -22,8 +23,10 @@ const controllerConfig = { write_files: [{ path: '/etc/resumed.conf', content: '
 
 /** Where a bootstrap interrupted as `phase` starts leaves its controller, kept: what resume must do with it. */
 const interrupted: { phase: Phase; outcome: ResumeOutcome }[] = [
+  { phase: 'claim', outcome: 'started' },
   { phase: 'prepare', outcome: 'started' },
   { phase: 'generate-keys', outcome: 'started' },
+  { phase: 'start-instance', outcome: 'started' },
   { phase: 'record-state', outcome: 'found' },
   { phase: 'wait-ssh', outcome: 'reached' },
   { phase: 'configure', outcome: 'reached' },
@@ -72,8 +75,11 @@ describe('resumeBootstrap', () => {
       it(`goes on with a bootstrap ${how === 'killed' ? 'killed' : 'interrupted with keepBroken'} as "${phase}" started: ${outcome}`, async () => {
         const environ = fakeEnvironment();
         const proofs = await interruptAt(environ, phase, how);
-        const { state } = await loadState({ storage: environ.storage() });
-        assert.equal(bootstrapProgress(state).status, how === 'keep-broken' ? 'failed' : 'started');
+        // Stopped as the claim starts, nothing was claimed: there is nothing to resume, and --resume bootstraps.
+        if (phase !== 'claim') {
+          const { state } = await loadState({ storage: environ.storage() });
+          assert.equal(bootstrapProgress(state).status, how === 'keep-broken' ? 'failed' : 'started');
+        }
         const { events, onEvent } = recorder();
         const result = await resumeBootstrap({ environ, clientKey, proofs, controllerConfig, onEvent });
         assert.equal(result.resumed, outcome, JSON.stringify(events.filter((e) => e.type === 'warning')));
@@ -83,22 +89,43 @@ describe('resumeBootstrap', () => {
     }
   }
 
-  it('replaces a recorded controller it cannot prove (no kept nonce) unless the provider can read its user-data back; never two', async () => {
-    const environ = fakeEnvironment();
-    await interruptAt(environ, 'wait-ssh', 'killed');
-    const before = machineRecords((await loadState({ storage: environ.storage() })).state)[0]?.instanceId;
+  it('proves a recorded controller by its recorded host key alone when no nonce is kept and the provider cannot read user-data back', async () => {
+    const fake = fakeEnvironment();
+    await interruptAt(fake, 'configure', 'killed');
+    const before = machineRecords((await loadState({ storage: fake.storage() })).state)[0]?.instanceId;
+    const environ = coreOnly(fake);
+    assert.equal(hasUserData(environ), false);
     const { events, onEvent } = recorder();
     const result = await resumeBootstrap({ environ, clientKey, controllerConfig, onEvent });
-    if (hasUserData(environ)) {
-      assert.equal(result.resumed, 'reached');
-      assert.equal(result.controller.instance.id, before);
-    } else {
-      assert.equal(result.resumed, 'replaced');
-      assert.notEqual(result.controller.instance.id, before);
-      const warning = events.find((e) => e.type === 'warning');
-      assert.match(warning?.type === 'warning' ? warning.message : '', /^machine 0: its instance \S+ cannot be proven .*; replacing it$/);
-    }
-    await assertOneController(environ, result);
+    assert.equal(result.resumed, 'reached');
+    assert.equal(result.controller.instance.id, before);
+    assert.ok(events.some((e) => e.type === 'warning' && /^machine 0: no nonce for instance \S+ \(none kept by this client\); proving it by its recorded host key alone$/.test(e.message)));
+    await assertOneController(fake, result);
+  });
+
+  it('replaces a recorded controller whose instance is gone, and stops unrecorded ones beside the one it goes on with', async () => {
+    const environ = fakeEnvironment();
+    const proofs = await interruptAt(environ, 'configure', 'killed');
+    const [gone] = machineRecords((await loadState({ storage: environ.storage() })).state);
+    await environ.stopInstances({ ids: [gone?.instanceId ?? ''], waitUntilGone: true });
+    const { events, onEvent } = recorder();
+    const replaced = await resumeBootstrap({ environ, clientKey, proofs, controllerConfig, onEvent });
+    assert.equal(replaced.resumed, 'replaced');
+    assert.notEqual(replaced.controller.instance.id, gone?.instanceId);
+    assert.ok(events.some((e) => e.type === 'warning' && new RegExp(`^machine 0: its instance ${gone?.instanceId ?? ''} is (terminated|gone); replacing it$`).test(e.message)));
+    await assertOneController(environ, replaced);
+
+    // Two unrecorded instances of machine 0 (two runs killed between start and record): one is gone on with, the other stopped.
+    const twice = fakeEnvironment();
+    await interruptAt(twice, 'record-state', 'killed');
+    const first = (await twice.allInstances({}))[0];
+    assert.ok(first !== undefined);
+    const second = await twice.startInstance({ machineId: '0', zone: 'zone-b', constraints: {}, userData: new TextEncoder().encode('#cloud-config\n'), tags: first.tags });
+    const found = await resumeBootstrap({ environ: twice, clientKey, controllerConfig, onEvent });
+    assert.equal(found.resumed, 'found');
+    assert.equal(found.controller.instance.id, first.id);
+    assert.ok(events.some((e) => e.type === 'cleanup.removed' && e.resource === `instance ${second.instance.id}`));
+    await assertOneController(twice, found);
   });
 
   it('ignores a kept proof of another attempt (other host keys) and never trusts it', async () => {
@@ -106,7 +133,8 @@ describe('resumeBootstrap', () => {
     const proofs = await interruptAt(environ, 'configure', 'killed');
     await proofs.keep('0', { hostKeys: [generateSshKeyPair({ comment: 'other' }).publicKey], nonce: 'f'.repeat(32) });
     const result = await resumeBootstrap({ environ, clientKey, proofs, controllerConfig });
-    assert.equal(result.resumed, hasUserData(environ) ? 'reached' : 'replaced');
+    // Proven by its user-data's nonce, never by the other attempt's.
+    assert.equal(result.resumed, 'reached');
     await assertOneController(environ, result);
   });
 
@@ -129,6 +157,25 @@ describe('resumeBootstrap', () => {
     const resumed = await resumeBootstrap({ environ, clientKey, controllerConfig });
     const error = await outcome;
     assert.equal((error as { code?: string } | undefined)?.code, 'BOOTSTRAP_TAKEN_OVER', String(error));
+    await assertOneController(environ, resumed);
+  });
+
+  it('a bootstrap taken over while it configures, then failing, leaves the controller the resume reached', async () => {
+    const environ = fakeEnvironment();
+    environ.faults.bootDelayMs = 100;
+    const proofs = memoryProofKeeper();
+    let configuring: () => void = () => undefined;
+    const inConfigure = new Promise<void>((resolve) => { configuring = resolve; });
+    const { onEvent } = recorder((event) => {
+      if (event.type === 'phase.started' && event.phase === 'configure') configuring();
+    });
+    const first = bootstrap({ environ, clientKey, proofs, controllerConfig: { runcmd: ['sleep 1', 'exit 3'] }, onEvent });
+    const outcome = first.then(() => undefined, (error: unknown) => error);
+    await inConfigure;
+    const resumed = await resumeBootstrap({ environ, clientKey, proofs: memoryProofKeeper(), controllerConfig });
+    const error = await outcome;
+    assert.ok(error !== undefined, 'the first run failed');
+    assert.equal(resumed.resumed, 'reached');
     await assertOneController(environ, resumed);
   });
 

@@ -4,7 +4,6 @@ import {
   addMachines,
   bootstrap,
   forgetMachines,
-  hasUserData,
   loadState,
   machineRecords,
   memoryProofKeeper,
@@ -12,6 +11,7 @@ import {
   type Phase,
 } from '../../../src/index.js';
 import type { FakeEnviron } from '../../../src/testing/index.js';
+import { coreOnly } from '../../fakes/environs.js';
 import { describeForEachMachineKind, fakeEnvironment, recorder, runOn } from '../bootstrap/fixtures.js';
 
 const config = { write_files: [{ path: '/etc/role', content: 'worker\n' }] };
@@ -57,32 +57,39 @@ describeForEachMachineKind('resumeMachines', (kind) => {
     assert.deepEqual((await resumeMachines({ environ, clientKey, proofs })).resumed, [], 'nothing left to resume');
   });
 
-  it('finds an instance started but never recorded by its machine tag, and replaces one it cannot prove', async () => {
+  it('finds an instance started but never recorded by its machine tag, proves one without a nonce by its recorded host key, and replaces one that is gone', async () => {
     const environ = fakeEnvironment('test', kind);
-    const { clientKey, proofs } = await killedAddMachines(environ, 'wait-ssh', 2);
+    const { clientKey, proofs } = await killedAddMachines(environ, 'wait-ssh', 3);
     const records = machineRecords((await loadState({ storage: environ.storage() })).state);
+    const instanceOf = (id: string): string => records.find((m) => m.id === id)?.instanceId ?? '';
     // As if the run had been killed between starting machine 1 and recording it.
-    await forgetMachines({ storage: environ.storage(), instanceIds: [records.find((m) => m.id === '1')?.instanceId ?? ''] });
+    await forgetMachines({ storage: environ.storage(), instanceIds: [instanceOf('1')] });
     await proofs.release('2');
+    await environ.stopInstances({ ids: [instanceOf('3')], waitUntilGone: true });
     const { events, onEvent } = recorder();
-    const result = await resumeMachines({ environ, clientKey, proofs, config, onEvent });
+    // Seen through the core contract: no user-data to read a nonce back from.
+    const result = await resumeMachines({ environ: coreOnly(environ), clientKey, proofs, config, onEvent });
     assert.deepEqual(result.failures, []);
-    const provable = hasUserData(environ);
     assert.deepEqual(result.resumed, [
       { machineId: '1', outcome: 'found' },
-      { machineId: '2', outcome: provable ? 'reached' : 'replaced' },
+      { machineId: '2', outcome: 'reached' },
+      { machineId: '3', outcome: 'replaced' },
     ]);
-    if (!provable) assert.ok(events.some((e) => e.type === 'warning' && /^machine 2: its instance \S+ cannot be proven/.test(e.message)));
+    assert.ok(events.some((e) => e.type === 'warning' && /^machine 2: no nonce for instance \S+ \(none kept by this client\); proving it by its recorded host key alone$/.test(e.message)));
+    assert.ok(events.some((e) => e.type === 'warning' && /^machine 3: its instance \S+ is (terminated|gone); replacing it$/.test(e.message)));
     const live = (await environ.allInstances({})).filter((i) => i.status !== 'terminated');
-    assert.equal(live.length, 3, 'the controller and one instance per machine');
-    assert.deepEqual(machineRecords((await loadState({ storage: environ.storage() })).state).map((m) => [m.id, m.pending ?? false]), [['0', false], ['1', false], ['2', false]]);
+    assert.equal(live.length, 4, 'the controller and one instance per machine');
+    assert.deepEqual(machineRecords((await loadState({ storage: environ.storage() })).state).map((m) => [m.id, m.pending ?? false]), [['0', false], ['1', false], ['2', false], ['3', false]]);
   });
 
-  it('leaves alone the machines the caller says a live run still provisions, and the controller', async () => {
+  it('leaves alone the machines the caller says a live run still provisions, saying why, and the controller', async () => {
     const environ = fakeEnvironment('test', kind);
     const { clientKey, proofs } = await killedAddMachines(environ, 'configure', 2);
-    const result = await resumeMachines({ environ, clientKey, proofs, config, skip: new Set(['2']) });
+    const { events, onEvent } = recorder();
+    const leaveAlone = (target: { machineId: string }): Promise<string | undefined> => Promise.resolve(target.machineId === '2' ? 'another run adds it' : undefined);
+    const result = await resumeMachines({ environ, clientKey, proofs, config, leaveAlone, onEvent });
     assert.deepEqual(result.resumed.map((r) => r.machineId), ['1']);
     assert.deepEqual(await pendingIds(environ), ['2']);
+    assert.ok(events.some((e) => e.type === 'warning' && e.message === 'machine 2 is left alone: another run adds it'));
   });
 });

@@ -12,7 +12,7 @@ const proof = { hostKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGr9Jm0c1Nm5mEYJ
 describe("the CLI's proof files", () => {
   it('keeps a proof 0600 in a 0700 folder, finds it, and takes the folder away with the last one', async () => {
     const dir = await tempDir('envboot-proofs-');
-    const keeper = fileProofKeeper(dir, 'envboot add-machine demo');
+    const keeper = fileProofKeeper(dir, { command: 'envboot add-machine demo', configDigest: 'a'.repeat(64) });
     await keeper.keep('1', proof);
     await keeper.keep('2', proof);
     assert.equal((await stat(proofsDir(dir))).mode & 0o777, 0o700);
@@ -26,9 +26,22 @@ describe("the CLI's proof files", () => {
     assert.deepEqual(await readdir(dir), [], 'nothing pending, no trace');
   });
 
+  it('lists only proofs, forgets what a write cut short left with its proof, and keeps the digest of the cloud-config', async () => {
+    const dir = await tempDir('envboot-proofs-');
+    const keeper = fileProofKeeper(dir, { command: 'envboot add-machine demo', configDigest: 'a'.repeat(64) });
+    await keeper.keep('5', proof);
+    const leftover = path.join(proofsDir(dir), '5.json.4242.deadbeef.tmp');
+    await writeFile(leftover, JSON.stringify(proof));
+    assert.deepEqual(await keeper.keptIds(), ['5'], 'a temporary file is no proof');
+    assert.equal(await keeper.configDigest('5'), 'a'.repeat(64));
+    assert.equal(await fileProofKeeper(dir, { command: 'x', configDigest: null }).configDigest('9'), undefined);
+    await keeper.release('5');
+    assert.deepEqual(await readdir(dir), [], 'the nonce in the temporary file went with the proof');
+  });
+
   it('reads a damaged or foreign file as no proof (the machine is proven another way, or replaced)', async () => {
     const dir = await tempDir('envboot-proofs-');
-    const keeper = fileProofKeeper(dir, 'envboot add-machine demo');
+    const keeper = fileProofKeeper(dir, { command: 'envboot add-machine demo', configDigest: 'a'.repeat(64) });
     await keeper.keep('3', proof);
     const file = path.join(proofsDir(dir), '3.json');
     for (const text of ['{', '{"hostKeys": [], "nonce": "0123456789abcdef0123456789abcdef"}', `{"hostKeys": ["k"], "nonce": "not hex"}`, '[]']) {
@@ -38,14 +51,14 @@ describe("the CLI's proof files", () => {
   });
 
   it('refuses a machine id that would leave the folder', async () => {
-    const keeper = fileProofKeeper(await tempDir('envboot-proofs-'), 'envboot add-machine demo');
+    const keeper = fileProofKeeper(await tempDir('envboot-proofs-'), { command: 'envboot add-machine demo' });
     await assert.rejects(keeper.keep('../x', proof), /not a machine id/);
     await assert.rejects(keeper.keep('01', proof), /not a machine id/);
   });
 
   it('names the run still provisioning a machine, and no run once it is gone (or when it is this one)', async () => {
     const dir = await tempDir('envboot-proofs-');
-    const keeper = fileProofKeeper(dir, 'envboot add-machine demo');
+    const keeper = fileProofKeeper(dir, { command: 'envboot add-machine demo', configDigest: 'a'.repeat(64) });
     await keeper.keep('4', proof);
     assert.equal(await keeper.provisioner('4'), undefined, 'this process is not another run');
     const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
