@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudConfig } from '../../cloudinit/index.js';
-import { exposePorts } from '../firewall/index.js';
-import { prepareEnviron, type Constraints, type Environ, type EnvironmentIdentity, type IngressRule } from '../provider/index.js';
+import type { Constraints, Environ, EnvironmentIdentity, IngressRule } from '../provider/index.js';
 import {
   provisionMachine,
   runPhase,
@@ -11,12 +10,12 @@ import {
   type PhaseTiming,
   type ProvisionedMachine,
 } from '../provision/index.js';
-import { generateSshKeyPair, type SshKeyPair } from '../ssh/index.js';
-import { isBootstrapTakenOver, messageOf } from '../errors/index.js';
-import { assertOwnsBootstrap, markBootstrapComplete, saveState, startedBootstrap, type LoadedState, type ProviderState } from '../state/index.js';
+import type { SshKeyPair } from '../ssh/index.js';
+import { saveState, startedBootstrap, type ProviderState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 import { bootstrapPreflight } from './bootstrap-preflight.js';
-import { undoBootstrap, type FailedPhase } from './undo-bootstrap.js';
+import { bootstrapAfterClaim } from './after-claim.js';
+import type { FailedPhase } from './undo-bootstrap.js';
 
 export interface BootstrapParams {
   readonly environ: Environ;
@@ -115,14 +114,9 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
     phase: 'claim',
     run: () => saveState({ storage: environ.storage(), state: claimed, expect: 'create', ...signalOf(params) }),
   });
-  try {
-    await runPhase({ ...step, phase: 'prepare', run: () => prepareEnviron(environ, signalOf(params)) });
-    const exposed =
-      (params.expose ?? []).length === 0
-        ? undefined
-        : await runPhase({ ...step, phase: 'open-ports', run: () => exposePorts({ environ, rules: params.expose ?? [], ...signalOf(params) }) });
-    const clientKey = params.clientKey ?? generateSshKeyPair({ comment: `envboot-${environ.environment.name}` });
-    const controller = await provisionMachine({
+  const run = { attempt, plan, onEvent, timings, failedPhase: failures.first, started };
+  return bootstrapAfterClaim(params, run, ({ clientKey, stateGuard }) =>
+    provisionMachine({
       environ,
       machineId: '0',
       controller: true,
@@ -131,66 +125,15 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       timings,
       knownState: { state: claimed, version: claimedVersion },
       proofs: params.proofs,
-      stateGuard: (state) => { assertOwnsBootstrap(state, attempt); },
+      stateGuard,
       config: plan.config,
       timeouts: params.timeouts,
       keepBroken: params.keepBroken,
       onEvent,
       cleanupSignal: params.cleanupSignal,
       signal: params.signal,
-    });
-    await markComplete({ ...params, attempt }, controller.recordedState);
-    await params.proofs?.release('0').catch(() => undefined);
-    return {
-      environment: environ.environment,
-      controller,
-      clientKey,
-      warnings: plan.warnings,
-      phases: timings,
-      elapsedMs: Math.round(performance.now() - started),
-      ...(plan.machines.instanceType === undefined ? {} : { instanceType: plan.machines.instanceType }),
-      ...(exposed === undefined ? {} : { openPorts: exposed.open }),
-    };
-  } catch (error) {
-    await undoBootstrap({
-      environ,
-      attempt,
-      keepBroken: params.keepBroken === true,
-      error,
-      failedPhase: failures.first(),
-      timings,
-      onEvent,
-      ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
-    });
-    throw error;
-  }
-}
-
-/**
- * The one write after the controller is up. The first interrupt does not stop it (the
- * work it records is done; stopping it would leave the environment looking unfinished),
- * the second does; failing to write is a warning, not a failed bootstrap.
- */
-export async function markComplete(
-  params: Pick<BootstrapParams, 'environ' | 'onEvent' | 'cleanupSignal'> & { readonly attempt: string },
-  known: LoadedState | undefined,
-): Promise<void> {
-  try {
-    await markBootstrapComplete({
-      storage: params.environ.storage(),
-      readyMachines: ['0'],
-      attempt: params.attempt,
-      ...(known === undefined ? {} : { known }),
-      ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
-    });
-  } catch (error) {
-    // Another run owns the bootstrap now: this one did not finish it, and says so.
-    if (isBootstrapTakenOver(error)) throw error;
-    params.onEvent?.({
-      type: 'warning',
-      message: `the controller is up, but provider-state could not be marked complete (envboot status will say the bootstrap did not finish): ${messageOf(error)}`,
-    });
-  }
+    }),
+  );
 }
 
 /** The flow's events, passed on, with the first phase that failed remembered: where a kept bootstrap stopped. */

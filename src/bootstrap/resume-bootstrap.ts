@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { exposePorts } from '../firewall/index.js';
 import { AlreadyBootstrappedError, isNotBootstrapped } from '../errors/index.js';
-import { prepareEnviron } from '../provider/index.js';
 import { resumeMachine, runPhase, type PhaseTiming, type ResumeOutcome } from '../provision/index.js';
-import { generateSshKeyPair } from '../ssh/index.js';
-import { assertOwnsBootstrap, bootstrapProgress, loadState, machineRecords, markBootstrapResumed, type LoadedState } from '../state/index.js';
+import { bootstrapProgress, loadState, machineRecords, markBootstrapResumed, type LoadedState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
-import { bootstrap, markComplete, watchFailures, type BootstrapParams, type BootstrapResult } from './bootstrap.js';
+import { bootstrapAfterClaim } from './after-claim.js';
+import { bootstrap, watchFailures, type BootstrapParams, type BootstrapResult } from './bootstrap.js';
 import { bootstrapPreflight } from './bootstrap-preflight.js';
-import { undoBootstrap } from './undo-bootstrap.js';
 
 /** A resume takes what a bootstrap takes. */
 export type ResumeBootstrapParams = BootstrapParams;
@@ -63,14 +60,10 @@ export async function resumeBootstrap(params: ResumeBootstrapParams): Promise<Re
     run: () => markBootstrapResumed({ storage: environ.storage(), attempt, known: loaded, onSaved: (saved) => { taken = saved; }, ...signalOf(params) }),
   });
   const record = machineRecords(taken.state).find((m) => m.id === '0');
-  try {
-    await runPhase({ ...step, phase: 'prepare', run: () => prepareEnviron(environ, signalOf(params)) });
-    const exposed =
-      (params.expose ?? []).length === 0
-        ? undefined
-        : await runPhase({ ...step, phase: 'open-ports', run: () => exposePorts({ environ, rules: params.expose ?? [], ...signalOf(params) }) });
-    const clientKey = params.clientKey ?? generateSshKeyPair({ comment: `envboot-${environ.environment.name}` });
-    if (plan.machines.instanceType !== undefined) onEvent({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.machines.instanceType });
+  if (plan.machines.instanceType !== undefined) onEvent({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.machines.instanceType });
+  let outcome: ResumeOutcome = 'started';
+  const run = { attempt, plan, onEvent, timings, failedPhase: failures.first, started };
+  const result = await bootstrapAfterClaim(params, run, async ({ clientKey, stateGuard }) => {
     const resumed = await resumeMachine({
       environ,
       machineId: '0',
@@ -86,34 +79,12 @@ export async function resumeBootstrap(params: ResumeBootstrapParams): Promise<Re
       onEvent,
       timings,
       knownState: taken,
-      stateGuard: (state) => { assertOwnsBootstrap(state, attempt); },
+      stateGuard,
       cleanupSignal: params.cleanupSignal,
       signal: params.signal,
     });
-    await markComplete({ ...params, onEvent, attempt }, resumed.machine.recordedState);
-    await params.proofs?.release('0').catch(() => undefined);
-    return {
-      environment: environ.environment,
-      controller: resumed.machine,
-      clientKey,
-      warnings: plan.warnings,
-      phases: timings,
-      elapsedMs: Math.round(performance.now() - started),
-      resumed: resumed.outcome,
-      ...(plan.machines.instanceType === undefined ? {} : { instanceType: plan.machines.instanceType }),
-      ...(exposed === undefined ? {} : { openPorts: exposed.open }),
-    };
-  } catch (error) {
-    await undoBootstrap({
-      environ,
-      attempt,
-      keepBroken: params.keepBroken === true,
-      error,
-      failedPhase: failures.first(),
-      timings,
-      onEvent,
-      ...(params.cleanupSignal === undefined ? {} : { signal: params.cleanupSignal }),
-    });
-    throw error;
-  }
+    outcome = resumed.outcome;
+    return resumed.machine;
+  });
+  return { ...result, resumed: outcome };
 }
