@@ -1,18 +1,15 @@
 import { resumeBootstrap, type ResumeBootstrapResult } from '../../bootstrap/index.js';
 import { ConfigError } from '../../errors/index.js';
 import { bootstrapProgress, machineRecords } from '../../state/index.js';
-import { formatDuration } from '../../util/duration.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
 import { bootstrapInputs } from '../environment/bootstrap-inputs.js';
 import { openEnviron, recordFromState, stateIdentity, unknownUuid, type StateIdentity } from '../environment/open-environment.js';
-import type { ResolvedEnvironment } from '../environment/resolve-environment.js';
-import { describeAddresses, describeHardware, machineJson } from '../output/describe-machine.js';
 import { ensureClientKey, forgetClientKey, readClientKey } from '../records/client-key.js';
 import { withEnvironmentLock } from '../records/environment-lock.js';
 import { forgetEnvironment, writeEnvironmentRecord } from '../records/environment-record.js';
 import { cloudConfigDigest, fileProofKeeper } from '../records/machine-proofs.js';
-import { bootstrapRun, recordController, runBootstrap, type BootstrapInput } from './bootstrap.js';
+import { bootstrapOutcome, bootstrapRun, recordController, runBootstrap, type BootstrapInput } from './bootstrap.js';
 import { cleanupSummary } from './cleanup-summary.js';
 
 /**
@@ -78,7 +75,7 @@ export async function runBootstrapResume(context: CommandContext, input: Bootstr
     await recordController(environment, result).catch((error: unknown) => {
       context.reporter.notice('warn', `could not update the local records in ${environment.dir}: ${String(error)}`);
     });
-    return { outcome: resumedOutcome(environment, environ.provider, result) };
+    return { outcome: bootstrapOutcome(environment.name, environ.provider, result, { outcome: result.resumed, words: howItCameBack[result.resumed] }) };
   });
 }
 
@@ -93,25 +90,3 @@ const howItCameBack = {
   replaced: 'the controller it had started could not be reached or proven, and a new one took its place',
   started: 'it had not started a controller yet; one was started',
 } as const;
-
-function resumedOutcome(environment: ResolvedEnvironment, provider: string, result: ResumeBootstrapResult): { json: unknown; text: string } {
-  const { controller } = result;
-  const json = {
-    environment: { name: environment.name, uuid: result.environment.uuid, provider },
-    resumed: result.resumed,
-    controller: machineJson(controller),
-    instanceType: result.instanceType ?? null,
-    openPorts: result.openPorts ?? [],
-    warnings: result.warnings,
-    phases: result.phases,
-    elapsedMs: result.elapsedMs,
-  };
-  const text = [
-    `Resumed the bootstrap of "${environment.name}" on ${provider} in ${formatDuration(result.elapsedMs)}: ${howItCameBack[result.resumed]}.`,
-    `Controller: machine 0, instance ${controller.instance.id}${controller.zone === undefined ? '' : ` in zone ${controller.zone}`}`,
-    `  addresses: ${describeAddresses(controller.addresses)}`,
-    `  hardware:  ${describeHardware(controller.hardware)}`,
-    `Next: envboot status ${environment.name} | envboot ssh ${environment.name} 0 | envboot add-machine ${environment.name}`,
-  ].join('\n');
-  return { json, text };
-}

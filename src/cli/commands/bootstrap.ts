@@ -165,10 +165,20 @@ function alreadyBootstrapped(name: string, cause: unknown): Error {
   );
 }
 
-function bootstrapOutcome(name: string, provider: string, result: BootstrapResult): { json: unknown; text: string } {
+/**
+ * What a bootstrap prints and returns; a resumed one (`resumed`: how its controller came
+ * back, and the sentence saying so) the same, headed by what the resume did.
+ */
+export function bootstrapOutcome(
+  name: string,
+  provider: string,
+  result: BootstrapResult,
+  resumed?: { readonly outcome: string; readonly words: string },
+): { json: unknown; text: string } {
   const { controller } = result;
   const json = {
     environment: { name, uuid: result.environment.uuid, provider },
+    ...(resumed === undefined ? {} : { resumed: resumed.outcome }),
     controller: machineJson(controller),
     instanceType: result.instanceType ?? null,
     openPorts: result.openPorts ?? [],
@@ -177,7 +187,9 @@ function bootstrapOutcome(name: string, provider: string, result: BootstrapResul
     elapsedMs: result.elapsedMs,
   };
   const text = [
-    `Bootstrapped environment "${name}" on ${provider} in ${formatDuration(result.elapsedMs)}.`,
+    resumed === undefined
+      ? `Bootstrapped environment "${name}" on ${provider} in ${formatDuration(result.elapsedMs)}.`
+      : `Resumed the bootstrap of "${name}" on ${provider} in ${formatDuration(result.elapsedMs)}: ${resumed.words}.`,
     `Controller: machine 0, instance ${controller.instance.id}${controller.zone === undefined ? '' : ` in zone ${controller.zone}`}`,
     `  addresses: ${describeAddresses(controller.addresses)}`,
     `  hardware:  ${describeHardware(controller.hardware)}`,
