@@ -10,7 +10,6 @@ import {
   type ConsoleOutput,
   type EnvironmentIdentity,
   type FirewalledEnviron,
-  type HealthCheck,
   type IngressRule,
   type Instance,
   type InstancesParams,
@@ -43,11 +42,12 @@ import { Ec2TagKey, stateLocation } from './ec2-tags.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { Ec2StateLocation } from './ec2-services.js';
-import { findImage, type ChosenImage } from './image.js';
 import { ImageMemo } from './image-memo.js';
 import { toInstance } from './instance-view.js';
 import { resolveJumpRoute } from './jump-route.js';
 import { resolveNetwork, zoneSubnet, type Ec2Network } from './network.js';
+import { ec2HealthChecks } from './health-checks.js';
+import { chooseStart, withSignal, type ChooseStartParams, type StartChoices } from './start-choices.js';
 import { describeOwnedInstances } from './owned-instances.js';
 import { Memo } from './memo.js';
 import { SharedListing } from './shared-listing.js';
@@ -133,20 +133,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     const route = await this.sshRoute();
     // A configured image that does not exist is bad config: say so before anything is created.
     const image = this.#config.image === undefined ? undefined : await this.#images.get({ arch: undefined, signal: params.signal });
-    const warnings: string[] = [];
-    if (this.#config.sshCidrOpenToAll) {
-      warnings.push('SSH (port 22) is open to the whole internet (ssh-cidr 0.0.0.0/0); set ssh-cidr to your own address range to narrow it');
-    }
-    const available = zones.filter((zone) => zone.available).map((zone) => zone.name);
-    const checks: HealthCheck[] = [
-      { name: 'credentials', status: 'ok', detail: 'accepted by EC2 (DescribeAvailabilityZones)' },
-      { name: 'region', status: 'ok', detail: `${this.#region}: ${available.length} zone(s) available (${available.join(', ')})` },
-      { name: 'image', status: 'ok', detail: image === undefined ? 'newest Ubuntu LTS, chosen per instance type' : `${image.id} (${image.name ?? image.arch})` },
-      { name: 'ssh-route', status: 'ok', detail: route.jumpHost === undefined ? 'direct' : `through ${route.jumpHost.user}@${route.jumpHost.host}:${route.jumpHost.port}, its key pinned` },
-      // Reading quotas takes the Service Quotas API, which the provider does not use: RunInstances reports a reached limit as QUOTA_EXCEEDED.
-      { name: 'quota', status: 'not-checked', detail: 'vCPU and instance limits are reported by RunInstances (QUOTA_EXCEEDED); see the Service Quotas console' },
-    ];
-    return { warnings, checks };
+    return ec2HealthChecks({ config: this.#config, region: this.#region, zones, route, image });
   }
 
   /** Once per Environ: machines started later in the same run use the group this found or made. */
@@ -293,22 +280,8 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
   }
 
   /** The instance type, network and image a start uses, from the Environ's memos: the same for `startInstance` and `planStart`. */
-  async #startChoices(params: Pick<StartInstanceParams, 'instanceType' | 'constraints' | 'zone' | 'image' | 'signal'>): Promise<{
-    typeName: string;
-    type: InstanceType | undefined;
-    network: Ec2Network;
-    image: ChosenImage;
-  }> {
-    const catalogue = await this.instanceTypes({ ...withSignal(params), ...(params.instanceType === undefined ? {} : { include: [params.instanceType] }) });
-    const typeName = params.instanceType ?? params.constraints.instanceType ?? cheapestDefault(catalogue);
-    const type = catalogue.find((candidate) => candidate.name === typeName);
-    const network = await this.#resolveNetwork(params.signal);
-    // Before the image, as ever: a zone without a subnet is refused first.
-    zoneSubnet(network, params.zone);
-    const image = params.image === undefined
-      ? await this.#images.get({ arch: type?.arch ?? params.constraints.arch ?? 'amd64', signal: params.signal })
-      : await findImage({ api: this.#api, arch: type?.arch ?? 'amd64', configured: params.image, signal: params.signal });
-    return { typeName, type, network, image };
+  #startChoices(start: ChooseStartParams['start']): Promise<StartChoices> {
+    return chooseStart({ api: this.#api, instanceTypes: (params) => this.instanceTypes(params), network: (signal) => this.#resolveNetwork(signal), images: this.#images, start });
   }
 
   #resolveNetwork(signal: AbortSignal | undefined): Promise<Ec2Network> {
@@ -324,13 +297,4 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
 /** Where the environment's objects live in the bucket: under its prefix, in a folder per environment. */
 function storagePrefix(prefix: string, environment: EnvironmentIdentity): string {
   return `${prefix}${environment.name}/`;
-}
-
-function cheapestDefault(catalogue: readonly InstanceType[]): string {
-  return [...catalogue].sort((a, b) => (a.pricePerHour ?? Infinity) - (b.pricePerHour ?? Infinity))[0]?.name ?? 't3.micro';
-}
-
-/** `{ signal }` when there is one: the contract's params take no `signal: undefined`. */
-function withSignal(params: { readonly signal?: AbortSignal | undefined }): { signal?: AbortSignal } {
-  return params.signal === undefined ? {} : { signal: params.signal };
 }
