@@ -14,3 +14,16 @@ export { renderUserData, type RenderUserDataOptions, type RenderedUserData, type
 export { renderScript, type RenderScriptOptions } from './script/render-script.js';
 export { quote as shellQuote } from './script/shell-quote.js';
 export { parseUserData } from './parse-user-data.js';
+export {
+  alwaysDirect,
+  describeMachineProxies,
+  hasMachineProxies,
+  machineProxyApt,
+  machineProxyEnvironment,
+  withMachineProxies,
+  type MachineConfiguration,
+  type MachineProxySettings,
+} from './machine-proxies.js';
+export { noProxyEntryProblem, proxyUrlExample, redactUrl, urlHost, urlProblem, type CheckUrlOptions } from './proxy-url.js';
+export { aptMirrorSchemes, aptProxySchemes } from './validate-apt-mirrors.js';
+export type { ScriptEnvironment } from './script/environment-steps.js';

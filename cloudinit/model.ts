@@ -51,8 +51,22 @@ export interface UserConfig {
 }
 
 export interface AptConfig {
+  /** apt's proxy for `http://` archives (`Acquire::http::Proxy`): a URL, or `DIRECT` for none. */
+  readonly http_proxy?: string;
+  /** apt's proxy for `https://` archives (`Acquire::https::Proxy`): a URL, or `DIRECT` for none. */
+  readonly https_proxy?: string;
+  /** The distribution's primary archive, per architecture (`default` for any other). */
+  readonly primary?: readonly AptMirror[];
+  /** Its security archive; as in cloud-init, `primary` stands in for it when absent (see `aptSteps`). */
+  readonly security?: readonly AptMirror[];
   /** Extra sources, by name: written to `/etc/apt/sources.list.d/<name>.list`. */
   readonly sources?: Readonly<Record<string, AptSource>>;
+}
+
+/** One mirror of a distribution archive, for the architectures named (`default`: any other). */
+export interface AptMirror {
+  readonly arches: readonly string[];
+  readonly uri: string;
 }
 
 export interface AptSource {

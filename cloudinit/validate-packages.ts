@@ -1,4 +1,5 @@
 import { checkKeys, checkString, describe, isRecord, type ProblemList } from './checks.js';
+import { checkAptMirrors, checkAptProxy } from './validate-apt-mirrors.js';
 
 const packagePattern = /^[a-z0-9][a-z0-9+.-]+$/;
 const sourceKeys = ['source', 'key', 'filename'];
@@ -25,13 +26,17 @@ function checkPackageName(name: string, path: string, problems: ProblemList): vo
   if (!packagePattern.test(name)) problems.add(path, `${JSON.stringify(name)} is not a Debian package name`);
 }
 
-/** Checks `apt`: only `sources` is supported. */
+const aptKeys = ['http_proxy', 'https_proxy', 'primary', 'security', 'sources'];
+
+/** Checks `apt`: its proxies, primary and security mirrors, and sources. */
 export function checkApt(value: unknown, path: string, problems: ProblemList): void {
   if (!isRecord(value)) {
-    problems.add(path, `must be a mapping with "sources", got ${describe(value)}`);
+    problems.add(path, `must be a mapping with ${aptKeys.map((key) => `"${key}"`).join(', ')}, got ${describe(value)}`);
     return;
   }
-  checkKeys(value, ['sources'], path, problems);
+  checkKeys(value, aptKeys, path, problems);
+  for (const key of ['http_proxy', 'https_proxy']) if (value[key] !== undefined) checkAptProxy(value[key], `${path}.${key}`, problems);
+  for (const key of ['primary', 'security']) if (value[key] !== undefined) checkAptMirrors(value[key], `${path}.${key}`, problems);
   const sources = value['sources'];
   if (sources === undefined) return;
   if (!isRecord(sources)) {

@@ -1,15 +1,19 @@
 import type { CloudConfig } from '../model.js';
+import { aptMirrorStep, aptProxyStep } from './apt-proxy-steps.js';
 import { printfTemplate, quote, rooted } from './shell-quote.js';
 import type { Step } from './step.js';
 import { writeBytesLines } from './write-bytes.js';
 
 /**
- * apt sources (cloud-init's apt_configure), then package update, upgrade and install
- * (package_update_upgrade_install). Installing packages implies updating the index
- * first, as cloud-init does. apt-get waits for the dpkg lock and is retried.
+ * apt's proxy, mirrors and sources (cloud-init's apt_configure), then package update,
+ * upgrade and install (package_update_upgrade_install): the proxy is in place before apt
+ * fetches anything. Installing packages implies updating the index first, as cloud-init
+ * does. apt-get waits for the dpkg lock and is retried.
  */
 export function aptSteps(config: CloudConfig): Step[] {
   const steps: Step[] = [];
+  if (config.apt !== undefined) steps.push(aptProxyStep(config.apt));
+  if (config.apt?.primary !== undefined || config.apt?.security !== undefined) steps.push(aptMirrorStep(config.apt));
   for (const [name, source] of Object.entries(config.apt?.sources ?? {})) {
     const lines: string[] = [];
     if (source.source !== undefined) {

@@ -2,6 +2,7 @@ import type { CloudConfig } from '../model.js';
 import { assertValidCloudConfig } from '../validate.js';
 import { aptSteps } from './apt-steps.js';
 import { commandSteps } from './command-steps.js';
+import { checkScriptEnvironment, environmentStep, exportLines, type ScriptEnvironment } from './environment-steps.js';
 import { fileSteps } from './file-steps.js';
 import { scriptFooter, scriptHeader } from './script-frame.js';
 import { printfTemplate, quote } from './shell-quote.js';
@@ -23,12 +24,19 @@ export interface RenderScriptOptions {
   readonly logFile?: string;
   /** The user `'default'` and the top-level `ssh_authorized_keys` refer to. Default `ubuntu`. */
   readonly defaultUser?: string;
+  /**
+   * Variables (the machine's proxies, see `machineProxyEnvironment`) exported before the
+   * first step, so every step and what it starts sees them, and kept in
+   * `/etc/environment` by a first step of their own. Nothing is written when absent or empty.
+   */
+  readonly environment?: ScriptEnvironment | undefined;
 }
 
 /**
  * Renders a cloud-config as one POSIX `sh` script (dash and bash) that applies it over
- * SSH in cloud-init's order: bootcmd, write_files, users, SSH keys, apt sources,
- * package update / upgrade / install, deferred write_files, runcmd, final message.
+ * SSH in cloud-init's order: (the `environment` option), bootcmd, write_files, users,
+ * SSH keys, apt proxy / mirrors / sources, package update / upgrade / install, deferred
+ * write_files, runcmd, final message.
  * Each step prints `envboot: [n/total] name`; the first that fails prints
  * `envboot: step NAME failed with exit status N` and the script exits with N. All output
  * is also appended to the log file on the machine (mode 0600).
@@ -39,7 +47,10 @@ export interface RenderScriptOptions {
  */
 export function renderScript(config: CloudConfig, options: RenderScriptOptions = {}): string {
   const valid = assertValidCloudConfig(config);
+  const environment = options.environment ?? {};
+  checkScriptEnvironment(environment);
   const steps: Step[] = [
+    ...(Object.keys(environment).length === 0 ? [] : [environmentStep(environment)]),
     ...commandSteps('bootcmd', valid.bootcmd),
     ...fileSteps(valid.write_files, false),
     ...userSteps(valid, options.defaultUser ?? 'ubuntu'),
@@ -52,6 +63,7 @@ export function renderScript(config: CloudConfig, options: RenderScriptOptions =
     sudo: options.sudo === true,
     rootPrefix: options.rootPrefix ?? '',
     logFile: options.logFile ?? '/var/log/envboot/configure.log',
+    exports: exportLines(environment),
   });
   steps.forEach((step, index) => {
     lines.push(

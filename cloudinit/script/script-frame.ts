@@ -4,6 +4,8 @@ export interface FrameOptions {
   readonly sudo: boolean;
   readonly rootPrefix: string;
   readonly logFile: string;
+  /** Lines exporting the script's environment, run as root (after sudo, which resets it). */
+  readonly exports: readonly string[];
 }
 
 /**
@@ -31,6 +33,7 @@ export function scriptHeader(options: FrameOptions): string[] {
     );
   }
   lines.push(
+    ...options.exports,
     // Commands see the root prefix too (empty on a real machine), so tests can find their files.
     // A test SSH host exports its own ENVBOOT_ROOT; it wins, so a caller need not know it.
     `ENVBOOT_ROOT=\${ENVBOOT_ROOT:-${quote(options.rootPrefix)}}`,

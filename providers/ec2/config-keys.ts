@@ -11,6 +11,14 @@ const likelyMeant: Readonly<Record<string, string>> = {
   jumphost: 'jump-host', 'private-only': 'private-addresses-only', 'private-addresses': 'private-addresses-only',
   'use-private-addresses': 'private-addresses-only', 'private-ips': 'private-addresses-only', 'key-file': 'identity-file',
   identity: 'identity-file', 'private-key': 'identity-file', 'known-host': 'host-key', fingerprint: 'host-key',
+  'iam-instance-profile': 'instance-profile', 'instance-profile-name': 'instance-profile', 'instance-profile-arn': 'instance-profile',
+  'iam-profile': 'instance-profile', 'instance-role': 'instance-profile', 'iam-role': 'instance-profile', 'use-spot': 'spot',
+  'spot-instances': 'spot', 'spot-instance': 'spot', preemptible: 'spot', 'spot-price': 'spot-max-price', 'max-price': 'spot-max-price',
+  'max-spot-price': 'spot-max-price',
+  tags: 'resource-tags', tag: 'resource-tags', 'instance-tags': 'resource-tags', 'default-tags': 'resource-tags', 'extra-tags': 'resource-tags',
+  expiry: 'ttl', expires: 'ttl', 'expires-in': 'ttl', 'time-to-live': 'ttl', lifetime: 'ttl',
+  'aws-profile': 'profile', 'profile-name': 'profile', 'role-arn': 'assume-role', 'assume-role-arn': 'assume-role', role: 'assume-role',
+  'sts-role': 'assume-role', 'iam-role-arn': 'assume-role',
 };
 /** Keys that belong in `constraints`, and credentials, which never belong in the config. */
 const elsewhere: Readonly<Record<string, string>> = {
@@ -20,8 +28,10 @@ const elsewhere: Readonly<Record<string, string>> = {
   arch: 'architectures are constraints: set constraints: "arch=…"',
   'access-key': credentialsHint(), 'access-key-id': credentialsHint(), 'secret-key': credentialsHint(),
   'secret-access-key': credentialsHint(), 'aws-access-key-id': credentialsHint(), 'aws-secret-access-key': credentialsHint(),
-  'session-token': credentialsHint(), 'aws-session-token': credentialsHint(), profile: credentialsHint(), 'aws-profile': credentialsHint(),
-  credentials: credentialsHint(),
+  'session-token': credentialsHint(), 'aws-session-token': credentialsHint(), credentials: credentialsHint(),
+  'external-id': 'an external id goes with its role: assume-role: { arn: …, external-id: … }',
+  'role-session-name': 'a session name goes with its role: assume-role: { arn: …, session-name: … }',
+  'session-name': 'a session name goes with its role: assume-role: { arn: …, session-name: … }',
 };
 
 /** One problem per key of `input` not in `known`, with what it most likely meant. */
@@ -50,5 +60,5 @@ function closestKey(normal: string, known: readonly string[]): string | undefine
 }
 
 function credentialsHint(): string {
-  return 'credentials never go in the config: use AWS_PROFILE (after `aws configure` or `aws sso login`), the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables, or an instance role';
+  return 'credentials never go in the config: use AWS_PROFILE or the profile key (profile: NAME, after `aws configure --profile NAME` or `aws sso login --profile NAME`), the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables, or an instance role';
 }

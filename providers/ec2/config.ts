@@ -1,13 +1,21 @@
 import type { Constraints, ValidateConfigResult } from '../../src/index.js';
 import { validateConstraints, type Problem } from '../../src/provider-config/index.js';
 import { checkBucket, checkCidrs, checkPrefix, checkRegion, checkResourceId, describeValue, isOpenToAll, regionPattern, type Check } from './config-checks.js';
+import { checkImage, type Ec2ImageName } from './config-image.js';
 import { unknownKeys } from './config-keys.js';
 import { checkBoolean, isMapping, optional } from './config-values.js';
 import { checkJumpHost, type Ec2JumpHost } from './jump-host-config.js';
+import { checkInstanceProfile, checkSpotMaxPrice, spotPriceProblems, type Ec2InstanceProfile } from './config-launch.js';
+import { checkResourceTags } from './config-tags.js';
+import { checkTtl } from './config-ttl.js';
+import { checkAssumeRole, checkProfile, type Ec2AssumeRole } from './config-access.js';
 
 // This module is loaded by the CLI's light descriptor: it must import no SDK and no ssh2.
 
 export type { Ec2JumpHost } from './jump-host-config.js';
+export type { Ec2ImageName } from './config-image.js';
+export type { Ec2InstanceProfile } from './config-launch.js';
+export type { Ec2AssumeRole } from './config-access.js';
 
 /** The `ec2` provider's config, validated: what an environment in `environments.yaml` may set. */
 export interface Ec2Config {
@@ -19,8 +27,10 @@ export interface Ec2Config {
   readonly prefix: string;
   readonly vpc?: string;
   readonly subnets?: readonly string[];
-  /** An AMI id; absent: the provider chooses the image. */
+  /** An AMI id; absent (and no `imageName`): the newest Ubuntu LTS of the machine's architecture. */
   readonly image?: string;
+  /** `image: {name, owner, arch?}`: the newest available match per architecture. */
+  readonly imageName?: Ec2ImageName;
   /** The environment's default constraints, parsed. */
   readonly constraints?: Constraints;
   /** Sources allowed to reach port 22; IPv6 blocks contain `:`. */
@@ -30,11 +40,26 @@ export interface Ec2Config {
   readonly jumpHost?: Ec2JumpHost;
   /** Reach machines on their private addresses only (no public address is asked for). */
   readonly privateAddressesOnly: boolean;
+  /** The IAM instance profile machines start with (RunInstances' IamInstanceProfile). */
+  readonly instanceProfile?: Ec2InstanceProfile;
+  /** Start machines as one-time spot instances (terminated when EC2 takes them back); `--spot` sets it per command. */
+  readonly spot?: boolean;
+  /** Spot's price cap in USD per hour; absent: the on-demand price. */
+  readonly spotMaxPrice?: string;
+  /** Tags for every resource, at creation, beside envboot's own (`resource-tags`, and `--tag` per command). */
+  readonly resourceTags?: Readonly<Record<string, string>>;
+  /** How long after bootstrap the environment expires (`ttl`, or `--ttl`); absent: never. */
+  readonly ttlMs?: number;
+  /** The shared-config profile whose credentials and settings the AWS clients use; absent: AWS_PROFILE, or the SDK's default chain. */
+  readonly profile?: string;
+  /** The IAM role every AWS call is made as (STS AssumeRole with the profile's, or the chain's, credentials). */
+  readonly assumeRole?: Ec2AssumeRole;
 }
 
 /** The keys an `ec2` config accepts, for docs and help. */
 export const ec2ConfigKeys = [
   'region', 'bucket', 'prefix', 'vpc', 'subnets', 'image', 'constraints', 'ssh-cidr', 'jump-host', 'private-addresses-only',
+  'instance-profile', 'spot', 'spot-max-price', 'resource-tags', 'ttl', 'profile', 'assume-role',
 ] as const;
 
 export const defaultEc2Config: Ec2Config = { prefix: '', sshCidrs: ['0.0.0.0/0'], sshCidrOpenToAll: true, privateAddressesOnly: false };
@@ -62,23 +87,39 @@ export function validateEc2Config(raw: unknown): ValidateConfigResult<Ec2Config>
   const prefix = read('prefix', checkPrefix) ?? '';
   const vpc = read('vpc', checkResourceId('vpc'));
   const subnets = read('subnets', checkSubnets);
-  const image = read('image', checkResourceId('ami'));
+  const image = read('image', checkImage);
   const constraints = read('constraints', checkConstraints(region));
   const sshCidrs = read('ssh-cidr', checkCidrs) ?? defaultEc2Config.sshCidrs;
   const jumpHost = read('jump-host', checkJumpHost);
   const privateAddressesOnly = read('private-addresses-only', checkBoolean) ?? false;
+  const instanceProfile = read('instance-profile', checkInstanceProfile);
+  const spot = read('spot', checkBoolean);
+  const spotMaxPrice = read('spot-max-price', checkSpotMaxPrice);
+  problems.push(...spotPriceProblems(spot, spotMaxPrice));
+  const resourceTags = read('resource-tags', checkResourceTags);
+  const ttlMs = read('ttl', checkTtl);
+  const profile = read('profile', checkProfile);
+  const assumeRole = read('assume-role', checkAssumeRole);
   const config: Ec2Config = {
     ...optional('region', region),
     ...optional('bucket', bucket),
     prefix,
     ...optional('vpc', vpc),
     ...optional('subnets', subnets),
-    ...optional('image', image),
+    ...optional('image', image !== undefined && 'id' in image ? image.id : undefined),
+    ...optional('imageName', image !== undefined && 'named' in image ? image.named : undefined),
     ...optional('constraints', constraints),
     sshCidrs,
     sshCidrOpenToAll: sshCidrs.some(isOpenToAll),
     ...optional('jumpHost', jumpHost),
     privateAddressesOnly,
+    ...optional('instanceProfile', instanceProfile),
+    ...optional('spot', spot),
+    ...optional('spotMaxPrice', spotMaxPrice),
+    ...optional('resourceTags', resourceTags),
+    ...optional('ttlMs', ttlMs),
+    ...optional('profile', profile),
+    ...optional('assumeRole', assumeRole),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

@@ -2,6 +2,7 @@ import type { ProviderDescriptor } from '../../src/index.js';
 import { ec2Capabilities } from './capabilities.js';
 import type { Ec2Config } from './config.js';
 import { missingSdk } from './missing-sdk.js';
+import { ec2PlacementFlags } from './placement-flags.js';
 import { validateEc2ProviderConfig } from './require-bucket.js';
 
 /**
@@ -14,6 +15,7 @@ export const ec2Descriptor: ProviderDescriptor<Ec2Config> = {
   description: 'Amazon EC2 instances, provider-state in S3; credentials from the AWS SDK chain',
   capabilities: ec2Capabilities,
   validateConfig: ({ config }) => validateEc2ProviderConfig(config),
+  placementFlags: ec2PlacementFlags,
   load: async () => {
     try {
       return (await import('./ec2-provider.js')).ec2Provider;

@@ -1,52 +1,30 @@
 import type { Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import type { Storage } from '../../storage/index.js';
 import {
-  ConfigError,
-  ZoneIndependentError,
-  throwIfCancelled,
-  type AllInstancesParams,
-  type AvailabilityZone,
-  type ConsoleEnviron,
-  type ConsoleOutput,
-  type EnvironmentIdentity,
-  type FirewalledEnviron,
-  type IngressRule,
-  type Instance,
-  type InstancesParams,
-  type InstanceType,
-  type InstanceTypeCatalogue,
-  type InstanceTypesParams,
-  type Logger,
-  type PlanningEnviron,
-  type PlanStartParams,
-  type PreflightParams,
-  type PreflightResult,
-  type PrepareParams,
-  type PrepareResult,
-  type ProviderPlan,
-  type RoutedEnviron,
-  type SshRoute,
-  type StartInstanceParams,
-  type StartInstanceResult,
-  type StopInstancesParams,
-  type TeardownParams,
-  type TeardownResult,
-  type UserDataEnviron,
-  type ZonedEnviron,
+  ConfigError, ZoneIndependentError, throwIfCancelled, type AllInstancesParams, type AvailabilityZone, type ConsoleEnviron, type ConsoleOutput,
+  type ConstraintDefaults, type ConstraintDefaultsEnviron, type ConstraintDefaultsParams,
+  type EnvironmentIdentity, type FirewalledEnviron, type IngressRule, type Instance, type InstancesParams, type InstanceType,
+  type InstanceTypeCatalogue, type InstanceTypesParams, type Logger, type PlanningEnviron, type PlanStartParams, type PreflightParams,
+  type PreflightResult, type PrepareParams, type PrepareResult, type ProviderPlan, type RoutedEnviron, type SshRoute, type StartInstanceParams,
+  type StartInstanceResult, type StopInstancesParams, type TeardownParams, type TeardownResult, type UserDataEnviron, type ZonedEnviron,
 } from '../../src/index.js';
 import { ec2Capabilities } from './capabilities.js';
 import { readEc2Console } from './console-output.js';
 import { closeEc2Ports, ec2IngressRules, openEc2Ports, type Ec2FirewallParams } from './firewall.js';
 import { defaultEc2Timing, type Ec2Timing } from './ec2-timing.js';
-import { Ec2TagKey, stateLocation } from './ec2-tags.js';
+import { stateLocation, storagePrefix } from './ec2-tags.js';
+import { Ec2Tagging } from './resource-tagging.js';
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { Ec2StateLocation } from './ec2-services.js';
+import { ec2ConstraintDefaults } from './constraint-defaults.js';
 import { ImageMemo } from './image-memo.js';
 import { toInstance } from './instance-view.js';
 import { resolveJumpRoute } from './jump-route.js';
 import { resolveNetwork, zoneSubnet, type Ec2Network } from './network.js';
 import { ec2HealthChecks } from './health-checks.js';
+import type { IamAdapter } from './iam-adapter.js';
+import { checkInstanceProfile } from './instance-profile-check.js';
 import { chooseStart, withSignal, type ChooseStartParams, type StartChoices } from './start-choices.js';
 import { describeOwnedInstances } from './owned-instances.js';
 import { Memo } from './memo.js';
@@ -70,6 +48,8 @@ export interface Ec2EnvironParams {
   readonly stateStorage: (location: Ec2StateLocation) => Storage;
   readonly timing?: Ec2Timing;
   readonly logger?: Logger | undefined;
+  /** IAM, for preflight's check of `instance-profile`; absent: RunInstances is the check. */
+  readonly iam?: IamAdapter | undefined;
 }
 
 /** How long a machine this process started is trusted to exist before EC2's listings show it. */
@@ -80,20 +60,21 @@ const listingLagMs = 5 * 60_000;
  * environment's tags from creation; provider-state lives in S3. Read-only answers (zones,
  * instance types, images, the network) are fetched once per Environ.
  */
-export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEnviron, ConsoleEnviron, UserDataEnviron, FirewalledEnviron, PlanningEnviron {
+export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEnviron, ConsoleEnviron, UserDataEnviron, FirewalledEnviron, PlanningEnviron, ConstraintDefaultsEnviron {
   readonly provider = 'ec2';
   readonly sshUser = 'ubuntu';
   readonly capabilities = ec2Capabilities;
   readonly environment: EnvironmentIdentity;
   readonly #config: Ec2EnvironParams['config'];
   readonly #api: Ec2Api;
+  readonly #iam: IamAdapter | undefined;
   readonly #region: string;
   readonly #storage: Storage;
   /** Opens storage at a location: `planStart` lists the whole bucket, read-only, to tell whether a bootstrap would create it. */
   readonly #stateStorage: Ec2EnvironParams['stateStorage'];
   readonly #stateLocation: string;
-  /** Where provider-state lives, on every resource, for `envboot cleanup`. */
-  readonly #extraTags: Readonly<Record<string, string>>;
+  /** Tags beyond common code's: resource-tags, where provider-state lives, the expiry. */
+  readonly #tagging: Ec2Tagging;
   readonly #timing: Ec2Timing;
   readonly #zones = new Memo<AvailabilityZone[]>();
   readonly #network = new Memo<Ec2Network>();
@@ -111,16 +92,17 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     this.environment = params.environment;
     this.#config = params.config;
     this.#api = params.api;
+    this.#iam = params.iam;
     this.#region = params.region;
     this.#timing = params.timing ?? defaultEc2Timing;
     this.#listing = new SharedListing({ maxAgeMs: this.#timing.listingMaxAgeMs });
     this.#types = new TypeCatalogue({ api: params.api, region: params.region });
-    this.#images = new ImageMemo(params.api, params.config.image);
+    this.#images = new ImageMemo(params.api, params.config);
     const prefix = storagePrefix(params.config.prefix, params.environment);
     this.#storage = params.stateStorage({ bucket: params.config.bucket, prefix, createBucket: true });
     this.#stateStorage = params.stateStorage;
     this.#stateLocation = stateLocation(params.config.bucket, prefix);
-    this.#extraTags = { [Ec2TagKey.ProviderState]: this.#stateLocation };
+    this.#tagging = new Ec2Tagging({ stateLocation: this.#stateLocation, storage: this.#storage, resourceTags: params.config.resourceTags, ttlMs: params.config.ttlMs });
   }
 
   storage(): Storage {
@@ -133,7 +115,9 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     const route = await this.sshRoute();
     // A configured image that does not exist is bad config: say so before anything is created.
     const image = this.#config.image === undefined ? undefined : await this.#images.get({ arch: undefined, signal: params.signal });
-    return ec2HealthChecks({ config: this.#config, region: this.#region, zones, route, image });
+    const profile = this.#config.instanceProfile;
+    const instanceProfile = profile === undefined ? undefined : await checkInstanceProfile({ iam: this.#iam, profile, signal: params.signal });
+    return ec2HealthChecks({ config: this.#config, region: this.#region, zones, route, image, instanceProfile });
   }
 
   /** Once per Environ: machines started later in the same run use the group this found or made. */
@@ -154,9 +138,10 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
       environment: this.environment,
       vpcId: network.vpcId,
       sshCidrs: this.#config.sshCidrs,
-      extraTags: { ...this.#extraTags, [Ec2TagKey.CreatedAt]: new Date().toISOString() },
+      newGroupTags: () => this.#tagging.forNewGroup(params),
       signal: params.signal,
     });
+    this.#tagging.learnFromGroup(group.tags);
     this.#groupId = group.groupId;
     return { resources: { 'security-group': group.groupId, ...(network.vpcId === undefined ? {} : { vpc: network.vpcId }) }, created: group.created };
   }
@@ -171,11 +156,12 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     const prepared = await this.prepare(withSignal(params));
     const instance = await runInstance({
       api: this.#api,
-      start: { ...params, tags: { ...params.tags, ...this.#extraTags } },
+      start: { ...params, tags: this.#tagging.forMachine(params.tags) },
       image,
       instanceType: typeName,
       securityGroupId: prepared.resources['security-group'] ?? '',
       subnetId,
+      launch: this.#config,
     });
     this.#started.set(instance.id, { instance, at: Date.now() });
     const hardware = type === undefined ? instance.hardware : { ...instance.hardware, cores: type.cores, memoryMiB: type.memoryMiB, arch: type.arch };
@@ -246,6 +232,11 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     return this.#types.types(params);
   }
 
+  /** amd64 (or the configured image's architecture) and the controller's memory floor; the configured image checked (see `ec2ConstraintDefaults`). */
+  constraintDefaults(params: ConstraintDefaultsParams): Promise<ConstraintDefaults> {
+    return ec2ConstraintDefaults({ ...params, config: this.#config, images: this.#images, instanceTypes: (p) => this.instanceTypes(p) });
+  }
+
   /** GetConsoleOutput, for this environment's instances only (see `readEc2Console`). */
   consoleOutput(params: { readonly id: string; readonly lines?: number; readonly signal?: AbortSignal }): Promise<ConsoleOutput | undefined> {
     return readEc2Console({ ...params, api: this.#api, environment: this.environment, region: this.#region, startedHere: this.#justStarted(params.id) !== undefined });
@@ -281,7 +272,8 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
 
   /** The instance type, network and image a start uses, from the Environ's memos: the same for `startInstance` and `planStart`. */
   #startChoices(start: ChooseStartParams['start']): Promise<StartChoices> {
-    return chooseStart({ api: this.#api, instanceTypes: (params) => this.instanceTypes(params), network: (signal) => this.#resolveNetwork(signal), images: this.#images, start });
+    const defaults = (params: ConstraintDefaultsParams): Promise<ConstraintDefaults> => this.constraintDefaults(params);
+    return chooseStart({ api: this.#api, instanceTypes: (params) => this.instanceTypes(params), network: (signal) => this.#resolveNetwork(signal), images: this.#images, defaults, start });
   }
 
   #resolveNetwork(signal: AbortSignal | undefined): Promise<Ec2Network> {
@@ -292,9 +284,4 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
     const started = this.#started.get(id);
     return started !== undefined && Date.now() - started.at < listingLagMs ? started.instance : undefined;
   }
-}
-
-/** Where the environment's objects live in the bucket: under its prefix, in a folder per environment. */
-function storagePrefix(prefix: string, environment: EnvironmentIdentity): string {
-  return `${prefix}${environment.name}/`;
 }

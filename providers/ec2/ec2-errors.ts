@@ -31,6 +31,8 @@ interface SdkError {
 const capacityCodes = new Set([
   'InsufficientInstanceCapacity', 'InsufficientHostCapacity', 'InsufficientReservedInstanceCapacity', 'InsufficientCapacityOnHost',
   'Unsupported', 'InsufficientFreeAddressesInSubnet',
+  // Spot: no spare capacity, or its price above `spot-max-price`; both are per zone and type.
+  'UnfulfillableCapacity', 'SpotMaxPriceTooLow',
 ]);
 const quotaNextSteps: Readonly<Record<string, string>> = {
   InstanceLimitExceeded: 'stop machines you no longer need, or request a higher instance quota in the Service Quotas console',
@@ -54,6 +56,9 @@ const credentialNextSteps: Readonly<Record<string, string>> = {
   RequestExpired: "the request's timestamp is too far from AWS's clock; check this machine's clock (NTP) and run again",
   OptInRequired: 'the account is not subscribed to EC2 in this region; enable the region (or finish the sign-up) in the AWS console',
   Blocked: 'AWS has blocked the account; contact AWS Support',
+  // The first spot request of an account makes EC2's spot role, which needs iam:CreateServiceLinkedRole.
+  'AuthFailure.ServiceLinkedRoleCreationNotPermitted':
+    'spot needs the role AWSServiceRoleForEC2Spot, which the credentials in use may not create: have it made once (`aws iam create-service-linked-role --aws-service-name spot.amazonaws.com`) and run again',
   PendingVerification: 'AWS is still verifying the account; wait for the confirmation email and run again',
   CredentialsProviderError:
     'no AWS credentials were found: set AWS_PROFILE (after `aws configure` or `aws sso login`), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on a machine with an instance role',
@@ -69,6 +74,10 @@ const configNextSteps: Readonly<Record<string, string>> = {
   InvalidBlockDeviceMapping: 'check the root-disk constraint and the image (`image`)',
   'InvalidUserData.Malformed': 'this is a bug in envboot; please report it with the --debug log',
 };
+/** EC2's answer to a profile it cannot use: "Value (x) for parameter iamInstanceProfile.name is invalid". */
+const instanceProfileMessage = /iamInstanceProfile/i;
+const instanceProfileNext =
+  'check `instance-profile` in the environment config: the instance profile must exist in this account (`aws iam list-instance-profiles`); one made in the last minute may not be usable yet, so retry shortly';
 const genericConfigCodes = new Set(['InvalidParameterValue', 'InvalidParameterCombination', 'InvalidParameter', 'MissingParameter']);
 const capacityMessage = /not supported in (your|the) requested availability zone|availability zone .{0,40}\b(is )?(not available|unavailable|constrained)|capacity/i;
 const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
@@ -79,10 +88,10 @@ const envbootCodes: ReadonlySet<string> = new Set(Object.values(ErrorCode));
  * provider boundary; the SDK error stays reachable as `cause`. The message is
  * `<what>: <AWS's message> (<code>); <what to do next>`.
  *
- * - capacity (`InsufficientInstanceCapacity`, `Unsupported`, a full subnet, …):
+ * - capacity (`InsufficientInstanceCapacity`, `Unsupported`, a full subnet, spot's `UnfulfillableCapacity`, …):
  *   `CapacityError` scoped to the context's zone (and instance type): the next zone may work;
  * - quotas, credentials and bad requests (`VcpuLimitExceeded`, `UnauthorizedOperation`,
- *   `InvalidAMIID.NotFound`, …): `QuotaExceededError`, `CredentialsError`, `ConfigError`
+ *   `InvalidAMIID.NotFound`, an unusable instance profile, …): `QuotaExceededError`, `CredentialsError`, `ConfigError`
  *   inside a `ZoneIndependentError`; an unreachable endpoint likewise;
  * - throttling: `RateLimitedError`, retry after a second; cancellation: `CancelledError`;
  * - any other `*.NotFound`: `NotFoundError`; anything else: an Error with context.
@@ -103,6 +112,7 @@ export function translateEc2Error(error: unknown, context: Ec2ErrorContext): Err
     return new CancelledError(`${context.what} cancelled`, cause);
   }
   if (typeof sdk.code === 'string' && envbootCodes.has(sdk.code) && error instanceof Error) return error;
+  if (code === 'InvalidParameterValue' && instanceProfileMessage.test(original)) return new ZoneIndependentError(new ConfigError(say(instanceProfileNext), cause));
   if (capacityCodes.has(code) || (code === 'InvalidParameterValue' && capacityMessage.test(original))) return capacityError(error, code, say, context);
   const quotaNext = quotaNextSteps[code];
   if (quotaNext !== undefined) return new ZoneIndependentError(new QuotaExceededError(say(quotaNext), cause));
@@ -111,8 +121,16 @@ export function translateEc2Error(error: unknown, context: Ec2ErrorContext): Err
     return new RateLimitedError(say('EC2 is throttling requests; envboot retries after a pause'), { earliestRetry, ...cause });
   }
   if (code === 'UnauthorizedOperation') {
-    const action = context.action ?? /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(original)?.[1];
+    const named = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(original)?.[1];
+    // RunInstances with an instance profile also needs iam:PassRole, which EC2 names in its message.
+    const action = named?.startsWith('iam:') === true ? named : (context.action ?? named);
     const missing = action === undefined ? 'a permission envboot needs' : `the ${action} permission`;
+    // An explicit deny is a policy saying no (an SCP, a permissions boundary), not a missing grant: most often a tag policy.
+    if (/explicit deny/i.test(original)) {
+      const where = /in an? ([a-z ]*policy)/i.exec(original)?.[1] ?? 'a policy';
+      const next = `an explicit deny in ${where} refuses ${action ?? 'the request'}; organisations' policies most often require their own tags at creation: add them with the ec2 option resource-tags or --tag KEY=VALUE (AWS's \`aws sts decode-authorization-message\` explains the encoded message), or ask the policy's owner`;
+      return new ZoneIndependentError(new CredentialsError(say(next), cause));
+    }
     return new ZoneIndependentError(new CredentialsError(say(`the credentials in use lack ${missing}; grant it to the IAM user or role and run again`), cause));
   }
   const credentialNext = credentialNextSteps[code];
@@ -168,7 +186,9 @@ function capacityError(error: unknown, code: string, say: (next: string) => stri
   const scope = context.instanceType === undefined || subnetFull ? { kind: 'all' as const } : { kind: 'instance-type' as const, instanceType: context.instanceType };
   const next = subnetFull
     ? 'the subnet has no free addresses; envboot tries the next zone (free addresses or add a subnet to `subnets`)'
-    : 'envboot tries the next zone; if every zone fails, choose another instance type or retry later';
+    : code === 'SpotMaxPriceTooLow'
+      ? 'the spot price here is above spot-max-price; envboot tries the next zone; raise spot-max-price, or drop it to pay up to the on-demand price'
+      : 'envboot tries the next zone; if every zone fails, choose another instance type or retry later';
   return new CapacityError(say(next), { scope, ...(zone === undefined ? {} : { zone }), cause: error });
 }
 

@@ -8,6 +8,7 @@ import { defaultEc2Timing, type Ec2Timing } from './ec2-timing.js';
 import type { Ec2RetryPolicy } from './ec2-retry.js';
 import type { OpenEc2Services } from './ec2-services.js';
 import { findEc2Leftovers } from './leftovers.js';
+import { ec2PlacementFlags } from './placement-flags.js';
 import { removeEc2Leftovers } from './remove-leftovers.js';
 import { requireBucket, validateEc2ProviderConfig } from './require-bucket.js';
 
@@ -36,9 +37,10 @@ export function createEc2Provider(params: CreateEc2ProviderParams = {}): Cleanup
     description: 'Amazon EC2 instances, provider-state in S3; credentials from the AWS SDK chain',
     capabilities: ec2Capabilities,
     validateConfig: ({ config }) => validateEc2ProviderConfig(config),
+    placementFlags: ec2PlacementFlags,
     open: async (open) => {
       const config = requireBucket(open.config);
-      const opened = await services({ region: config.region });
+      const opened = await services({ region: config.region, profile: config.profile, assumeRole: config.assumeRole, environmentName: open.environment.name });
       return new Ec2Environ({
         environment: open.environment,
         config,
@@ -47,16 +49,18 @@ export function createEc2Provider(params: CreateEc2ProviderParams = {}): Cleanup
         stateStorage: (location) => opened.stateStorage(location),
         timing,
         logger: open.logger,
+        iam: opened.iam,
       });
     },
     findLeftovers: async (find) => {
       const opened = await services({ region: find.scope['region'] });
       const api = new Ec2Api({ adapter: opened.ec2, retry: params.retry });
-      return findEc2Leftovers({ api, stateStorage: (location) => opened.stateStorage(location), olderThanMs: find.olderThanMs, signal: find.signal });
+      return findEc2Leftovers({ api, stateStorage: (location) => opened.stateStorage(location), olderThanMs: find.olderThanMs, expired: find.expired, signal: find.signal });
     },
     removeLeftovers: async (remove) => {
       const opened = await services({ region: remove.scope['region'] });
-      return removeEc2Leftovers({ api: new Ec2Api({ adapter: opened.ec2, retry: params.retry }), leftovers: remove.leftovers, timing, signal: remove.signal });
+      const api = new Ec2Api({ adapter: opened.ec2, retry: params.retry });
+      return removeEc2Leftovers({ api, leftovers: remove.leftovers, timing, stateStorage: (location) => opened.stateStorage(location), signal: remove.signal });
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { Image } from '@aws-sdk/client-ec2';
 import { ConfigError, ZoneIndependentError } from '../../src/index.js';
+import type { Ec2ImageName } from './config-image.js';
 import type { Ec2Api } from './ec2-api.js';
+import { findImageByName } from './image-by-name.js';
 import { ec2Arch } from './instance-catalogue.js';
 
 /** Canonical's AWS account: the publisher of the official Ubuntu images. */
@@ -12,20 +14,28 @@ export interface ChosenImage {
   readonly rootDeviceName: string;
   readonly arch: string;
   readonly name?: string;
+  /** When it was made, as EC2 lists it (ISO 8601). */
+  readonly creationDate?: string;
 }
 
 /**
- * The configured image, checked to exist, or the newest official Ubuntu LTS server image
- * for `arch`, found with one DescribeImages call: Canonical's images, the release series
- * with the highest even year and `.04`, the latest build of it.
+ * The configured image, checked to exist; or the newest match of the configured name for
+ * `arch` (`findImageByName`); or the newest official Ubuntu LTS server image for `arch`:
+ * Canonical's images, the release series with the highest even year and `.04`, the latest
+ * build of it. One DescribeImages call each.
  */
 export async function findImage(params: {
   readonly api: Ec2Api;
   readonly arch: string;
   readonly configured?: string | undefined;
+  readonly named?: Ec2ImageName | undefined;
   readonly signal?: AbortSignal | undefined;
 }): Promise<ChosenImage> {
   const context = { what: 'finding the machine image', signal: params.signal };
+  if (params.named !== undefined && params.configured === undefined) {
+    const image = await findImageByName({ api: params.api, spec: params.named, arch: params.arch, signal: params.signal });
+    return chosen(image, image.ImageId ?? '');
+  }
   if (params.configured !== undefined) {
     const answer = await params.api.describeImages({ ImageIds: [params.configured] }, context);
     const image = answer.Images?.[0];
@@ -57,6 +67,7 @@ function chosen(image: Image, id: string): ChosenImage {
     rootDeviceName: image.RootDeviceName ?? '/dev/sda1',
     arch: image.Architecture === 'arm64' ? 'arm64' : 'amd64',
     ...(image.Name === undefined ? {} : { name: image.Name }),
+    ...(image.CreationDate === undefined ? {} : { creationDate: image.CreationDate }),
   };
 }
 

@@ -27,6 +27,7 @@ export function toInstance(instance: Ec2Instance): Instance {
       ...(instance.InstanceType === undefined ? {} : { instanceType: instance.InstanceType }),
       ...(arch === undefined ? {} : { arch }),
       ...(instance.CpuOptions?.CoreCount === undefined ? {} : { cores: instance.CpuOptions.CoreCount * (instance.CpuOptions.ThreadsPerCore ?? 1) }),
+      ...(instance.InstanceLifecycle === 'spot' ? { spot: true } : {}),
     },
     tags,
     ...(reason === undefined || state === 'running' || state === 'pending' ? {} : { statusMessage: reason }),

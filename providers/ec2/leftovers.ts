@@ -2,7 +2,9 @@ import type { Storage } from '../../storage/index.js';
 import { asError, isNotBootstrapped, loadState, TagKey, type FindLeftoversResult, type Leftover } from '../../src/index.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { Ec2StateLocation } from './ec2-services.js';
-import { Ec2TagKey, parseStateLocation } from './ec2-tags.js';
+import { Ec2TagKey, parseStateLocation, parseTagTime } from './ec2-tags.js';
+import { expiredReason, expiryProblem, stateExpiry } from './expiry-verdict.js';
+import { expiresAtField } from './resource-tagging.js';
 import { liveStates } from './owned-instances.js';
 import { after, allPages } from './paginate.js';
 
@@ -18,6 +20,8 @@ export interface FindEc2LeftoversParams {
   /** Reads provider-state where a resource's tag says it lives. */
   readonly stateStorage: (location: Ec2StateLocation) => Storage;
   readonly olderThanMs?: number | undefined;
+  /** Also resources whose `envboot-expires-at` has passed, and then their provider-state (see `stateExpiry`). */
+  readonly expired?: boolean | undefined;
   readonly now?: Date;
   readonly signal?: AbortSignal | undefined;
 }
@@ -27,7 +31,9 @@ export interface FindEc2LeftoversParams {
  * region, judged per environment: a leftover when the provider-state its tag points to
  * is gone or now belongs to another environment, or when it is older than the cutoff.
  * An environment whose state cannot be read, or whose resources say nothing of where it
- * lives, is reported as undecided and left alone (unless the cutoff applies).
+ * lives, is reported as undecided and left alone (unless the cutoff applies). With
+ * `expired`, a resource whose own expiry tag has passed is a leftover too, whatever its
+ * environment's state, and so is that provider-state once all of its environment goes.
  */
 export async function findEc2Leftovers(params: FindEc2LeftoversParams): Promise<FindLeftoversResult> {
   const candidates = [...(await taggedInstances(params)), ...(await taggedVolumes(params)), ...(await taggedGroups(params))];
@@ -36,7 +42,8 @@ export async function findEc2Leftovers(params: FindEc2LeftoversParams): Promise<
     const uuid = candidate.tags[TagKey.EnvironmentUuid] ?? '';
     byEnvironment.set(uuid, [...(byEnvironment.get(uuid) ?? []), candidate]);
   }
-  const now = (params.now ?? new Date()).getTime();
+  const at = params.now ?? new Date();
+  const now = at.getTime();
   const leftovers: Leftover[] = [];
   const undecided: { environment: string; reason: string }[] = [];
   for (const [uuid, resources] of byEnvironment) {
@@ -45,9 +52,12 @@ export async function findEc2Leftovers(params: FindEc2LeftoversParams): Promise<
     let kept = 0;
     for (const resource of resources) {
       const old = params.olderThanMs !== undefined && resource.createdAt !== undefined && now - resource.createdAt.getTime() > params.olderThanMs;
-      const reason = verdict.gone ?? (old ? `older than the cutoff (made ${resource.createdAt.toISOString()})` : undefined);
+      const expired = params.expired === true ? expiredReason(resource.tags, at) : undefined;
+      const reason = verdict.gone ?? (old ? `older than the cutoff (made ${resource.createdAt.toISOString()})` : expired);
       if (reason === undefined) {
         kept += 1;
+        const problem = params.expired === true ? expiryProblem(resource.tags) : undefined;
+        if (problem !== undefined) undecided.push({ environment: `${name ?? '?'} (${uuid})`, reason: `${resource.kind} ${resource.id}: ${problem}` });
         continue;
       }
       leftovers.push({
@@ -61,11 +71,24 @@ export async function findEc2Leftovers(params: FindEc2LeftoversParams): Promise<
     if (verdict.undecided !== undefined && kept > 0) {
       undecided.push({ environment: `${name ?? '?'} (${uuid})`, reason: verdict.undecided });
     }
+    if (params.expired === true && verdict.owned !== undefined) {
+      const environment = { uuid, ...(name === undefined ? {} : { name }) };
+      const state = stateExpiry({ ...verdict.owned, environment, kept, now: at });
+      if (state.leftover !== undefined) leftovers.push(state.leftover);
+      if (state.undecided !== undefined) undecided.push({ environment: `${name ?? '?'} (${uuid})`, reason: state.undecided });
+    }
   }
   return { leftovers, undecided };
 }
 
-async function judgeEnvironment(params: FindEc2LeftoversParams, uuid: string, resources: readonly Candidate[]): Promise<{ gone?: string; undecided?: string }> {
+interface Verdict {
+  readonly gone?: string;
+  readonly undecided?: string;
+  /** Provider-state is this environment's: where, and the expiry it records. */
+  readonly owned?: { readonly where: string; readonly expiresAt: Date | undefined };
+}
+
+async function judgeEnvironment(params: FindEc2LeftoversParams, uuid: string, resources: readonly Candidate[]): Promise<Verdict> {
   const tagged = resources.map((r) => r.tags[Ec2TagKey.ProviderState]).find((value) => value !== undefined);
   const location = parseStateLocation(tagged);
   if (location === undefined) return { undecided: 'its resources do not say where its provider-state lives' };
@@ -74,7 +97,7 @@ async function judgeEnvironment(params: FindEc2LeftoversParams, uuid: string, re
     const storage = params.stateStorage({ bucket: location.bucket, prefix: location.prefix, createBucket: false });
     const { state } = await loadState({ storage, ...(params.signal === undefined ? {} : { signal: params.signal }) });
     const owner = (state.fields['environment'] as { uuid?: unknown } | undefined)?.uuid;
-    if (owner === uuid) return {};
+    if (owner === uuid) return { owned: { where, expiresAt: parseTagTime(state.fields[expiresAtField]) } };
     return { gone: `provider-state at ${where} now belongs to environment ${typeof owner === 'string' ? owner : '?'}` };
   } catch (error) {
     if (isNotBootstrapped(error)) return { gone: `no provider-state at ${where}` };

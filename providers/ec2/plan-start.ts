@@ -9,7 +9,11 @@ import {
 import type { Ec2Config } from './config.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { ChosenImage } from './image.js';
+import { imageLookups, plannedImage } from './plan-image.js';
+import { launchNotes, launchPurpose } from './plan-launch.js';
+import { awsAccessNotes } from './plan-access.js';
 import { zoneSubnet, type Ec2Network } from './network.js';
+import { expiryCalls, tagNotes } from './plan-tags.js';
 import { planSecurityGroup, type SecurityGroupPlan } from './security-group.js';
 
 /** What a start would use, as `Ec2Environ`'s start chooses it (the same memos and lookups). */
@@ -48,11 +52,7 @@ export async function planEc2Start(params: PlanEc2StartParams): Promise<Provider
   });
   const calls = ec2Calls(params, group);
   return {
-    image: {
-      id: choices.image.id,
-      ...(choices.image.name === undefined ? {} : { description: choices.image.name }),
-      source: config.image === undefined ? `the newest Ubuntu LTS server image for ${choices.image.arch} (Canonical's, DescribeImages)` : 'configured ("image")',
-    },
+    image: plannedImage(config, choices.image),
     network: {
       description: choices.network.vpcId === undefined
         ? `${params.region}, the account's default VPC: EC2 picks each zone's default subnet`
@@ -61,10 +61,13 @@ export async function planEc2Start(params: PlanEc2StartParams): Promise<Provider
     },
     resources: resources(params, group),
     calls,
-    permissions: permissionsFor(calls, start.bootstrap),
+    permissions: permissionsFor(calls, start.bootstrap, config),
     notes: [
       "the permissions cover tagging at creation (ec2:CreateTags), re-reading provider-state after a lost race, a silent machine's console (ec2:GetConsoleOutput) and undoing a failed run",
       ...(config.sshCidrOpenToAll ? ['SSH (port 22) would be open to the whole internet (ssh-cidr 0.0.0.0/0); set ssh-cidr to narrow it'] : []),
+      ...tagNotes({ config, bootstrap: start.bootstrap }),
+      ...launchNotes(config),
+      ...awsAccessNotes({ config, region: params.region, environmentName: params.environment.name }),
     ],
   };
 }
@@ -94,11 +97,13 @@ function ec2Calls(params: PlanEc2StartParams, group: SecurityGroupPlan): Planned
   if (!start.bootstrap) read('preflight', 's3:GetObject', 'read provider-state');
   read('preflight', 'ec2:DescribeAvailabilityZones', "list the region's zones");
   if (config.vpc !== undefined || config.subnets !== undefined) read('preflight', 'ec2:DescribeSubnets', "find the configured network's subnets");
-  // Preflight checks a configured image; the start then uses what it found.
-  const imageInPreflight = start.bootstrap && config.image !== undefined;
-  if (imageInPreflight) read('preflight', 'ec2:DescribeImages', `check that image ${config.image ?? ''} exists`);
+  // A configured image is looked up before anything is created (preflight, the planner's defaults); the start then uses what was found.
+  const image = imageLookups(config, params.choices.image.arch);
+  if (image.beforeTypes !== undefined) read('preflight', 'ec2:DescribeImages', image.beforeTypes);
+  if (config.instanceProfile !== undefined) read('preflight', 'iam:GetInstanceProfile', `check that instance profile ${config.instanceProfile.name} exists`);
   read('preflight', 'ec2:DescribeInstanceTypeOfferings', 'find which zones offer which instance types');
   read('preflight', 'ec2:DescribeInstanceTypes', "read the instance types' hardware");
+  if (image.afterTypes !== undefined) read('preflight', 'ec2:DescribeImages', image.afterTypes);
   if (!start.bootstrap && start.zones.length > 0) read('preflight', 'ec2:DescribeInstances', 'count the machines per zone, to spread');
   if (start.bootstrap) {
     write('claim', 's3:PutObject', `create provider-state in ${params.stateLocation}, only if absent`);
@@ -106,6 +111,7 @@ function ec2Calls(params: PlanEc2StartParams, group: SecurityGroupPlan): Planned
       write('claim', 's3:CreateBucket', `create bucket ${config.bucket}`);
       write('claim', 's3:PutObject', "mark the bucket as envboot's");
     }
+    if (group.groupId === undefined) expiryCalls(config).forEach((call) => calls.push(call));
     prepareCalls(read, write, 'prepare', group);
     if ((start.expose ?? []).length > 0) {
       read('open-ports', 'ec2:DescribeSecurityGroups', 'read what the security group opens');
@@ -115,11 +121,11 @@ function ec2Calls(params: PlanEc2StartParams, group: SecurityGroupPlan): Planned
     read('reserve-ids', 's3:GetObject', 'read provider-state');
     write('reserve-ids', 's3:PutObject', 'reserve the machine ids, if provider-state is unchanged');
   }
-  if (!imageInPreflight) read('start-instance', 'ec2:DescribeImages', config.image === undefined ? 'find the newest Ubuntu LTS image' : `find image ${config.image}`);
+  if (image.atStart !== undefined) read('start-instance', 'ec2:DescribeImages', image.atStart);
   if (!start.bootstrap) prepareCalls(read, write, 'start-instance', group);
   const [first, ...rest] = start.zones;
   const where = first === undefined ? '' : ` in ${first}${rest.length === 0 ? '' : ` (then ${rest.join(', ')} if that one has no capacity)`}`;
-  write('start-instance', 'ec2:RunInstances', `start machine ${start.machineId} as ${params.choices.typeName}${where}, tagged at creation`);
+  write('start-instance', 'ec2:RunInstances', `start machine ${start.machineId} as ${params.choices.typeName}${launchPurpose(config)}${where}, tagged at creation`);
   if (!start.bootstrap) read('record-state', 's3:GetObject', 'read provider-state');
   write('record-state', 's3:PutObject', `record machine ${start.machineId}, if provider-state is unchanged`);
   read('wait-ssh', 'ec2:DescribeInstances', "read the machine's addresses until SSH answers");
@@ -148,9 +154,13 @@ function undoActions(bootstrap: boolean): string[] {
     : ['ec2:TerminateInstances', 's3:GetObject', 's3:PutObject'];
 }
 
-/** The IAM actions of the run, success or failure: its calls, tagging at creation, listing, the console and the undo. */
-function permissionsFor(calls: readonly PlannedCall[], bootstrap: boolean): string[] {
-  const all = new Set([...calls.map((call) => call.action), 'ec2:CreateTags', 's3:ListBucket', 's3:GetObject', 'ec2:GetConsoleOutput', ...undoActions(bootstrap)]);
-  const [ec2, s3] = [[...all].filter((a) => a.startsWith('ec2:')), [...all].filter((a) => a.startsWith('s3:'))];
-  return [...ec2, ...s3];
+/**
+ * The IAM actions of the run, success or failure: its calls, tagging at creation, listing,
+ * the console and the undo; with an instance profile, passing its role (iam:PassRole).
+ */
+function permissionsFor(calls: readonly PlannedCall[], bootstrap: boolean, config: Ec2Config): string[] {
+  const passRole = config.instanceProfile === undefined ? [] : ['iam:PassRole'];
+  const all = new Set([...calls.map((call) => call.action), 'ec2:CreateTags', 's3:ListBucket', 's3:GetObject', 'ec2:GetConsoleOutput', ...undoActions(bootstrap), ...passRole]);
+  const of = (service: string): string[] => [...all].filter((action) => action.startsWith(`${service}:`));
+  return [...of('ec2'), ...of('s3'), ...of('iam')];
 }

@@ -4,6 +4,7 @@ import type { Instance, StartInstanceParams } from '../../src/index.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { ChosenImage } from './image.js';
 import { toInstance } from './instance-view.js';
+import { launchOptionsInput, type Ec2LaunchOptions } from './launch-options.js';
 
 /** Ubuntu's images are 8 GiB snapshots: a smaller root volume is refused. */
 const minimumRootGiB = 8;
@@ -16,11 +17,13 @@ export interface RunInstanceParams {
   readonly securityGroupId: string;
   /** The zone's subnet; absent: the default VPC's default subnet of the zone. */
   readonly subnetId?: string | undefined;
+  /** The instance profile and spot, from the config (`--spot` included). */
+  readonly launch?: Ec2LaunchOptions | undefined;
 }
 
 /**
- * Starts one machine with one RunInstances call: tagged at creation (the instance and its
- * root volume), IMDSv2 required, root volume sized from the constraints and deleted with
+ * Starts one machine with one RunInstances call: tagged at creation (the instance, its
+ * root volume, network interface and, for spot, its request), IMDSv2 required, root volume sized from the constraints and deleted with
  * the instance, user-data as given (already gzip-compressed and within 16 KiB). The
  * ClientToken makes a retry after a lost answer return the same machine.
  */
@@ -39,10 +42,15 @@ export async function runInstance(params: RunInstanceParams): Promise<Instance> 
     ...(params.subnetId === undefined ? {} : { SubnetId: params.subnetId }),
     ...(start.zone === undefined ? {} : { Placement: { AvailabilityZone: start.zone } }),
     MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+    ...launchOptionsInput(params.launch),
     BlockDeviceMappings: [{ DeviceName: params.image.rootDeviceName, Ebs: { VolumeSize: rootGiB, VolumeType: 'gp3', DeleteOnTermination: true } }],
     TagSpecifications: [
       { ResourceType: 'instance', Tags: tags },
       { ResourceType: 'volume', Tags: tags },
+      // Policies that require tags at creation (aws:RequestTag) may name the network interface too.
+      { ResourceType: 'network-interface', Tags: tags },
+      // A spot machine's request is a resource of its own, which such policies and cleanup see too.
+      ...(params.launch?.spot === true ? [{ ResourceType: 'spot-instances-request' as const, Tags: tags }] : []),
     ],
   };
   const where = start.zone === undefined ? '' : ` in ${start.zone}`;

@@ -10,8 +10,11 @@ export interface EnsureSecurityGroupParams {
   /** Absent: the account's default VPC. */
   readonly vpcId?: string | undefined;
   readonly sshCidrs: readonly string[];
-  /** Tags beyond the environment's own. */
-  readonly extraTags?: Readonly<Record<string, string>>;
+  /**
+   * Tags beyond the environment's own for a group about to be made, asked only then (it
+   * may settle what a new environment's resources carry, such as its expiry).
+   */
+  readonly newGroupTags?: (() => Promise<Readonly<Record<string, string>>>) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -26,7 +29,7 @@ export function securityGroupName(environment: EnvironmentIdentity): string {
  * its tags in the same call (never a separate CreateTags that could leave an untagged
  * group behind). Two bootstraps racing both end up with the one group.
  */
-export async function ensureSecurityGroup(params: EnsureSecurityGroupParams): Promise<{ groupId: string; created: boolean }> {
+export async function ensureSecurityGroup(params: EnsureSecurityGroupParams): Promise<EnsuredSecurityGroup> {
   const context = { what: 'creating the security group', signal: params.signal };
   const [found] = await findSecurityGroups(params);
   if (found?.GroupId !== undefined) {
@@ -35,16 +38,17 @@ export async function ensureSecurityGroup(params: EnsureSecurityGroupParams): Pr
     // ssh-cidr stay open, and `envboot status` lists them as open ports to close.
     const missing = missingSshCidrs(found, params.sshCidrs);
     if (missing.length > 0) await authorize({ ...params, sshCidrs: missing }, found.GroupId, context, opensPeers(found));
-    return { groupId: found.GroupId, created: false };
+    return { groupId: found.GroupId, created: false, tags: tagsOf(found) };
   }
   let groupId: string;
+  const spec = groupTags(params.environment, (await params.newGroupTags?.()) ?? {});
   try {
     const answer = await params.api.createSecurityGroup(
       {
         GroupName: securityGroupName(params.environment),
         Description: `envboot environment ${params.environment.name} (${params.environment.uuid})`,
         ...(params.vpcId === undefined ? {} : { VpcId: params.vpcId }),
-        TagSpecifications: [groupTags(params.environment, params.extraTags ?? {})],
+        TagSpecifications: [spec],
       },
       context,
     );
@@ -54,10 +58,21 @@ export async function ensureSecurityGroup(params: EnsureSecurityGroupParams): Pr
     if (awsCodeOf(error) !== 'InvalidGroup.Duplicate') throw error;
     const [winner] = await findSecurityGroups(params);
     if (winner?.GroupId === undefined) throw error;
-    return { groupId: winner.GroupId, created: false };
+    return { groupId: winner.GroupId, created: false, tags: tagsOf(winner) };
   }
   await authorize(params, groupId, context);
-  return { groupId, created: true };
+  return { groupId, created: true, tags: Object.fromEntries((spec.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])) };
+}
+
+export interface EnsuredSecurityGroup {
+  readonly groupId: string;
+  readonly created: boolean;
+  /** The group's tags: as found, or as made. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+function tagsOf(group: SecurityGroup): Record<string, string> {
+  return Object.fromEntries((group.Tags ?? []).flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])));
 }
 
 /** What `ensureSecurityGroup` would do now: the group it would reuse (and the SSH sources it would still open), or that it would create one. */
@@ -147,6 +162,7 @@ function peersPermission(groupId: string): IpPermission {
 }
 
 function groupTags(environment: EnvironmentIdentity, extra: Readonly<Record<string, string>>): TagSpecification {
-  const tags = { ...environmentTags(environment), ...extra, [TagKey.Name]: securityGroupName(environment) };
+  // The operator's tags first: envboot's own always win (a clash is refused before anything is created).
+  const tags = { ...extra, ...environmentTags(environment), [TagKey.Name]: securityGroupName(environment) };
   return { ResourceType: 'security-group', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
 }

@@ -41,6 +41,7 @@ export function bootstrapPreflight(
         zones: params.zone === undefined ? undefined : [params.zone],
         placements: params.placement === undefined ? undefined : [params.placement],
         zoneOrder: 'fail-over',
+        controller: true,
         signal: params.signal,
       });
       for (const message of machines.warnings) onEvent({ type: 'warning', message });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CloudConfig } from '../../cloudinit/index.js';
+import type { CloudConfig, MachineProxySettings } from '../../cloudinit/index.js';
 import type { Constraints, Environ, EnvironmentIdentity, IngressRule } from '../provider/index.js';
 import {
   provisionMachine,
@@ -29,6 +29,8 @@ export interface BootstrapParams {
   readonly clientKey?: SshKeyPair | undefined;
   /** The controller cloud-config, applied over SSH once the machine is verified. */
   readonly controllerConfig?: CloudConfig | undefined;
+  /** The environment's proxies and apt mirror, applied as the controller is configured (see `configureMachine`). */
+  readonly proxies?: MachineProxySettings | undefined;
   /**
    * Ports to open to sources outside the environment (the firewall ability), opened once
    * the shared resources exist and before the controller starts. A provider without a
@@ -127,6 +129,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
       proofs: params.proofs,
       stateGuard,
       config: plan.config,
+      proxies: params.proxies,
       timeouts: params.timeouts,
       keepBroken: params.keepBroken,
       onEvent,

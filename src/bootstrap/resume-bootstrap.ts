@@ -74,6 +74,7 @@ export async function resumeBootstrap(params: ResumeBootstrapParams): Promise<Re
       proofs: params.proofs,
       recordedInstanceIds: new Set(machineRecords(taken.state).map((m) => m.instanceId)),
       config: plan.config,
+      proxies: params.proxies,
       timeouts: params.timeouts,
       keepBroken: params.keepBroken,
       onEvent,

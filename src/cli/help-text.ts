@@ -131,12 +131,16 @@ Examples:
 Finds every resource envboot tagged in the account and region (instances, volumes,
 security groups) whose environment is gone: its provider-state, where the resource's tags
 say it lives, is missing or belongs to a newer environment. With --older-than, resources
-older than that go too, whatever their environment. Needs no environments.yaml. An
+older than that go too, whatever their environment. With --expired, so do environments
+whose expiry (bootstrap --ttl, or ttl: in environments.yaml) has passed: every resource
+whose envboot-expires-at tag is past, and then the environment's provider-state; a
+resource without an expiry is never removed by it. Needs no environments.yaml. An
 environment whose provider-state cannot be read is kept and reported.
 
 Examples:
   $ envboot cleanup --provider ec2 --region eu-west-1 --dry-run
-  $ envboot cleanup --provider ec2 --older-than 2h --yes`,
+  $ envboot cleanup --provider ec2 --older-than 2h --yes
+  $ envboot cleanup --provider ec2 --region eu-west-1 --expired --yes`,
   environments: `
 Examples:
   $ envboot environments

@@ -146,6 +146,7 @@ export function defineLifecycleCommands(program: Command, execute: Execute): Pla
     .requiredOption('--provider <name>', 'the provider to clean up after, e.g. ec2')
     .option('--region <region>', 'the region to search (default: the AWS SDK chain\'s)')
     .option('--older-than <duration>', 'also remove resources older than this, e.g. 2h, whatever their environment', durationOption)
+    .option('--expired', 'also remove environments whose expiry (bootstrap --ttl) has passed: their resources and provider-state')
     .option('--dry-run', 'list the leftovers, remove nothing')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .option('--json', 'NDJSON progress events and a final result on stdout')
@@ -157,6 +158,7 @@ export function defineLifecycleCommands(program: Command, execute: Execute): Pla
           provider: options.provider,
           ...(options.region === undefined ? {} : { region: options.region }),
           ...(options.olderThan === undefined ? {} : { olderThanMs: options.olderThan }),
+          expired: options.expired === true,
           dryRun: options.dryRun === true,
           yes: options.yes === true,
         });
@@ -169,6 +171,7 @@ interface CleanupOptions extends JsonOption {
   readonly provider: string;
   readonly region?: string;
   readonly olderThan?: number;
+  readonly expired?: boolean;
   readonly dryRun?: boolean;
   readonly yes?: boolean;
 }

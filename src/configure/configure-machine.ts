@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { renderScript, type CloudConfig } from '../../cloudinit/index.js';
+import { renderScript, withMachineProxies, type CloudConfig, type MachineProxySettings } from '../../cloudinit/index.js';
 import { CancelledError, RemoteCommandError, SshConnectionLostError, TimeoutError, isCancelled, isSshConnectionLost } from '../errors/index.js';
 import { uploadFile, type SshConnection } from '../ssh/index.js';
 import { LineSplitter, LineTail } from './line-splitter.js';
@@ -13,6 +13,11 @@ export interface ConfigureMachineParams {
   /** A verified connection (from `waitSSH`); it stays open afterwards. */
   readonly connection: SshConnection;
   readonly config: CloudConfig;
+  /**
+   * The environment's proxies and apt mirror: merged into the config's `apt` (its own
+   * values win), exported to every step, and kept in `/etc/environment`.
+   */
+  readonly proxies?: MachineProxySettings | undefined;
   /** Limit for the whole run. Default 30 minutes. */
   readonly timeoutMs?: number;
   readonly onEvent?: (event: ConfigureEvent) => void;
@@ -45,8 +50,10 @@ export async function configureMachine(params: ConfigureMachineParams): Promise<
   const started = Date.now();
   const { connection } = params;
   const sudo = connection.user !== 'root';
-  const script = renderScript(params.config, {
+  const machine = withMachineProxies(params.config, params.proxies);
+  const script = renderScript(machine.config ?? params.config, {
     sudo,
+    environment: machine.environment,
     defaultUser: connection.user,
     ...(params.rootPrefix === undefined ? {} : { rootPrefix: params.rootPrefix }),
   });

@@ -17,6 +17,8 @@ const secretPatterns: readonly RegExp[] = [
   /((?:aws[-_ ]?)?secret[-_ ]?(?:access[-_ ]?)?key["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{30,}/gi,
   /#cloud-config\b[\s\S]*/g,
   /Content-Type: multipart\/mixed[\s\S]*/g,
+  // The password in a URL's user part (a proxy's `http://user:password@proxy:3128`).
+  /(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:'"]*:)[^\s/?#@'"]+(?=@)/g,
 ];
 
 export class SecretRedactor {

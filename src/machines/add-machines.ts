@@ -1,4 +1,4 @@
-import type { CloudConfig } from '../../cloudinit/index.js';
+import type { CloudConfig, MachineProxySettings } from '../../cloudinit/index.js';
 import { throwIfCancelled } from '../errors/index.js';
 import type { Constraints, Environ } from '../provider/index.js';
 import {
@@ -35,6 +35,8 @@ export interface AddMachinesParams {
   readonly clientKey: SshKeyPair;
   /** Applied over SSH to each machine once verified. */
   readonly config?: CloudConfig | undefined;
+  /** The environment's proxies and apt mirror, applied to every machine configured (see `configureMachine`). */
+  readonly proxies?: MachineProxySettings | undefined;
   /** Machines provisioned at once. Default 10. */
   readonly concurrency?: number | undefined;
   readonly timeouts?: MachineTimeouts | undefined;
@@ -87,6 +89,7 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
       clientKey: params.clientKey,
       timings,
       config,
+      proxies: params.proxies,
       timeouts: params.timeouts,
       keepBroken: params.keepBroken,
       proofs: params.proofs,

@@ -1,4 +1,4 @@
-import type { CloudConfig } from '../../cloudinit/index.js';
+import type { CloudConfig, MachineProxySettings } from '../../cloudinit/index.js';
 import { throwIfCancelled } from '../errors/index.js';
 import { planMachines } from '../planner/index.js';
 import { TagKey, type Constraints, type Environ } from '../provider/index.js';
@@ -25,6 +25,8 @@ export interface ResumeMachinesParams {
   readonly proofs?: MachineProofKeeper | undefined;
   /** Applied over SSH to each machine once verified, as the interrupted run would have. */
   readonly config?: CloudConfig | undefined;
+  /** The environment's proxies and apt mirror, applied to every machine configured (see `configureMachine`). */
+  readonly proxies?: MachineProxySettings | undefined;
   /** For machines that must be replaced: what they must have, and where they may go. */
   readonly constraints?: Constraints | undefined;
   readonly zones?: readonly string[] | undefined;
@@ -91,6 +93,7 @@ export async function resumeMachines(params: ResumeMachinesParams): Promise<Resu
       clientKey: params.clientKey,
       proofs: params.proofs,
       config,
+      proxies: params.proxies,
       timeouts: params.timeouts,
       keepBroken: params.keepBroken,
       onEvent: params.onEvent,

@@ -1,5 +1,14 @@
 import { instanceTypeChoice } from '../planner/index.js';
-import { formatConstraints, hasInstanceTypes, includeNamed, type Constraints, type Environ, type InstanceType } from '../provider/index.js';
+import {
+  formatConstraintDefault,
+  formatConstraints,
+  hasInstanceTypes,
+  includeNamed,
+  type ConstraintDefault,
+  type Constraints,
+  type Environ,
+  type InstanceType,
+} from '../provider/index.js';
 import { signalOf } from '../util/optional.js';
 import type { PlannedInstanceType } from './plan-types.js';
 
@@ -14,7 +23,10 @@ const alternativesShown = 2;
 export async function describeInstanceType(params: {
   readonly environ: Environ;
   readonly name: string | undefined;
+  /** The constraints the machines start with, the provider's defaults included. */
   readonly constraints: Constraints;
+  /** The provider's defaults among them, named as such in the reason. */
+  readonly defaults?: readonly ConstraintDefault[] | undefined;
   /** The zones asked for (`--zone`, else `zones=`): the chooser keeps to types offered there. */
   readonly askedZones: readonly string[];
   readonly signal?: AbortSignal | undefined;
@@ -31,15 +43,21 @@ export async function describeInstanceType(params: {
     cores: chosen.cores,
     memoryMiB: chosen.memoryMiB,
     ...(chosen.pricePerHour === undefined ? {} : { pricePerHour: chosen.pricePerHour }),
-    reason: named ? `named by instance-type=${chosen.name}` : reasonFor(chosen, constraints),
+    reason: named ? `named by instance-type=${chosen.name}` : reasonFor(chosen, constraints, params.defaults ?? []),
     alternatives: named ? [] : nextCheapest({ catalogue, chosen, constraints: { ...constraints, zones: params.askedZones } }),
   };
 }
 
-function reasonFor(chosen: InstanceType, constraints: Constraints): string {
+function reasonFor(chosen: InstanceType, constraints: Constraints, defaults: readonly ConstraintDefault[]): string {
   // Zones say where, not what: they are not among the reasons for a type.
-  const { arch, cores, memoryMiB, rootDiskMiB } = constraints;
-  const hardware = formatConstraints({ ...(arch === undefined ? {} : { arch }), ...(cores === undefined ? {} : { cores }), ...(memoryMiB === undefined ? {} : { memoryMiB }), ...(rootDiskMiB === undefined ? {} : { rootDiskMiB }) });
+  const hardware = (['arch', 'cores', 'memoryMiB', 'rootDiskMiB'] as const)
+    .flatMap((field) => {
+      const value = constraints[field];
+      const defaulted = defaults.find((d) => d.field === field);
+      if (value === undefined) return [];
+      return [defaulted === undefined ? formatConstraints({ [field]: value }) : formatConstraintDefault(defaulted)];
+    })
+    .join(' ');
   const cheapest = chosen.pricePerHour === undefined ? 'the smallest (no price is known for it)' : 'the cheapest';
   return hardware === '' ? `${cheapest} type offered (no hardware constraints)` : `${cheapest} type that meets ${hardware}`;
 }

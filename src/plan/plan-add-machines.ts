@@ -31,7 +31,7 @@ export async function planAddMachines(params: PlanAddMachinesParams): Promise<Ru
   const ids = await nextMachineIds(state, params.count);
   const constraints = params.constraints ?? {};
   const userData = userDataSize(environ, ids[0] ?? '1');
-  const instanceType = await describeInstanceType({ environ, name: plan.instanceType, constraints, askedZones: askedZones(params.zones, constraints).names, signal: params.signal });
+  const instanceType = await describeInstanceType({ environ, name: plan.instanceType, constraints: plan.constraints, defaults: plan.defaults, askedZones: askedZones(params.zones, constraints).names, signal: params.signal });
   const machines: PlannedMachine[] = [];
   // One after another: each takes its zone from the allocation the machines before it leave, as the real run's do.
   for (const [index, machineId] of ids.entries()) {
@@ -44,6 +44,7 @@ export async function planAddMachines(params: PlanAddMachinesParams): Promise<Ru
     provider: environ.provider,
     storage: environ.storage().description,
     constraints,
+    defaults: plan.defaults,
     zoneOrder: 'spread',
     machines,
     expose: [],

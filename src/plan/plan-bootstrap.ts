@@ -39,7 +39,8 @@ export async function planBootstrap(params: PlanBootstrapParams): Promise<RunPla
   const instanceType = await describeInstanceType({
     environ,
     name: preflight.machines.instanceType,
-    constraints,
+    constraints: preflight.machines.constraints,
+    defaults: preflight.machines.defaults,
     askedZones: askedZones(params.zone === undefined ? undefined : [params.zone], constraints).names,
     signal: params.signal,
   });
@@ -61,6 +62,7 @@ export async function planBootstrap(params: PlanBootstrapParams): Promise<RunPla
     provider: environ.provider,
     storage: environ.storage().description,
     constraints,
+    defaults: preflight.machines.defaults,
     zoneOrder: 'fail-over',
     machines: [controller],
     expose: params.expose ?? [],

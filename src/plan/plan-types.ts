@@ -1,4 +1,4 @@
-import type { Constraints, EnvironmentIdentity, IngressRule, PlannedCall, ProviderPlan } from '../provider/index.js';
+import type { ConstraintDefault, Constraints, EnvironmentIdentity, IngressRule, PlannedCall, ProviderPlan } from '../provider/index.js';
 
 /** The instance type a machine would get, and why. */
 export interface PlannedInstanceType {
@@ -48,6 +48,8 @@ export interface RunPlan {
   readonly storage: string;
   /** The constraints every machine is planned with (the environment's merged with the flags'). */
   readonly constraints: Constraints;
+  /** The provider's defaults laid over them where they leave a field unset (`arch=amd64 (default)`). */
+  readonly defaults: readonly ConstraintDefault[];
   /** `fail-over`: the zones tried in order (bootstrap); `spread`: each machine takes the least populated allowed zone first (add-machine). */
   readonly zoneOrder: 'fail-over' | 'spread';
   readonly machines: readonly PlannedMachine[];

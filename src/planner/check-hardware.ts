@@ -1,5 +1,5 @@
 import { ConfigError, type Problem } from '../errors/index.js';
-import { formatConstraints, type Constraints, type HardwareConstraintKey, type HardwareLimits } from '../provider/index.js';
+import { formatConstraintDefault, formatConstraints, type ConstraintDefault, type Constraints, type HardwareConstraintKey, type HardwareLimits } from '../provider/index.js';
 import { readableSize, sizeAtMost, sizeConstraint } from './sizes.js';
 
 /** What checking constraints against a provider's limits found. */
@@ -79,13 +79,17 @@ export function refuseUnmetConstraints(params: CheckHardwareParams): void {
 export function unmetConstraintsError(params: {
   readonly provider: string;
   readonly constraints: Constraints;
+  /** The provider's defaults laid over them (`arch=amd64 (default)`), named so that the operator can override them. */
+  readonly defaults?: readonly ConstraintDefault[] | undefined;
   /** Zones asked for apart from the constraints (`--zone`). */
   readonly zones?: readonly string[] | undefined;
   readonly problems: readonly Problem[];
 }): ConfigError {
   const formatted = formatConstraints(params.constraints);
+  const defaults = (params.defaults ?? []).map(formatConstraintDefault);
   const asked = [
     ...(formatted === '' ? [] : [`the constraints "${formatted}"`]),
+    ...(defaults.length === 0 ? [] : [`the defaults ${defaults.join(' ')}`]),
     ...(params.zones === undefined || params.zones.length === 0 ? [] : [`--zone ${params.zones.join(',')}`]),
   ];
   const what = asked.length === 0 ? 'what was asked' : asked.join(' with ');

@@ -1,10 +1,13 @@
 import type { Problem } from '../errors/index.js';
 import {
+  applyConstraintDefaults,
+  hasConstraintDefaults,
   hasHardwareLimits,
   hasInstanceTypes,
   includeNamed,
   isZoned,
   type AvailabilityZone,
+  type ConstraintDefault,
   type Constraints,
   type Environ,
   type InstanceType,
@@ -31,6 +34,8 @@ export interface PlanMachinesParams {
    * skipping zones that just failed (add-machine).
    */
   readonly zoneOrder: 'fail-over' | 'spread';
+  /** The machines are the controller (bootstrap): the provider's controller defaults apply. */
+  readonly controller?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -46,6 +51,10 @@ export interface MachineStart {
 
 /** The planner's decision for a batch of machines (one for bootstrap). */
 export interface MachinePlan {
+  /** The constraints the machines start with: the operator's, and the provider's defaults for what they leave unset. */
+  readonly constraints: Constraints;
+  /** The provider's defaults that were applied (`arch=amd64 (default)`), for plans and status. */
+  readonly defaults: readonly ConstraintDefault[];
   /** The instance type, from the provider's catalogue; absent without one. */
   readonly instanceType?: string;
   /** The zones machines may start in, in fail-over order; empty when the provider has no zones. */
@@ -69,16 +78,17 @@ export interface MachinePlan {
  * await provisionMachine({ environ, machineId: '0', start: plan.machine(), … });
  */
 export async function planMachines(params: PlanMachinesParams): Promise<MachinePlan> {
-  const { environ, constraints } = params;
-  const asked = askedZones(params.zones, constraints);
+  const { environ } = params;
+  const asked = askedZones(params.zones, params.constraints);
   const known = await knownZones({ environ, asked, signal: params.signal });
   const problems: Problem[] = [...known.problems];
+  const { constraints, applied } = await withDefaults({ ...params, problems });
   const warnings: string[] = [];
   // Unknown zones are reported once, above; the type search keeps to the known ones.
   const knownNames = asked.names.filter((zone) => known.zones?.some((z) => z.name === zone) === true);
   const type = await chooseType({ environ, constraints: { ...constraints, zones: knownNames }, problems, signal: params.signal });
   if (!hasInstanceTypes(environ)) {
-    const checked = await checkLimits(params);
+    const checked = await checkLimits({ ...params, constraints });
     problems.push(...checked.problems);
     warnings.push(...checked.warnings);
   }
@@ -89,16 +99,28 @@ export async function planMachines(params: PlanMachinesParams): Promise<MachineP
     zones = usable.zones;
   }
   if (problems.length > 0) {
-    throw unmetConstraintsError({ provider: environ.provider, constraints, zones: asked.from === '--zone' ? asked.names : undefined, problems });
+    const zonesAsked = asked.from === '--zone' ? asked.names : undefined;
+    throw unmetConstraintsError({ provider: environ.provider, constraints: params.constraints, defaults: applied, zones: zonesAsked, problems });
   }
   const instanceType = type?.name;
   const pickers = await zonePickers({ ...params, zones, instanceType, all: known.zones });
   return {
+    constraints,
+    defaults: applied,
     zones,
     warnings,
     ...(instanceType === undefined ? {} : { instanceType }),
     machine: (placement) => ({ constraints, instanceType, placement, zones: pickers() }),
   };
+}
+
+/** The operator's constraints with the provider's defaults (constraint-defaults ability); its problems join the planner's. */
+async function withDefaults(params: PlanMachinesParams & { readonly problems: Problem[] }): Promise<{ constraints: Constraints; applied: readonly ConstraintDefault[] }> {
+  const { environ, constraints } = params;
+  if (!hasConstraintDefaults(environ)) return { constraints, applied: [] };
+  const stated = await environ.constraintDefaults({ controller: params.controller === true, constraints, signal: params.signal });
+  params.problems.push(...stated.problems);
+  return applyConstraintDefaults(constraints, stated.defaults);
 }
 
 async function chooseType(params: {

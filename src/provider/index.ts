@@ -13,6 +13,17 @@ export { canCleanUp, type CleanupProvider, type FindLeftoversParams, type FindLe
 export { hasConsoleOutput, type ConsoleEnviron, type ConsoleOutput } from './abilities/console-output.js';
 export { hasUserData, type UserDataEnviron } from './abilities/user-data.js';
 export { hasHardwareLimits, type HardwareConstraintKey, type HardwareLimits, type HardwareLimitsEnviron, type HardwareLimitsParams } from './abilities/hardware-limits.js';
+export {
+  applyConstraintDefaults,
+  formatConstraintDefault,
+  hasConstraintDefaults,
+  type ConstraintDefault,
+  type ConstraintDefaults,
+  type ConstraintDefaultsEnviron,
+  type ConstraintDefaultsParams,
+  type DefaultedConstraint,
+  type DefaultedConstraints,
+} from './abilities/constraint-defaults.js';
 export { hasSshRoute, jumpTargetOf, routeAddresses, sshRouteOf, type JumpHost, type RoutedEnviron, type SshRoute } from './abilities/ssh-route.js';
 export {
   canPlan,

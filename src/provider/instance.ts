@@ -47,6 +47,8 @@ export interface Hardware {
   readonly memoryMiB?: number;
   readonly rootDiskMiB?: number;
   readonly instanceType?: string;
+  /** Spare capacity the cloud may take back at any time (EC2 Spot), which ends the machine. */
+  readonly spot?: boolean;
 }
 
 /** `host:port`, with IPv6 literals in brackets, as used in messages and as map keys. */

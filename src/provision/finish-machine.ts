@@ -1,4 +1,4 @@
-import type { CloudConfig } from '../../cloudinit/index.js';
+import { hasMachineProxies, type CloudConfig, type MachineProxySettings } from '../../cloudinit/index.js';
 import { configureMachine } from '../configure/index.js';
 import type { Environ, Instance } from '../provider/index.js';
 import type { SshKeyPair } from '../ssh/index.js';
@@ -22,6 +22,8 @@ export interface FinishMachineParams {
   /** The nonce (or `hostKeyAlone` for a machine whose nonce nobody has), and the secrets no error may show. */
   readonly secrets: { readonly nonce: string | HostKeyAlone } & Partial<Pick<MachineUserData, 'hostKey' | 'userData'>>;
   readonly config?: CloudConfig | undefined;
+  /** The environment's proxies and apt mirror: with them, the machine is configured even without a config. */
+  readonly proxies?: MachineProxySettings | undefined;
   readonly timeouts?: MachineTimeouts | undefined;
   readonly onEvent?: FlowEventSink | undefined;
   readonly timings: PhaseTiming[];
@@ -56,7 +58,7 @@ export async function finishMachine(params: FinishMachineParams): Promise<Omit<P
       }),
   });
   try {
-    const config = params.config;
+    const config = params.config ?? (hasMachineProxies(params.proxies) ? {} : undefined);
     if (config !== undefined) {
       await runPhase({
         ...phase,
@@ -65,6 +67,7 @@ export async function finishMachine(params: FinishMachineParams): Promise<Omit<P
           configureMachine({
             connection: waited.connection,
             config,
+            proxies: params.proxies,
             ...(params.timeouts?.configureMs === undefined ? {} : { timeoutMs: params.timeouts.configureMs }),
             onEvent: (event) => onEvent?.({ type: 'configure', machineId, event }),
             ...signalOf(params),

@@ -1,4 +1,4 @@
-import type { CloudConfig } from '../../cloudinit/index.js';
+import type { CloudConfig, MachineProxySettings } from '../../cloudinit/index.js';
 import { throwIfCancelled } from '../errors/index.js';
 import type { MachineStart } from '../planner/index.js';
 import type { Address, Environ, Hardware, Instance } from '../provider/index.js';
@@ -34,6 +34,8 @@ export interface ProvisionMachineParams {
   readonly clientKey: SshKeyPair;
   /** Applied over SSH once the machine is verified; nothing runs when absent. */
   readonly config?: CloudConfig | undefined;
+  /** The environment's proxies and apt mirror, applied with the config (see `configureMachine`). */
+  readonly proxies?: MachineProxySettings | undefined;
   readonly timeouts?: MachineTimeouts | undefined;
   /** Leave a machine that failed half-way running, for debugging. */
   readonly keepBroken?: boolean | undefined;
@@ -128,6 +130,7 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
       clientKey: params.clientKey,
       secrets,
       config: params.config,
+      proxies: params.proxies,
       timeouts: params.timeouts,
       onEvent,
       timings,

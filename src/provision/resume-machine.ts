@@ -5,7 +5,7 @@ import { forgetMachines, recordMachine, type LoadedState, type MachineRecord, ty
 import type { SshKeyPair } from '../ssh/index.js';
 import { hostKeyAlone, type HostKeyAlone } from '../wait-ssh/index.js';
 import { signalOf } from '../util/optional.js';
-import type { CloudConfig } from '../../cloudinit/index.js';
+import type { CloudConfig, MachineProxySettings } from '../../cloudinit/index.js';
 import type { FlowEventSink } from './events.js';
 import { finishMachine } from './finish-machine.js';
 import { proofFromUserData } from './machine-proof.js';
@@ -31,6 +31,8 @@ export interface ResumeMachineParams {
    */
   readonly recordedInstanceIds?: ReadonlySet<string> | undefined;
   readonly config?: CloudConfig | undefined;
+  /** The environment's proxies and apt mirror (see `configureMachine`). */
+  readonly proxies?: MachineProxySettings | undefined;
   readonly timeouts?: MachineTimeouts | undefined;
   readonly keepBroken?: boolean | undefined;
   readonly onEvent?: FlowEventSink | undefined;
@@ -92,6 +94,7 @@ export async function resumeMachine(params: ResumeMachineParams): Promise<Resume
     clientKey: params.clientKey,
     timings: params.timings,
     config: params.config,
+    proxies: params.proxies,
     timeouts: params.timeouts,
     keepBroken: params.keepBroken,
     onEvent: params.onEvent,
@@ -208,6 +211,7 @@ async function reach(params: ResumeMachineParams, instance: Instance, proof: Res
       clientKey: params.clientKey,
       secrets: { nonce: proof.nonce },
       config: params.config,
+      proxies: params.proxies,
       timeouts: params.timeouts,
       onEvent,
       timings,

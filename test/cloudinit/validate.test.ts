@@ -46,7 +46,8 @@ describe('validateCloudConfig', () => {
     ['an unknown host key type', { ssh_keys: { dsa_private: 'x' } }, /^ssh_keys\.dsa_private: unknown key/],
     ['an apt keyid', { apt: { sources: { repo: { source: 'deb http://example.invalid/ stable main', keyid: 'ABCD' } } } }, /keyid: fetching keys from a key server is not supported; put the ASCII-armored key in "key"/],
     ['an apt source that is not a deb line', { apt: { sources: { repo: { source: 'http://example.invalid/' } } } }, /must be one "deb …" or "deb-src …" line/],
-    ['an unknown apt key', { apt: { primary: [] } }, /^apt\.primary: unknown key; supported here: sources/],
+    ['an unknown apt key', { apt: { conf: 'x' } }, /^apt\.conf: unknown key; supported here: http_proxy, https_proxy, primary, security, sources/],
+    ['an empty apt mirror list', { apt: { primary: [] } }, /^apt\.primary: must list at least one mirror/],
     ['a non-string final message', { final_message: ['done'] }, /^final_message: must be a string, got a list/],
   ];
   for (const [what, input, expected] of bad) {

@@ -76,7 +76,7 @@ describe('the envboot command on the ec2 provider (fake AWS endpoints, real SDK)
     assert.match(healthy.stdout, /region\s+ok\s+us-east-1: 3 zone\(s\) available/);
     assert.match(healthy.stdout, /quota\s+not-checked/);
     assert.match(healthy.stdout, /ssh-route\s+ok\s+through jump@127\.0\.0\.1/);
-    assert.match(healthy.stdout, /^Abilities: zones, instance-types, firewall, console-output, user-data, ssh-route, plan, preflight, prepare, teardown\.$/m);
+    assert.match(healthy.stdout, /^Abilities: zones, instance-types, constraint-defaults, firewall, console-output, user-data, ssh-route, plan, preflight, prepare, teardown\.$/m);
     aws.ec2.faults.authFailure = true;
     try {
       const refused = await cli.run(['providers', '--check', 'cloud'], { env: awsEnv });

@@ -59,9 +59,10 @@ describe('envboot bootstrap and add-machine --dry-run on the ec2 provider (fake 
 
     const [controller] = plan.machines;
     assert.ok(controller !== undefined);
-    assert.equal(controller.instanceType?.name, 't3.nano');
-    assert.equal(controller.instanceType.pricePerHour, 0.0052);
-    assert.match(controller.instanceType.reason, /cheapest type offered/);
+    // ec2's defaults: amd64, and the controller's memory floor (2 GiB), not the cheapest type of all (t3.nano, 0.5 GiB).
+    assert.equal(controller.instanceType?.name, 't3a.small');
+    assert.equal(controller.instanceType.pricePerHour, 0.0188);
+    assert.match(controller.instanceType.reason, /^the cheapest type that meets arch=amd64 \(default\) mem≥2G \(controller default\)$/);
     assert.deepEqual(controller.zones, ['us-east-1a', 'us-east-1b', 'us-east-1c']);
     const provider = controller.provider;
     assert.ok(provider !== null);

@@ -8,7 +8,9 @@ import { jsonLines, type CliHome, type CliRun } from '../src/cli/cli-harness.js'
 export interface PlanJson {
   readonly dryRun: true;
   readonly kind: string;
-  readonly environment: { readonly name: string; readonly uuid: string; readonly provider: string; readonly options: Record<string, unknown>; readonly constraints: string };
+  readonly environment: { readonly name: string; readonly uuid: string; readonly provider: string; readonly options: Record<string, unknown>; readonly constraints: string;
+    /** The provider's defaults laid over the constraints (`arch=amd64 (default)`). */
+    readonly defaults: readonly { readonly field: string; readonly value: string | number; readonly why: string; readonly text: string }[] };
   readonly machines: readonly {
     readonly id: string;
     readonly controller: boolean;

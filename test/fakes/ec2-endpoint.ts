@@ -6,7 +6,7 @@ import type { FakeEc2HookError, FakeEc2Hooks, FakeEc2LaunchedInstance } from './
 import { moveTo } from './ec2/lifecycle.js';
 import { type AddFakeEc2SubnetParams, addSubnet } from './ec2/network.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import type { FakeEc2Request } from './ec2/request-log.js';
+import { signedBy, type FakeEc2Request } from './ec2/request-log.js';
 import type {
   FakeEc2Instance,
   FakeEc2InstanceState,
@@ -44,7 +44,7 @@ export type {
   Tags as FakeEc2Tags,
 } from './ec2/resources.js';
 export { defaultInstanceTypes } from './ec2/catalogue.js';
-export { canonicalOwnerId, defaultImages } from './ec2/images.js';
+export { canonicalOwnerId, defaultImages, imageIdFor } from './ec2/images.js';
 export { fakeAccountId } from './ec2/state.js';
 
 /**
@@ -110,7 +110,7 @@ export async function startFakeEc2(options: StartFakeEc2Options = {}): Promise<F
     receive(request)
       .then((received) => {
         const { reply, logEntry } = answer(exchange, received);
-        requests.push(logEntry);
+        requests.push({ ...logEntry, ...signedBy(received.headers) });
         response.writeHead(reply.status, {
           'content-type': 'text/xml;charset=UTF-8',
           'content-length': String(Buffer.byteLength(reply.body)),

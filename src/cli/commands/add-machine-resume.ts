@@ -48,6 +48,7 @@ export async function resumeAddMachine(params: ResumeAddMachineParams): Promise<
     constraints: params.inputs.constraints,
     ...(input.zones === undefined || input.zones.length === 0 ? {} : { zones: input.zones }),
     ...(params.inputs.cloudConfig === undefined ? {} : { config: params.inputs.cloudConfig }),
+    proxies: environment.proxies,
   });
   await refreshLocalRecords({ environ: params.environ, dir: environment.dir, signal: context.signal }).catch(() => undefined);
   const name = environment.name;

@@ -74,6 +74,7 @@ export async function runAddMachine(context: CommandContext, input: AddMachineIn
     cleanupSignal: context.cleanupSignal,
     ...(input.zones === undefined || input.zones.length === 0 ? {} : { zones: input.zones }),
     ...(inputs.cloudConfig === undefined ? {} : { config: inputs.cloudConfig }),
+    proxies: environment.proxies,
   });
   await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal }).catch(() => undefined);
   return addMachineResult({ context, name: environment.name, result, cleanup, input });

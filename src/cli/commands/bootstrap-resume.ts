@@ -59,6 +59,7 @@ export async function runBootstrapResume(context: CommandContext, input: Bootstr
         ...(input.zone === undefined ? {} : { zone: input.zone }),
         placement,
         ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),
+        proxies: environment.proxies,
         expose,
       });
     } catch (error) {

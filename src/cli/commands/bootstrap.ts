@@ -74,6 +74,7 @@ export async function runBootstrap(context: CommandContext, input: BootstrapInpu
         ...(input.zone === undefined ? {} : { zone: input.zone }),
         placement,
         ...(inputs.cloudConfig === undefined ? {} : { controllerConfig: inputs.cloudConfig }),
+        proxies: environment.proxies,
         expose,
       });
     } catch (error) {

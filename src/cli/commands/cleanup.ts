@@ -10,16 +10,19 @@ export interface CleanupInput {
   readonly provider: string;
   readonly region?: string;
   readonly olderThanMs?: number;
+  /** Also environments whose expiry has passed (see `FindLeftoversParams.expired`). */
+  readonly expired?: boolean;
   readonly dryRun: boolean;
   readonly yes: boolean;
 }
 
 /**
- * `envboot cleanup --provider P [--region R] [--older-than D] [--dry-run]`: finds every
- * resource envboot tagged, in the whole account and region, whose environment is gone
- * (no provider-state where its tags say, or provider-state of a newer environment), or
- * that is older than the cutoff, lists them, and removes them unless `--dry-run`. Needs
- * no environments.yaml and no local records: the tags are enough.
+ * `envboot cleanup --provider P [--region R] [--older-than D] [--expired] [--dry-run]`:
+ * finds every resource envboot tagged, in the whole account and region, whose environment
+ * is gone (no provider-state where its tags say, or provider-state of a newer environment),
+ * that is older than the cutoff, or whose expiry has passed (and then its environment's
+ * provider-state), lists them, and removes them unless `--dry-run`. Needs no
+ * environments.yaml and no local records: the tags are enough.
  */
 export async function runCleanup(context: CommandContext, input: CleanupInput): Promise<CommandResult> {
   const provider = await context.providers.load(input.provider);
@@ -29,7 +32,8 @@ export async function runCleanup(context: CommandContext, input: CleanupInput): 
   const scope = input.region === undefined ? {} : { region: input.region };
   const started = performance.now();
   context.reporter.notice('info', `looking for leftovers of the ${input.provider} provider${input.region === undefined ? '' : ` in ${input.region}`}…`);
-  const found = await provider.findLeftovers({ scope, ...(input.olderThanMs === undefined ? {} : { olderThanMs: input.olderThanMs }), signal: context.signal });
+  const cutoff = input.olderThanMs === undefined ? {} : { olderThanMs: input.olderThanMs };
+  const found = await provider.findLeftovers({ scope, ...cutoff, ...(input.expired === true ? { expired: true } : {}), signal: context.signal });
   reportUndecided(context, found.undecided);
   const listing = found.leftovers.map(describeLeftover);
   if (found.leftovers.length === 0 || input.dryRun) {

@@ -1,4 +1,4 @@
-import type { CloudConfig } from '../../../cloudinit/index.js';
+import type { CloudConfig, MachineProxySettings } from '../../../cloudinit/index.js';
 import { configureMachine, LineTail } from '../../configure/index.js';
 import { CancelledError, TimeoutError, errorCodeOf, isCancelled, messageOf } from '../../errors/index.js';
 import { connectMachine } from '../../machines/index.js';
@@ -14,6 +14,8 @@ export interface ConfigureMachinesParams {
   /** The machines to configure, as provider-state records them. */
   readonly machines: readonly MachineRecord[];
   readonly config: CloudConfig;
+  /** The environment's proxies and apt mirror, applied with the config. */
+  readonly proxies?: MachineProxySettings | undefined;
   readonly clientKey: SshKeyPair;
   /** `--timeout`: for each machine, from connecting to the script's end. */
   readonly timeoutMs?: number | undefined;
@@ -79,6 +81,7 @@ async function configureOne(params: ConfigureMachinesParams, machine: MachineRec
             return await configureMachine({
               connection,
               config: params.config,
+              proxies: params.proxies,
               onEvent: (event) => {
                 if (event.type === 'configure.output') tail.add(event.line);
                 params.onEvent({ type: 'configure', machineId, event });

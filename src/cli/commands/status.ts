@@ -1,14 +1,18 @@
+import type { MachineProxySettings } from '../../../cloudinit/index.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
 import { bootstrapView, type BootstrapView } from '../environment/bootstrap-view.js';
 import { collectMachines, type CollectedMachines } from '../environment/collect-machines.js';
+import { defaultsLine, defaultsView, type DefaultsView } from '../environment/defaults-view.js';
 import { openBootstrapped } from '../environment/open-environment.js';
 import { resolveEnvironment } from '../environment/resolve-environment.js';
 import { messageOf } from '../../errors/index.js';
 import { formatIngressRule } from '../../firewall/index.js';
 import { TagKey, hasFirewall, type Environ, type IngressRule } from '../../provider/index.js';
 import { describeAddresses, describeHardware, formatTable } from '../output/describe-machine.js';
+import { proxyJson, proxyLines } from '../output/proxy-lines.js';
 import { refreshLocalRecords } from '../records/refresh-records.js';
+import { expiryLine, expiryView, type ExpiryView } from './status-expiry.js';
 import { bootstrapJson, failureJson, shown, statusCell, statusNotes } from './status-view.js';
 
 /**
@@ -25,15 +29,23 @@ export async function runStatus(context: CommandContext, input: { environment: s
   const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
   const { environ, record, state } = await openBootstrapped({ context, environment });
   // Asked together: the firewall's answer costs no extra wait.
-  const [collected, ports] = await Promise.all([collectMachines({ environ, state, allowMissingState: true, signal: context.signal }), openPorts(environ, context.signal)]);
+  const [collected, ports, defaults] = await Promise.all([
+    collectMachines({ environ, state, allowMissingState: true, signal: context.signal }),
+    openPorts(environ, context.signal),
+    defaultsView({ environ, constraints: environment.constraints, signal: context.signal }),
+  ]);
   // Without provider-state there are no host keys to pin: this client's records stay as they are.
   if (collected.state !== undefined) await refreshLocalRecords({ environ, dir: environment.dir, collected, signal: context.signal });
   const bootstrap = await bootstrapView({ state: collected.state, name: environment.name, dir: environment.dir });
   const location = environ.storage().description;
+  const expiry = expiryView(collected.state, new Date());
   const json = {
     environment: { name: environment.name, uuid: record.uuid, provider: environ.provider },
     providerState: { location, missing: collected.state === undefined },
+    expiry: expiry === undefined ? null : { at: expiry.at, expired: expiry.expired },
     openPorts: ports === undefined ? null : 'error' in ports ? { error: ports.error } : ports.rules,
+    defaults: defaults ?? null,
+    proxies: proxyJson(environment.proxies),
     bootstrap: bootstrapJson(bootstrap),
     machines: collected.machines.map(({ record: machine, instance, controller }) => ({
       id: machine.id,
@@ -54,7 +66,7 @@ export async function runStatus(context: CommandContext, input: { environment: s
       tags: i.tags,
     })),
   };
-  const text = statusText({ name: environment.name, provider: environ.provider, uuid: record.uuid, location, collected, bootstrap, ports });
+  const text = statusText({ name: environment.name, provider: environ.provider, uuid: record.uuid, location, collected, bootstrap, ports, defaults, proxies: environment.proxies, expiry });
   return { outcome: { json, text } };
 }
 
@@ -66,6 +78,9 @@ interface StatusTextParams {
   readonly collected: CollectedMachines;
   readonly bootstrap: BootstrapView | undefined;
   readonly ports: OpenPorts | undefined;
+  readonly expiry: ExpiryView | undefined;
+  readonly defaults: DefaultsView | undefined;
+  readonly proxies: MachineProxySettings | undefined;
 }
 
 /** What the provider's firewall has open; undefined for a provider without one. A failed read is shown, not fatal. */
@@ -102,7 +117,10 @@ function statusText(params: StatusTextParams): string {
     `Environment:    ${params.name} (provider ${params.provider})`,
     `UUID:           ${params.uuid}`,
     `provider-state: ${params.location}`,
+    ...expiryLine({ view: params.expiry, name: params.name, provider: params.provider }),
     ...portsLine(params.name, params.ports),
+    ...defaultsLine(params.defaults),
+    ...proxyLines(params.proxies, 'Proxies:'),
     '',
     formatTable(['Machine', 'Instance', 'Status', 'Zone', 'Addresses', 'Hardware'], rows),
     '(* controller)',

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { validateCloudConfig, type CloudConfig } from '../../../cloudinit/index.js';
+import { validateCloudConfig, type CloudConfig, type MachineProxySettings } from '../../../cloudinit/index.js';
 import { formatProblem, isConfigError, messageOf, type Problem } from '../../errors/index.js';
 import { validateConstraints, type Constraints, type IngressRule, type ValidateConfigResult } from '../../provider/index.js';
 import { checkCloudConfigFile } from './cloud-config-file.js';
 import { checkExposeOption } from './expose-option.js';
 import { closestWord, describeValue, didYouMean, isMapping, joinPath } from './hints.js';
 import { expandHome } from './paths.js';
+import { checkProxyOptions, proxyKeyHints, proxyOptionKeys } from './proxy-options.js';
 import { parseYaml } from './yaml-file.js';
 
 /**
@@ -38,6 +39,8 @@ export interface EnvironmentDefinition {
   readonly controllerCloudConfig?: CloudConfig;
   /** Where `controllerCloudConfig` came from: the absolute file path, or `inline` (a mapping or `|` text in the file). */
   readonly controllerCloudConfigSource?: string;
+  /** From `http-proxy`, `https-proxy`, `no-proxy`, `apt-proxy` and `apt-mirror`: every machine's proxies and apt mirror. */
+  readonly proxies?: MachineProxySettings;
 }
 
 export interface CheckEnvironmentParams {
@@ -54,13 +57,14 @@ export interface CheckEnvironmentParams {
   readonly loadCloudConfig?: boolean;
 }
 
-export const environmentKeys = ['provider', 'options', 'constraints', 'expose', 'controller-cloud-config'] as const;
+export const environmentKeys = ['provider', 'options', 'constraints', 'expose', 'controller-cloud-config', ...proxyOptionKeys] as const;
 
 const likelyMeant: Readonly<Record<string, string>> = {
   type: 'provider', cloud: 'provider', config: 'options', settings: 'options', 'provider-options': 'options',
   constraint: 'constraints', 'cloud-config': 'controller-cloud-config', 'user-data': 'controller-cloud-config',
   cloudinit: 'controller-cloud-config', 'cloud-init': 'controller-cloud-config',
   ports: 'expose', 'open-ports': 'expose', firewall: 'expose', ingress: 'expose',
+  ...proxyKeyHints,
 };
 
 /**
@@ -109,6 +113,7 @@ export async function checkEnvironment(params: CheckEnvironmentParams, problems:
   const cloudConfig = await checkControllerCloudConfig(raw['controller-cloud-config'], params, (key, message) => {
     add(joinPath('controller-cloud-config', key), message);
   });
+  const proxies = checkProxyOptions(raw, add);
 
   if (problems.length > before || provider === undefined) return undefined;
   return {
@@ -119,6 +124,7 @@ export async function checkEnvironment(params: CheckEnvironmentParams, problems:
     constraints,
     expose,
     ...(cloudConfig === undefined ? {} : { controllerCloudConfig: cloudConfig.config, controllerCloudConfigSource: cloudConfig.source }),
+    ...(proxies === undefined ? {} : { proxies }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CloudConfig } from '../../../cloudinit/index.js';
+import type { CloudConfig, MachineProxySettings } from '../../../cloudinit/index.js';
 import { ConfigError } from '../../errors/index.js';
 import type { Constraints, IngressRule } from '../../provider/index.js';
 import type { CommandContext } from '../context.js';
@@ -20,6 +20,8 @@ export interface ResolvedEnvironment {
   /** The ports bootstrap opens (environments.yaml's `expose`); `[]` when none. */
   readonly expose: readonly IngressRule[];
   readonly controllerCloudConfig?: CloudConfig;
+  /** Every machine's proxies and apt mirror (environments.yaml's `http-proxy`, …); absent when none. */
+  readonly proxies?: MachineProxySettings;
   /** Whether environments.yaml defines it (otherwise it lives on the default provider). */
   readonly defined: boolean;
   readonly record: EnvironmentRecord | undefined;
@@ -76,6 +78,7 @@ export async function resolveEnvironment(params: ResolveEnvironmentParams): Prom
     constraints: definition?.constraints ?? {},
     expose: definition?.expose ?? [],
     ...(definition?.controllerCloudConfig === undefined ? {} : { controllerCloudConfig: definition.controllerCloudConfig }),
+    ...(definition?.proxies === undefined ? {} : { proxies: definition.proxies }),
     defined: definition !== undefined,
     record,
     file,

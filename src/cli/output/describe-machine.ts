@@ -20,6 +20,7 @@ export function describeHardware(hardware: Hardware | undefined): string {
   if (hardware.cores !== undefined) parts.push(`cores=${hardware.cores}`);
   if (hardware.memoryMiB !== undefined) parts.push(`mem=${hardware.memoryMiB}M`);
   if (hardware.rootDiskMiB !== undefined) parts.push(`root-disk=${hardware.rootDiskMiB}M`);
+  if (hardware.spot === true) parts.push('spot');
   return parts.length === 0 ? '-' : parts.join(' ');
 }
 

@@ -1,9 +1,10 @@
 import { formatIngressRule } from '../../firewall/index.js';
 import type { RunPlan, PlannedInstanceType, PlannedMachine } from '../../plan/index.js';
-import { formatConstraints, type PlannedCall } from '../../provider/index.js';
+import { formatConstraintDefault, formatConstraints, type PlannedCall } from '../../provider/index.js';
 import type { ResolvedEnvironment } from '../environment/resolve-environment.js';
 import { formatTable } from './describe-machine.js';
 import { optionPairs, optionsJson } from './option-lines.js';
+import { proxyJson, proxyLines } from './proxy-lines.js';
 import type { CommandOutcome } from './reporter.js';
 
 /** What a `--dry-run` shows: the plan, and the environment as the command resolved it. */
@@ -55,8 +56,10 @@ function environmentLines(params: PlanViewParams): string[] {
     `provider:       ${plan.provider}`,
     ...wrapped(optionPairs(environment.options), 'options:        '),
     `constraints:    ${formatConstraints(plan.constraints) || '(none)'}`,
+    ...(plan.defaults.length === 0 ? [] : [`defaults:       ${plan.defaults.map(formatConstraintDefault).join(' ')}`]),
     `cloud-config:   ${params.cloudConfigSource === undefined ? '(none)' : `${params.cloudConfigSource}, run over SSH as a ${String(plan.cloudConfigBytes ?? 0)}-byte script`}`,
     ...(plan.kind === 'bootstrap' ? [`expose:         ${plan.expose.length === 0 ? '(nothing)' : plan.expose.map(formatIngressRule).join('; ')}`] : []),
+    ...proxyLines(environment.proxies, 'proxies:', ' (applied by each machine\'s configure step)'),
     `provider-state: ${plan.storage}`,
     `user-data:      ${userDataText(plan)}`,
   ];
@@ -153,8 +156,10 @@ function planJson(params: PlanViewParams): unknown {
       configFile: environment.file.path,
       options: optionsJson(environment.options),
       constraints: formatConstraints(plan.constraints),
+      defaults: plan.defaults.map((d) => ({ field: d.field, value: d.value, why: d.why, text: formatConstraintDefault(d) })),
       cloudConfig: params.cloudConfigSource === undefined ? null : { source: params.cloudConfigSource, scriptBytes: plan.cloudConfigBytes ?? null },
       expose: plan.expose,
+      proxies: proxyJson(environment.proxies),
       providerState: plan.storage,
     },
     zoneOrder: plan.zoneOrder,

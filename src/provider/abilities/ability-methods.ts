@@ -10,6 +10,7 @@ export const abilityMethods = {
   zones: ['availabilityZones', 'instanceZones', 'deriveZones'],
   'instance-types': ['instanceTypes'],
   'hardware-limits': ['hardwareLimits'],
+  'constraint-defaults': ['constraintDefaults'],
   firewall: ['ingressRules', 'openPorts', 'closePorts'],
   'console-output': ['consoleOutput'],
   'user-data': ['instanceUserData'],

@@ -18,6 +18,13 @@ export interface FindLeftoversParams {
   readonly scope: Readonly<Record<string, string>>;
   /** Resources older than this count as leftovers whatever their environment's state. */
   readonly olderThanMs?: number;
+  /**
+   * Resources whose expiry has passed count as leftovers too (an environment bootstrapped
+   * with a ttl carries it), with the environment's provider-state once all of its resources
+   * go. A resource without an expiry is never one by this rule. A provider that records no
+   * expiry finds none.
+   */
+  readonly expired?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -41,10 +48,11 @@ export interface RemoveLeftoversResult {
 /**
  * The cleanup ability of a provider: finding, across a whole account or region, every
  * resource envboot tagged whose environment no longer exists (its provider-state is gone,
- * or belongs to a newer environment of the same name) or that is older than a cutoff,
- * and removing them. Used after crashes and lost records, and by CI accounts. A resource
- * whose environment cannot be judged (its state unreadable) is a leftover only by age,
- * when a cutoff is given; otherwise it is kept and its environment reported as undecided.
+ * or belongs to a newer environment of the same name), that is older than a cutoff, or
+ * whose expiry has passed, and removing them. Used after crashes and lost records, and by
+ * CI accounts. A resource whose environment cannot be judged (its state unreadable) is a
+ * leftover only by age or by its own expiry, when asked for; otherwise it is kept and its
+ * environment reported as undecided.
  */
 export interface CleanupProvider<Config = unknown> extends Provider<Config> {
   /** Read-only. */

@@ -28,6 +28,18 @@ export interface FakeEc2Faults {
    * catalogue is Nitro, so none is refused unless a test lists it).
    */
   latestConsoleUnsupported: ReadonlySet<string> | readonly string[];
+  /**
+   * Tag keys an organisation's policy requires at creation: RunInstances (on the instance
+   * and its volume) and CreateSecurityGroup without each of them in their TagSpecifications
+   * answer 403 UnauthorizedOperation (see `enforceTagPolicy`).
+   */
+  requireTags: readonly string[];
+  /** Zones without spot capacity: a spot RunInstances there answers 500 InsufficientInstanceCapacity. */
+  spotCapacity: ReadonlySet<string> | readonly string[];
+  /** Zone → spot price: a spot request whose MaxPrice is lower answers 400 SpotMaxPriceTooLow. */
+  spotPrices: Readonly<Record<string, number>>;
+  /** While true, a spot RunInstances answers 400 MaxSpotInstanceCountExceeded. */
+  spotQuota: boolean;
 }
 
 export function noFaults(): FakeEc2Faults {
@@ -42,6 +54,10 @@ export function noFaults(): FakeEc2Faults {
     invalidParameter: undefined,
     dependencyViolations: 0,
     latestConsoleUnsupported: new Set(),
+    requireTags: [],
+    spotCapacity: new Set(),
+    spotPrices: {},
+    spotQuota: false,
   };
 }
 

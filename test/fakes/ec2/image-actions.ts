@@ -15,13 +15,14 @@ const imageFilters: FilterSpec<ImageRecord> = {
   'virtualization-type': (image) => [image.virtualizationType],
   'image-id': (image) => [image.id],
   'owner-id': (image) => [image.ownerId],
+  'owner-alias': (image) => [image.ownerAlias === '' ? undefined : image.ownerAlias],
   'is-public': (image) => [image.public],
   'image-type': () => ['machine'],
   hypervisor: () => ['xen'],
 };
 
 /**
- * DescribeImages: by `Owner.N` (account ids or `self`), `ImageId.N` and filters; `name`
+ * DescribeImages: by `Owner.N` (account ids, `self`, or an alias: `amazon`, `aws-marketplace`), `ImageId.N` and filters; `name`
  * and every other filter take `*` and `?` wildcards. Images come back unsorted, as on AWS:
  * callers pick the newest by `creationDate` themselves.
  */
@@ -31,7 +32,7 @@ export const describeImages: ActionHandler = (state, { params }) => {
   const unknown = ids.find((id) => !state.images.some((image) => image.id === id));
   if (unknown !== undefined) throw imageNotFound(unknown);
   const selected = state.images.filter(
-    (image) => (owners.length === 0 || owners.includes(image.ownerId)) && (ids.length === 0 || ids.includes(image.id)),
+    (image) => (owners.length === 0 || owners.includes(image.ownerId) || owners.includes(image.ownerAlias)) && (ids.length === 0 || ids.includes(image.id)),
   );
   const page = pageOf(applyFilters(selected, filtersOf(params), imageFilters), params, { min: 1, max: 1000 }, 'DescribeImages');
   return [itemSet('imagesSet', page.items.map(imageXml)), text('nextToken', page.nextToken)];
@@ -50,6 +51,7 @@ function imageXml(image: ImageRecord): string[] {
     text('imageLocation', `${image.ownerId}/${image.name}`),
     text('imageState', image.state),
     text('imageOwnerId', image.ownerId),
+    text('imageOwnerAlias', image.ownerAlias === '' ? undefined : image.ownerAlias),
     text('creationDate', image.creationDate),
     text('isPublic', image.public),
     text('architecture', image.architecture),

@@ -35,6 +35,7 @@ export const defaultImages: readonly FakeEc2Image[] = [
 export function imageRecord(image: FakeEc2Image): ImageRecord {
   return {
     state: 'available',
+    ownerAlias: '',
     rootDeviceName: '/dev/sda1',
     rootDeviceType: 'ebs',
     virtualizationType: 'hvm',

@@ -1,5 +1,6 @@
 import { stateCodes } from './resources.js';
 import type { Ec2State, InstanceRecord } from './state.js';
+import { launchOptionsXml } from './launch-options.js';
 import { itemSet, node, tagSet, text } from './xml.js';
 
 /**
@@ -64,6 +65,7 @@ function instanceXml(state: Ec2State, instance: InstanceRecord): string[] {
     text('virtualizationType', 'hvm'),
     text('clientToken', instance.clientToken),
     tagSet(instance.tags),
+    ...launchOptionsXml(instance.launch),
     text('hypervisor', 'xen'),
     itemSet('networkInterfaceSet', []),
     text('ebsOptimized', false),

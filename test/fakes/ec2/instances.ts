@@ -1,5 +1,6 @@
 import type { InstanceTypeRecord } from './catalogue.js';
 import type { ImageRecord } from './images.js';
+import type { LaunchOptions } from './launch-options.js';
 import { nextPrivateIp, nextPublicIp } from './network.js';
 import type { FakeEc2InstanceState, Tags } from './resources.js';
 import type { Ec2State, InstanceRecord, SubnetRecord, VolumeRecord } from './state.js';
@@ -31,6 +32,7 @@ export interface InstanceSpec {
   readonly volumeTags: Tags;
   readonly state: FakeEc2InstanceState;
   readonly launchTime: Date;
+  readonly launch?: LaunchOptions;
 }
 
 /**
@@ -76,6 +78,7 @@ export function createInstance(state: Ec2State, spec: InstanceSpec): InstanceRec
     ...(spec.clientToken === undefined ? {} : { clientToken: spec.clientToken }),
     amiLaunchIndex: spec.amiLaunchIndex,
     blockDevices,
+    ...(spec.launch === undefined ? {} : { launch: spec.launch }),
   };
   state.instances.set(id, instance);
   return instance;

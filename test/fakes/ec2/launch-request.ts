@@ -2,6 +2,7 @@ import type { InstanceTypeRecord } from './catalogue.js';
 import { Ec2Error, idsNotFound, imageNotFound, invalidParameterCombination, invalidParameterValue, invalidZone, securityGroupNotFound } from './ec2-error.js';
 import type { ImageRecord } from './images.js';
 import type { DeviceRequest } from './instances.js';
+import { launchOptionsOf, type LaunchOptions } from './launch-options.js';
 import { type QueryParams, type Tags, tagSpecificationsOf, tagsFor } from './query-params.js';
 import { groupNamed } from './security-groups.js';
 import type { Ec2State, SubnetRecord } from './state.js';
@@ -21,6 +22,8 @@ export interface LaunchRequest {
   readonly devices: readonly DeviceRequest[];
   readonly instanceTags: Tags;
   readonly volumeTags: Tags;
+  /** The instance profile and spot request. */
+  readonly launch: LaunchOptions;
 }
 
 /** EC2's limit on decoded user data. */
@@ -64,6 +67,7 @@ export function launchRequestOf(state: Ec2State, params: QueryParams): LaunchReq
     devices: devicesOf(params, image),
     instanceTags: tagsFor(specs, 'instance'),
     volumeTags: tagsFor(specs, 'volume'),
+    launch: launchOptionsOf(state, params, state.instanceProfiles),
   };
 }
 

@@ -14,6 +14,8 @@ export interface FakeEc2Request {
   readonly errorCode?: string;
   /** The SDK's attempt number for the call (`amz-sdk-request: attempt=N; max=M`), when sent. */
   readonly attempt?: number;
+  /** The access key id the request was signed with (`Authorization: … Credential=KEY/…`): whose credentials were used. */
+  readonly accessKeyId?: string;
 }
 
 export function loggedParams(fields: ReadonlyMap<string, string>): Record<string, string> {
@@ -29,4 +31,10 @@ export function attemptOf(headers: IncomingHttpHeaders): number | undefined {
   const header = headers['amz-sdk-request'];
   const attempt = /attempt=(\d+)/.exec(Array.isArray(header) ? header.join(',') : (header ?? ''))?.[1];
   return attempt === undefined ? undefined : Number(attempt);
+}
+
+/** `{ accessKeyId }` from a SigV4 `Authorization` header (the key id only, never the signature), or `{}`. */
+export function signedBy(headers: IncomingHttpHeaders): { accessKeyId?: string } {
+  const key = /Credential=([^/,\s]+)\//.exec(headers.authorization ?? '')?.[1];
+  return key === undefined ? {} : { accessKeyId: key };
 }

@@ -2,6 +2,7 @@
  * The resources the fake EC2 holds, as tests inspect them. The fake keeps these very
  * objects and updates them in place; the readonly types keep tests from doing the same.
  */
+import type { LaunchOptions } from './launch-options.js';
 import type { Tags } from './query-params.js';
 
 export type { Tags };
@@ -51,6 +52,8 @@ export interface FakeEc2Instance {
   readonly clientToken?: string;
   readonly amiLaunchIndex: number;
   readonly blockDevices: readonly FakeEc2BlockDevice[];
+  /** The instance profile and spot request it was launched with. */
+  readonly launch?: LaunchOptions;
 }
 
 export interface FakeEc2VolumeAttachment {
@@ -132,6 +135,8 @@ export interface FakeEc2Image {
   readonly id: string;
   readonly name: string;
   readonly ownerId: string;
+  /** `amazon` or `aws-marketplace` for their images, which `Owner.N` and the `owner-alias` filter find by it; default none (''). */
+  readonly ownerAlias?: '' | 'amazon' | 'aws-marketplace';
   readonly architecture: FakeEc2Architecture;
   /** ISO 8601, as EC2 sends it: `2025-06-01T08:12:33.000Z`. */
   readonly creationDate: string;

@@ -3,8 +3,10 @@ import { Ec2Error, invalidParameterValue } from './ec2-error.js';
 import { insufficientCapacity, listed, quotaExceeded } from './faults.js';
 import { reservationXml } from './instance-xml.js';
 import { createInstance } from './instances.js';
+import { checkSpotFaults } from './launch-options.js';
 import { launchRequestOf } from './launch-request.js';
 import type { QueryParams } from './query-params.js';
+import { enforceTagPolicy } from './tag-policy.js';
 import type { Ec2State, InstanceRecord } from './state.js';
 
 /**
@@ -30,6 +32,8 @@ export const runInstances: ActionHandler = (state, { params, faults }) => {
   }
   if (faults.invalidParameter !== undefined) throw invalidParameterValue(faults.invalidParameter);
   const request = launchRequestOf(state, params);
+  const creations = [{ resourceType: 'instance', tags: request.instanceTags }, { resourceType: 'volume', tags: request.volumeTags }];
+  enforceTagPolicy({ required: faults.requireTags, action: 'RunInstances', region: state.region, creations });
   if (faults.quota !== undefined) throw quotaExceeded(faults.quota, request.count);
   const zone = request.subnet.zone;
   if (listed(faults.capacity, zone)) {
@@ -38,6 +42,7 @@ export const runInstances: ActionHandler = (state, { params, faults }) => {
       .filter((candidate) => state.offerings.get(candidate.name)?.has(request.instanceType.name) === true);
     throw insufficientCapacity(request.instanceType.name, zone, others.map((candidate) => candidate.name));
   }
+  checkSpotFaults(faults, request.launch, zone, request.instanceType.name);
   const reservationId = state.newId('r');
   const launchTime = state.now();
   const instances: InstanceRecord[] = Array.from({ length: request.count }, (_, index) =>

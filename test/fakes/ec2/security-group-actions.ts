@@ -3,6 +3,7 @@ import { Ec2Error, idsNotFound, invalidParameterValue, securityGroupNotFound } f
 import { type FilterSpec, applyFilters } from './filters.js';
 import { allowAllOut, defaultVpc } from './network.js';
 import { pageOf } from './paging.js';
+import { enforceTagPolicy } from './tag-policy.js';
 import { filtersOf, tagSpecificationsOf, tagsFor } from './query-params.js';
 import { groupArn, groupNamed, groupXml, lookUpGroup } from './security-groups.js';
 import { type Ec2State, type SecurityGroupRecord, fakeAccountId } from './state.js';
@@ -39,7 +40,7 @@ export const describeSecurityGroups: ActionHandler = (state, { params }) => {
  * CreateSecurityGroup in `VpcId` (default: the default VPC) with an allow-all egress rule,
  * as EC2 creates it. Names are unique per VPC: a second one fails with InvalidGroup.Duplicate.
  */
-export const createSecurityGroup: ActionHandler = (state, { params }) => {
+export const createSecurityGroup: ActionHandler = (state, { params, faults }) => {
   const name = params.require('GroupName');
   const description = params.require('GroupDescription');
   const vpcId = params.get('VpcId') ?? defaultVpc(state).id;
@@ -49,6 +50,7 @@ export const createSecurityGroup: ActionHandler = (state, { params }) => {
     throw new Ec2Error(400, 'InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpcId}'`);
   }
   const tags = tagsFor(tagSpecificationsOf(params, ['security-group']), 'security-group');
+  enforceTagPolicy({ required: faults.requireTags, action: 'CreateSecurityGroup', region: state.region, creations: [{ resourceType: 'security-group', tags }] });
   const group = addGroup(state, { name, description, vpcId, tags });
   return [text('groupId', group.id), tagSet(group.tags), text('securityGroupArn', groupArn(state, group.id))];
 };

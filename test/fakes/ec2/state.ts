@@ -1,6 +1,7 @@
 import { type InstanceTypeRecord, defaultInstanceTypes, instanceTypeRecord } from './catalogue.js';
 import { type FakeEc2Hooks, HookRunner } from './hooks.js';
 import { type ImageRecord, defaultImages, imageRecord } from './images.js';
+import type { FakeEc2ProfileLookup } from './launch-options.js';
 import { type FakeEc2ZoneOption, addDefaultNetwork, zoneRecords } from './network.js';
 import { seededRandom } from '../../helpers/seeded-random.js';
 import type {
@@ -65,6 +66,7 @@ export interface Ec2State {
   /** A fresh id such as `i-0a1b2c3d4e5f60718` (17 hex digits, as AWS's): random-looking but fixed by the seed. */
   readonly newId: (prefix: string) => string;
   publicIpsIssued: number;
+  readonly instanceProfiles: FakeEc2ProfileLookup | undefined;
 }
 
 /** How the fake is set up; `startFakeEc2` takes these. */
@@ -87,6 +89,8 @@ export interface StateOptions extends FakeEc2Hooks {
   readonly seed?: number;
   /** The clock for launch and create times; default the real one. */
   readonly now?: () => Date;
+  /** The instance profiles RunInstances may name; default: any (see `FakeEc2ProfileLookup`). */
+  readonly instanceProfiles?: FakeEc2ProfileLookup;
 }
 
 /** The account every resource belongs to (AWS's documentation example account). */
@@ -116,6 +120,7 @@ export function createState(options: StateOptions): Ec2State {
     now: options.now ?? (() => new Date()),
     newId: idSource(options.seed ?? 1),
     publicIpsIssued: 0,
+    instanceProfiles: options.instanceProfiles,
   };
   addDefaultNetwork(state);
   return state;

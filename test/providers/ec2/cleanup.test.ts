@@ -182,7 +182,7 @@ describe('ec2 provider: removing leftovers', () => {
     const untouched = snapshot((id) => !leftovers.some((l) => l.id === id));
 
     const from = aws.ec2.requests.length;
-    const result = await removeEc2Leftovers({ api, leftovers, timing: fastTiming });
+    const result = await removeEc2Leftovers({ api, leftovers, timing: fastTiming, stateStorage });
     assert.deepEqual(result.failures.map((f) => [f.resource, awsCodeOf(f.error)]), [[`volume ${inUse}`, 'VolumeInUse']]);
     assert.match(result.failures[0]?.error.message ?? '', new RegExp(inUse));
     assert.deepEqual(
@@ -210,9 +210,9 @@ describe('ec2 provider: removing leftovers', () => {
   it('counts resources already gone as removed', async () => {
     const seeded = seedEnvironment();
     const leftovers = leftoversOf(await find(), seeded.environment.uuid);
-    assert.deepEqual((await removeEc2Leftovers({ api, leftovers, timing: fastTiming })).failures, []);
+    assert.deepEqual((await removeEc2Leftovers({ api, leftovers, timing: fastTiming, stateStorage })).failures, []);
     const from = aws.ec2.requests.length;
-    const again = await removeEc2Leftovers({ api, leftovers, timing: fastTiming });
+    const again = await removeEc2Leftovers({ api, leftovers, timing: fastTiming, stateStorage });
     assert.deepEqual(again.failures, []);
     assert.equal(again.removed.length, leftovers.length);
     const calls = aws.ec2.requests.slice(from);

@@ -73,7 +73,7 @@ describe('validateEc2Config', () => {
 
   it('gives the defaults for an absent config, and lists its keys', () => {
     assert.deepEqual(defaultEc2Config, defaults);
-    assert.deepEqual([...ec2ConfigKeys].sort(), ['bucket', 'constraints', 'image', 'jump-host', 'prefix', 'private-addresses-only', 'region', 'ssh-cidr', 'subnets', 'vpc']);
+    assert.deepEqual([...ec2ConfigKeys].sort(), ['assume-role', 'bucket', 'constraints', 'image', 'instance-profile', 'jump-host', 'prefix', 'private-addresses-only', 'profile', 'region', 'resource-tags', 'spot', 'spot-max-price', 'ssh-cidr', 'subnets', 'ttl', 'vpc']);
   });
 
   // Each refused value: the path of every problem, and what each message must say.
@@ -174,7 +174,7 @@ describe('validateEc2Config', () => {
     ['instance-type', /instance types are constraints: set constraints: "instance-type=…"/],
     ['zones', /zones are constraints/],
     ['aws_secret_access_key', /credentials never go in the config: use AWS_PROFILE/],
-    ['colour', /^unknown key \(accepted: region, bucket, prefix, vpc, subnets, image, constraints, ssh-cidr, jump-host, private-addresses-only\)$/],
+    ['colour', new RegExp(`^unknown key \\(accepted: ${ec2ConfigKeys.join(', ')}\\)$`)],
   ];
   for (const [key, pattern] of unknownKeys) {
     it(`refuses the unknown key ${key}, with a hint`, () => {

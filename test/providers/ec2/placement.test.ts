@@ -34,18 +34,20 @@ describe('ec2 placement against the fake endpoints (real SDK): one planner for b
     const environ = aws.environ({ config: { bucket: 'envboot-placement-refused' } });
     const ec2From = aws.ec2.requests.length;
     const s3From = aws.s3.requests.length;
-    const refusals: [Constraints, RegExp][] = [
-      [{ cores: 512 }, /cores=512: the most cores of an instance type here is 4 \(t3\.xlarge\); ask for cores=4 or fewer, or name a type with instance-type=/],
-      [{ memoryMiB: 1024 ** 2 }, /mem=1T: the most memory of an instance type here is 16 GiB \(\S+\); ask for mem=16G or less/],
-      [{ arch: 'ppc64el' }, /arch=ppc64el: no instance type here is ppc64el; they are amd64 or arm64: remove arch= or ask for arch=amd64/],
-      [{ instanceType: 'x9.nope' }, /instance type "x9\.nope" is not offered here; choose one of: /],
-      [{ zones: ['us-east-1z'] }, /unknown zone "us-east-1z"; the zones here are: us-east-1a, us-east-1b, us-east-1c; fix zones= in the constraints/],
-      [{ instanceType: 'm5.large', zones: ['us-east-1a'] }, /us-east-1a does not offer instance type m5\.large; instance type m5\.large is offered in: us-east-1b/],
+    // ec2's defaults for the controller (arch=amd64, mem≥2G) are named in the heading where the constraints leave them in force.
+    const both = ' with the defaults arch=amd64 \\(default\\) mem≥2G \\(controller default\\)';
+    const refusals: [Constraints, string, RegExp][] = [
+      [{ cores: 512 }, both, /cores=512: the most cores of an instance type here is 4 \(t3\.xlarge\); ask for cores=4 or fewer, or name a type with instance-type=/],
+      [{ memoryMiB: 1024 ** 2 }, ' with the defaults arch=amd64 \\(default\\)', /mem=1T: the most memory of an instance type here is 16 GiB \(\S+\); ask for mem=16G or less/],
+      [{ arch: 'ppc64el' }, ' with the defaults mem≥2G \\(controller default\\)', /arch=ppc64el: no instance type here is ppc64el; they are amd64 or arm64: remove arch= or ask for arch=amd64/],
+      [{ instanceType: 'x9.nope' }, '', /instance type "x9\.nope" is not offered here; choose one of: /],
+      [{ zones: ['us-east-1z'] }, both, /unknown zone "us-east-1z"; the zones here are: us-east-1a, us-east-1b, us-east-1c; fix zones= in the constraints/],
+      [{ instanceType: 'm5.large', zones: ['us-east-1a'] }, '', /us-east-1a does not offer instance type m5\.large; instance type m5\.large is offered in: us-east-1b/],
     ];
-    for (const [constraints, message] of refusals) {
+    for (const [constraints, defaults, message] of refusals) {
       await assert.rejects(bootstrap({ environ, constraints, timeouts: fastWait }), (error: unknown) => {
         assert.ok(isConfigError(error), String(error));
-        assert.match((error as Error).message, /^the ec2 provider cannot meet the constraints "[^"]+" \(nothing was created\):\n/);
+        assert.match((error as Error).message, new RegExp(`^the ec2 provider cannot meet the constraints "[^"]+"${defaults} \\(nothing was created\\):\n`));
         assert.match((error as Error).message, message);
         return true;
       });

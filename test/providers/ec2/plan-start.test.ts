@@ -59,7 +59,7 @@ describe('the ec2 provider plans a start with read-only calls', () => {
     const environ = aws.environ({ config: { ...sshConfig, image } });
     const plan = await environ.planStart(controllerStart([`${region}a`]));
     assert.equal(plan.image?.id, image);
-    assert.equal(plan.image.source, 'configured ("image")');
+    assert.equal(plan.image.source, `configured ("image": ${image}), amd64`);
     assert.deepEqual(plan.calls.filter((c) => c.action === 'ec2:DescribeImages').map((c) => c.step), ['preflight']);
 
     const missing = aws.environ({ config: { ...sshConfig, image: 'ami-0000000000000dead' } });

@@ -192,7 +192,7 @@ environments:
     ['an invalid environment name', 'environments:\n  Prod_1: {provider: local}\n', 'environments.Prod_1', /^invalid environment name: it has upper-case letters; use lower-case letters, digits and dashes/],
     ['an empty definition', 'environments:\n  prod:\n', 'environments.prod', /the definition is empty; it needs at least "provider: <name>" \(known providers: ec2, local\)/],
     ['a provider name for a definition', 'environments:\n  prod: local\n', 'environments.prod', /got string "local"; did you mean "prod: {provider: local}"\?/],
-    ['an unknown environment key', 'environments:\n  prod:\n    type: local\n', 'environments.prod.type', /^unknown key; an environment has provider, options, constraints, expose, controller-cloud-config; did you mean "provider"\?$/],
+    ['an unknown environment key', 'environments:\n  prod:\n    type: local\n', 'environments.prod.type', /^unknown key; an environment has provider, options, constraints, expose, controller-cloud-config, http-proxy, https-proxy, no-proxy, apt-proxy, apt-mirror; did you mean "provider"\?$/],
     ['a misspelt environment key', 'environments:\n  prod:\n    provider: local\n    constraint: cores=2\n', 'environments.prod.constraint', /did you mean "constraints"\?/],
     ['a provider setting outside options', 'environments:\n  prod:\n    provider: local\n    zones: [a]\n', 'environments.prod.zones', /provider settings go under "options:"/],
     ['a missing provider', 'environments:\n  prod:\n    constraints: cores=2\n', 'environments.prod.provider', /^missing; name the provider this environment runs on \(known providers: ec2, local\)$/],

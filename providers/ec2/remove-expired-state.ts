@@ -1,0 +1,42 @@
+import type { Storage } from '../../storage/index.js';
+import { isNotBootstrapped, loadState, stateObjectName, type Leftover } from '../../src/index.js';
+import type { Ec2StateLocation } from './ec2-services.js';
+import { parseStateLocation, parseTagTime } from './ec2-tags.js';
+import { expiresAtField } from './resource-tagging.js';
+
+export interface RemoveExpiredStateParams {
+  /** A `provider-state` leftover: its id is the location, `s3://bucket/prefix/`. */
+  readonly leftover: Leftover;
+  readonly stateStorage: (location: Ec2StateLocation) => Storage;
+  readonly now: Date;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Removes an expired environment's provider-state, and then its storage (the bucket too,
+ * where envboot made it and nothing else is left: `Storage.removeAll`'s rule, as destroy
+ * has it). It is read again first, and deleted only if it is the version read: a state
+ * that meanwhile belongs to another environment, or records no passed expiry (a new
+ * bootstrap of the same name), is left alone. Gone already is success.
+ */
+export async function removeExpiredState(params: RemoveExpiredStateParams): Promise<void> {
+  const { leftover } = params;
+  const location = parseStateLocation(leftover.id);
+  if (location === undefined) throw new Error(`${leftover.id} is not an s3:// location of provider-state`);
+  const storage = params.stateStorage({ ...location, createBucket: false });
+  const signal = params.signal === undefined ? {} : { signal: params.signal };
+  let loaded;
+  try {
+    loaded = await loadState({ storage, ...signal });
+  } catch (error) {
+    if (isNotBootstrapped(error)) return;
+    throw error;
+  }
+  const owner = (loaded.state.fields['environment'] as { uuid?: unknown } | undefined)?.uuid;
+  const expiresAt = parseTagTime(loaded.state.fields[expiresAtField]);
+  if (owner !== leftover.environment.uuid || expiresAt === undefined || expiresAt.getTime() > params.now.getTime()) {
+    throw new Error(`provider-state at ${leftover.id} changed since it was judged expired (a new bootstrap?); it is kept: run "envboot cleanup --expired" again to judge it afresh`);
+  }
+  await storage.delete({ key: stateObjectName, ifVersion: loaded.version, ...signal });
+  await storage.removeAll(signal);
+}
