@@ -4,6 +4,7 @@
  */
 import { benchCli } from './cli.bench.js';
 import { benchEc2 } from './ec2.bench.js';
+import { benchEc2Options } from './ec2-options.bench.js';
 import { benchLocal } from './local.bench.js';
 import { benchQemu } from './qemu.bench.js';
 import { benchResume } from './resume.bench.js';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   local: () => benchLocal(),
   cli: benchCli,
   ec2: benchEc2,
+  'ec2-options': benchEc2Options,
   resume: benchResume,
   qemu: () => benchQemu(),
 };

@@ -24,12 +24,6 @@ export interface ConfigureInput {
   readonly timeoutMs?: number;
 }
 
-/** The cloud-config to apply, and how messages name it. */
-interface ChosenConfig {
-  readonly config: CloudConfig;
-  readonly what: string;
-}
-
 /**
  * `envboot configure ENV [MACHINE…]`: applies a cloud-config again, over SSH with each
  * machine's pinned host key, to machines that are running: the controller's
@@ -40,26 +34,33 @@ interface ChosenConfig {
  */
 export async function runConfigure(context: CommandContext, input: ConfigureInput): Promise<CommandResult> {
   const ids = input.machines.length === 0 ? ['0'] : [...input.machines];
-  checkMachineIds(ids, input);
+  checkMachineIds(ids, input.environment);
   const environment = await resolveEnvironment({ context, name: input.environment, purpose: 'existing' });
-  const chosen = await chooseConfig(context, environment.name, input.cloudConfig);
+  const groups = await chooseConfigs(context, { environment: environment.name, ids, file: input.cloudConfig, proxies: environment.proxies !== undefined });
   const { environ, state } = await openBootstrapped({ context, environment });
   const clientKey = await requireClientKey(environment);
   const recorded = await recordedState(environ, state, context.signal);
-  const machines = findMachines(ids, recorded, environment.name);
-  const config = checkCloudConfigFor({ config: chosen.config, environ, what: chosen.what });
-  const results = await configureMachines({
-    environ,
-    machines,
-    config,
-    clientKey,
-    timeoutMs: input.timeoutMs,
-    onEvent: eventSink(context),
-    onWarning: (message) => {
-      context.reporter.notice('warn', message);
-    },
-    signal: context.signal,
-  });
+  findMachines(ids, recorded, environment.name);
+  const checked = groups.map((group) => ({ ids: group.ids, config: checkCloudConfigFor({ config: group.config, environ, what: group.what }) }));
+  const results: MachineConfigureResult[] = [];
+  // At most two groups (the controller's config, the proxies alone), one after the other: each runs its machines at once.
+  for (const group of checked) {
+    results.push(
+      ...(await configureMachines({
+        environ,
+        machines: findMachines(group.ids, recorded, environment.name),
+        config: group.config,
+        proxies: environment.proxies,
+        clientKey,
+        timeoutMs: input.timeoutMs,
+        onEvent: eventSink(context),
+        onWarning: (message) => {
+          context.reporter.notice('warn', message);
+        },
+        signal: context.signal,
+      })),
+    );
+  }
   const outcome = configureOutcome({
     name: environment.name,
     results,
@@ -79,31 +80,42 @@ export async function runConfigure(context: CommandContext, input: ConfigureInpu
   return { outcome, exitCode: 1, error };
 }
 
-/** Ids are whole numbers, each given once; machines other than 0 need a cloud-config given. */
-function checkMachineIds(ids: readonly string[], input: ConfigureInput): void {
+/** Ids are whole numbers, each given once. */
+function checkMachineIds(ids: readonly string[], environment: string): void {
   const malformed = ids.filter((id) => !/^(0|[1-9][0-9]*)$/.test(id));
   if (malformed.length > 0) {
-    throw new ConfigError(`${malformed.map((id) => `"${id}"`).join(', ')} ${malformed.length === 1 ? 'is not a machine id' : 'are not machine ids'} (whole numbers such as 0, the controller; "envboot status ${input.environment}" lists them)`);
+    throw new ConfigError(`${malformed.map((id) => `"${id}"`).join(', ')} ${malformed.length === 1 ? 'is not a machine id' : 'are not machine ids'} (whole numbers such as 0, the controller; "envboot status ${environment}" lists them)`);
   }
   const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
   if (repeated.length > 0) throw new ConfigError(`machine ${[...new Set(repeated)].join(', ')} given more than once: give each machine once`);
-  const others = ids.filter((id) => id !== '0');
-  if (input.cloudConfig === undefined && others.length > 0) {
-    throw new ConfigError(
-      `machine ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} no cloud-config envboot knows of (only the controller has one, controller-cloud-config): give the one to apply with --cloud-config FILE`,
-    );
-  }
 }
 
-async function chooseConfig(context: CommandContext, environment: string, file: string | undefined): Promise<ChosenConfig> {
-  if (file !== undefined) return { config: await loadCloudConfigFile(file), what: `cloud-config ${file}` };
-  const controller = await controllerCloudConfig(context, environment);
-  if (controller === undefined) {
+/**
+ * What each machine gets: `--cloud-config FILE` for all; otherwise machine 0 its
+ * `controller-cloud-config`, and, when the environment sets proxies or an apt mirror,
+ * the others (and a controller without a config) those alone, as a changed proxy is
+ * pushed to running machines. Without either there is nothing to apply, which is refused.
+ */
+async function chooseConfigs(
+  context: CommandContext,
+  params: { environment: string; ids: readonly string[]; file: string | undefined; proxies: boolean },
+): Promise<{ ids: string[]; config: CloudConfig; what: string }[]> {
+  const { environment, ids } = params;
+  if (params.file !== undefined) return [{ ids: [...ids], config: await loadCloudConfigFile(params.file), what: `cloud-config ${params.file}` }];
+  const controller = ids.includes('0') ? await controllerCloudConfig(context, environment) : undefined;
+  const proxiesOnly = ids.filter((id) => id !== '0' || controller === undefined);
+  if (proxiesOnly.length > 0 && !params.proxies) {
+    const others = proxiesOnly.filter((id) => id !== '0');
     throw new ConfigError(
-      `environment "${environment}" has no controller-cloud-config in ${context.paths.configFile}, so machine 0 has nothing to apply again: give the cloud-config to apply with --cloud-config FILE`,
+      others.length > 0
+        ? `machine ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} no cloud-config envboot knows of (only the controller has one, controller-cloud-config), and environment "${environment}" sets no proxies: give the one to apply with --cloud-config FILE`
+        : `environment "${environment}" has no controller-cloud-config in ${context.paths.configFile} and sets no proxies, so machine 0 has nothing to apply again: give the cloud-config to apply with --cloud-config FILE`,
     );
   }
-  return { config: controller.config, what: `controller-cloud-config (${controller.source})` };
+  const groups: { ids: string[]; config: CloudConfig; what: string }[] = [];
+  if (controller !== undefined) groups.push({ ids: ['0'], config: controller.config, what: `controller-cloud-config (${controller.source})` });
+  if (proxiesOnly.length > 0) groups.push({ ids: proxiesOnly, config: {}, what: `environment "${environment}"'s proxies and apt mirror` });
+  return groups;
 }
 
 async function recordedState(environ: Environ, state: ProviderState | undefined, signal: AbortSignal): Promise<ProviderState> {
