@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type ReceivedRequest, answer } from './ec2/answer.js';
 import { type FakeEc2Faults, noFaults } from './ec2/faults.js';
 import type { FakeEc2HookError, FakeEc2Hooks, FakeEc2LaunchedInstance } from './ec2/hooks.js';
@@ -23,6 +22,7 @@ import {
   addVolume,
 } from './ec2/seed.js';
 import { type InstanceRecord, type StateOptions, createState } from './ec2/state.js';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 export type { FakeEc2Faults, FakeEc2HookError, FakeEc2Hooks, FakeEc2LaunchedInstance, FakeEc2Request };
 export type { FakeEc2ZoneOption, AddFakeEc2SubnetParams } from './ec2/network.js';
@@ -121,14 +121,7 @@ export async function startFakeEc2(options: StartFakeEc2Options = {}): Promise<F
       })
       .catch(() => response.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const instanceRecord = (id: string): InstanceRecord => {
     const found = state.instances.get(id);
     if (found === undefined) throw new Error(`the fake EC2 has no instance ${JSON.stringify(id)}`);
@@ -163,14 +156,7 @@ export async function startFakeEc2(options: StartFakeEc2Options = {}): Promise<F
     addSubnet: (params) => addSubnet(state, params),
     hooksSettled: () => state.hooks.settled(),
     close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        // The SDK keeps connections alive; without this, close waits for them to idle out.
-        server.closeAllConnections();
-      });
+      await closeServer(server);
       await state.hooks.settled();
     },
   };

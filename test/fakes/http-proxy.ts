@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /** One request the proxy carried (or refused), in arrival order. */
 export interface FakeProxyRequest {
@@ -91,14 +92,7 @@ export async function startFakeHttpProxy(options: StartFakeHttpProxyOptions = {}
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const bareUrl = `http://127.0.0.1:${port}`;
   const credentials = options.credentials === undefined ? '' : `${encodeURIComponent(options.credentials.user)}:${encodeURIComponent(options.credentials.password)}@`;
   return {
@@ -108,11 +102,7 @@ export async function startFakeHttpProxy(options: StartFakeHttpProxyOptions = {}
     requests,
     count: (target) => requests.filter((r) => r.status === 200 && (target === undefined || r.target === target)).length,
     close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
+      closeServer(server, () => {
         for (const socket of sockets) socket.destroy();
       }),
   };

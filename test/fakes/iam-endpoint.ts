@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { escapeXml } from './ec2/xml.js';
 import { fakeAccountId } from './ec2/state.js';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /** An instance profile the fake IAM knows, with the roles in it. */
 export interface FakeIamInstanceProfile {
@@ -105,14 +105,7 @@ export async function startFakeIam(): Promise<FakeIam> {
     if (profile === undefined) throw new IamError(404, 'NoSuchEntity', `Instance Profile ${name} cannot be found.`);
     return `<GetInstanceProfileResult><InstanceProfile>${profileXml(profile)}</InstanceProfile></GetInstanceProfileResult>`;
   };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
@@ -124,14 +117,7 @@ export async function startFakeIam(): Promise<FakeIam> {
     },
     instanceProfiles: () => [...profiles.values()],
     count: (action) => (action === undefined ? requests.length : requests.filter((entry) => entry.action === action).length),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,10 +1,10 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Answer, type ReceivedRequest, answer } from './s3/answer.js';
 import { keysInByteOrder } from './s3/buckets.js';
 import type { FakeS3State } from './s3/exchange.js';
 import type { ConditionalHeader } from './s3/preconditions.js';
 import type { S3Operation } from './s3/request-target.js';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 export type FakeS3Operation = S3Operation;
 
@@ -78,14 +78,7 @@ export async function startFakeS3(options: StartFakeS3Options = {}): Promise<Fak
       })
       .catch(() => response.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     region: state.region,
@@ -97,15 +90,7 @@ export async function startFakeS3(options: StartFakeS3Options = {}): Promise<Fak
       if (bucket === undefined) throw new Error(`the fake S3 has no bucket ${JSON.stringify(name)}`);
       return keysInByteOrder(bucket);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        // The SDK keeps connections alive; without this, close waits for them to idle out.
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signedBy } from './ec2/request-log.js';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /** A role the fake account has, and what its trust policy asks of a caller. */
 export interface FakeStsRole {
@@ -91,25 +91,11 @@ export async function startFakeSts(options: StartFakeStsOptions = {}): Promise<F
       response.end(reply.body);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return Object.assign(fake, {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   });
 }
 

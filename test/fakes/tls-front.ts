@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /** A throwaway certificate for 127.0.0.1, and its key: a private CA of one. */
 export interface SelfSignedCertificate {
@@ -59,24 +59,10 @@ export async function startTlsFront(params: { origin: string; certificate: SelfS
   server.on('secureConnection', () => {
     connections += 1;
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     endpoint: `https://127.0.0.1:${port}`,
     connections: () => connections,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
