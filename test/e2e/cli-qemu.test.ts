@@ -39,9 +39,12 @@ const controllerConfig = {
 };
 
 /** An environments.yaml with one qemu environment on the test image, `options` over the image's config. */
-function environmentsYaml(name: string, options: Record<string, unknown>): string {
-  return yaml.dump({ environments: { [name]: { provider: 'qemu', options } } });
+function environmentsYaml(name: string, options: Record<string, unknown>, keys: Record<string, unknown> = {}): string {
+  return yaml.dump({ environments: { [name]: { provider: 'qemu', options, ...keys } } });
 }
+
+/** Machines' proxies and apt mirror (never reached: the VM has no route out), to see them applied on a real image as its default user. */
+const proxyKeys = { 'http-proxy': 'http://proxy.example.com:3128', 'no-proxy': '.internal.example.com', 'apt-mirror': 'http://mirror.example.com/debian' };
 
 async function writeCloudConfig(cli: CliHome, file: string, config: object): Promise<string> {
   return cli.write(file, `#cloud-config\n${yaml.dump(config)}`);
@@ -107,7 +110,7 @@ describe('the envboot command on the qemu provider (real VMs, real cloud-init, t
     const opened = await openCli(t, 'envboot-cli-qemu-');
     if (opened === undefined) return;
     const { cli, image } = opened;
-    await cli.write('environments.yaml', environmentsYaml('vm', { ...image.config, zones: ['qemu-a', 'qemu-b'] }));
+    await cli.write('environments.yaml', environmentsYaml('vm', { ...image.config, zones: ['qemu-a', 'qemu-b'] }, proxyKeys));
 
     // The provider's limit, found before anything starts: no package mirror behind restrict=on.
     const packages = await writeCloudConfig(cli, 'packages.yaml', { package_update: true, packages: ['nginx'] });
@@ -145,6 +148,13 @@ describe('the envboot command on the qemu provider (real VMs, real cloud-init, t
     const ran = await cli.run(['exec', 'vm', '0', '--', 'cat /opt/app/runcmd.out; id deployer']);
     assert.equal(ran.code, 0, ran.stderr);
     assert.match(ran.stdout, /^runcmd as root; config owned by deployer\nuid=\d+\(deployer\) gid=\d+\(deployer\)/);
+    // The environment's proxies and mirror, written through sudo by the configure step on the real image.
+    const proxied = await cli.run(['exec', 'vm', '0', '--', 'grep -h _proxy= /etc/environment; cat /etc/apt/apt.conf.d/90cloud-init-aptproxy; grep -rl mirror.example.com/debian /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null | wc -l']);
+    assert.equal(proxied.code, 0, proxied.stderr);
+    assert.match(proxied.stdout, /^http_proxy="http:\/\/proxy\.example\.com:3128"$/m);
+    assert.match(proxied.stdout, /^no_proxy="\.internal\.example\.com,localhost,127\.0\.0\.1,::1"$/m);
+    assert.match(proxied.stdout, /Acquire::http::Proxy "http:\/\/proxy\.example\.com:3128";/);
+    assert.ok(Number(proxied.stdout.trim().split('\n').at(-1)) >= 1, `apt's sources name the mirror: ${proxied.stdout}`);
 
     // Its logs, as an operator collects them from a real cloud-init machine, as the image's default user.
     const logs = await cli.run(['logs', 'vm', '0', '--json']);
