@@ -32,6 +32,8 @@ const untrusted = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
 ]);
+/** TLS met something that is not TLS: a proxy's plain HTTP port spoken to as https://, or a proxy answering in clear inside the tunnel. */
+const notTls = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 const refusedCertificate = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
 /**
@@ -51,6 +53,12 @@ export function explainConnectionFailure(error: unknown, failure: ConnectionFail
   if (proxy !== undefined && cutOff.has(code)) {
     const next = `check that the proxy allows ${target}, or add its host to NO_PROXY to go directly`;
     return new AwsConnectionError('ProxyConnectionFailed', `the connection to ${service} at ${target} through the proxy ${describeProxy(proxy)} failed: ${code}; ${next}`, error);
+  }
+  if (proxy !== undefined && notTls.has(code)) {
+    const plain = proxy.url.startsWith('https://')
+      ? `${proxy.variable} says https://, but the proxy does not speak TLS there: most proxies take http:// (the tunnel to AWS is TLS all the same)`
+      : `check that ${proxy.variable} names the proxy's HTTP port, and that the proxy allows CONNECT to ${target}`;
+    return new AwsConnectionError('ProxyConnectionFailed', `the TLS connection to ${service} at ${target} through the proxy ${describeProxy(proxy)} failed: ${code}; ${plain}`, error);
   }
   if (untrusted.has(code) || refusedCertificate.has(code)) {
     const through = proxy === undefined ? '' : ` (through the proxy ${describeProxy(proxy)})`;

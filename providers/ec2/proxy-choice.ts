@@ -1,6 +1,7 @@
 // Which proxy, if any, carries a request to an AWS endpoint: the rules of `proxy-from-env`
 // (what `proxy-agent` chooses by default), except that a name in NO_PROXY also covers its
-// subdomains, as it does for curl and the AWS CLI (`NO_PROXY=amazonaws.com`). Kept here,
+// subdomains and a proxy given without a scheme is a plain HTTP one, as for curl and the
+// AWS CLI (`NO_PROXY=amazonaws.com`, `HTTPS_PROXY=proxy:3128`). Kept here,
 // over an environment given as a value, so that the agent's choice, the error messages and
 // the dry run's plan all say the same thing, and the variable a proxy came from is named.
 
@@ -9,7 +10,7 @@ export type ProxyEnvironment = Readonly<Record<string, string | undefined>>;
 
 /** A proxy chosen for a request. */
 export interface ChosenProxy {
-  /** The proxy URL as the variable gives it (with a scheme added when it had none): may hold a user and password. */
+  /** The proxy URL as the variable gives it (`http://` added when it has no scheme): may hold a user and password. */
   readonly url: string;
   /** The variable it came from, spelled as set: `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`, … */
   readonly variable: string;
@@ -47,7 +48,8 @@ export function chooseProxy(url: string | URL, env: ProxyEnvironment): ChosenPro
   if (bypassed(hostname, port, env)) return undefined;
   const found = variable(`${scheme}_proxy`, env) ?? variable('all_proxy', env);
   if (found === undefined) return undefined;
-  return { url: found.value.includes('://') ? found.value : `${scheme}://${found.value}`, variable: found.name };
+  // `host:port` alone is a plain HTTP proxy, whatever the request's scheme, as curl and the AWS CLI read it.
+  return { url: found.value.includes('://') ? found.value : `http://${found.value}`, variable: found.name };
 }
 
 /** True when any proxy variable (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, either case) is set to something. */

@@ -116,6 +116,20 @@ describe('the AWS clients behind a TLS-inspecting proxy (HTTPS_PROXY, CONNECT, A
     assert.ok(ec2OverTls.connections() > handshakes);
   });
 
+  it('read HTTPS_PROXY=host:port (no scheme) as a plain HTTP proxy, as curl and the AWS CLI do, and tunnel through it', async () => {
+    const from = proxy.requests.length;
+    const bare = new URL(proxy.bareUrl).host;
+    const zones = await withClients({ AWS_ENDPOINT_URL_EC2: ec2OverTls.endpoint, HTTPS_PROXY: bare, AWS_CA_BUNDLE: certificate.certFile }, async (clients) => zonesCall(clients));
+    assert.ok(((zones as { AvailabilityZones?: unknown[] }).AvailabilityZones ?? []).length > 0);
+    assert.deepEqual(proxy.requests.slice(from).map((r) => `${r.kind} ${r.target}`), [`connect ${hostPort(ec2OverTls.endpoint)}`]);
+  });
+
+  it('say the proxy does not speak TLS when HTTPS_PROXY names a plain proxy with https://', async () => {
+    const wrong = proxy.bareUrl.replace(/^http:/, 'https:');
+    const error = await withClients({ AWS_ENDPOINT_URL_EC2: ec2OverTls.endpoint, HTTPS_PROXY: wrong, AWS_CA_BUNDLE: certificate.certFile }, (clients) => rejectsWithCode(zonesCall(clients), ErrorCode.ZoneIndependent));
+    assert.match((error as Error).message, new RegExp(`through the proxy ${wrong.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(from HTTPS_PROXY\\) failed: \\w+; HTTPS_PROXY says https://, but the proxy does not speak TLS there: most proxies take http://`));
+  });
+
   it('refuse an endpoint certificate no trusted CA signed, saying to set AWS_CA_BUNDLE', async () => {
     const error = await withClients({ AWS_ENDPOINT_URL_EC2: ec2OverTls.endpoint, HTTPS_PROXY: proxy.url }, (clients) => rejectsWithCode(zonesCall(clients), ErrorCode.ZoneIndependent));
     const message = (error as Error).message;

@@ -25,7 +25,7 @@ describe('chooseProxy: which proxy carries a request to an AWS endpoint', () => 
     ['HTTP_PROXY for http://', 'http://127.0.0.1:8080/', { HTTP_PROXY: proxy }, proxy, 'HTTP_PROXY'],
     ['ALL_PROXY for anything else', ec2, { ALL_PROXY: proxy }, proxy, 'ALL_PROXY'],
     ['the scheme-specific variable wins over ALL_PROXY', ec2, { ALL_PROXY: 'http://all:1', HTTPS_PROXY: proxy }, proxy, 'HTTPS_PROXY'],
-    ['a proxy without a scheme takes the request\'s', 'http://127.0.0.1:8080/', { HTTP_PROXY: 'proxy.corp:3128' }, 'http://proxy.corp:3128', 'HTTP_PROXY'],
+    ['a proxy without a scheme is a plain HTTP proxy', 'http://127.0.0.1:8080/', { HTTP_PROXY: 'proxy.corp:3128' }, 'http://proxy.corp:3128', 'HTTP_PROXY'],
     ['NO_PROXY=*', ec2, { HTTPS_PROXY: proxy, NO_PROXY: '*' }, undefined, undefined],
     ['NO_PROXY lists the host', ec2, { HTTPS_PROXY: proxy, no_proxy: 'localhost, ec2.eu-west-1.amazonaws.com' }, undefined, undefined],
     ['NO_PROXY with a leading dot covers subdomains', ec2, { HTTPS_PROXY: proxy, NO_PROXY: '.amazonaws.com' }, undefined, undefined],
@@ -50,7 +50,13 @@ describe('chooseProxy: which proxy carries a request to an AWS endpoint', () => 
     assert.equal(chooseProxy(ec2, env), undefined);
     assert.equal(chooseProxy('https://amazonaws.com/', env), undefined);
     assert.equal(chooseProxy('https://notamazonaws.com/', env)?.url, proxy);
-    assert.equal(await proxyFromEnv(ec2, env), proxy, 'the one difference, on purpose');
+    assert.equal(await proxyFromEnv(ec2, env), proxy, 'one of two differences, on purpose');
+  });
+
+  it('reads a proxy without a scheme as a plain HTTP proxy for https:// requests too, as curl and the AWS CLI do (proxy-from-env would speak TLS to it)', async () => {
+    const env = { HTTPS_PROXY: 'proxy.corp:3128' };
+    assert.deepEqual(chooseProxy(ec2, env), { url: 'http://proxy.corp:3128', variable: 'HTTPS_PROXY' });
+    assert.equal(await proxyFromEnv(ec2, env), 'https://proxy.corp:3128', 'the second difference, on purpose');
   });
 
   it('lets a bare IPv6 address in NO_PROXY mean the address, not a port', () => {
