@@ -88,6 +88,13 @@ function assumeRoleFailure(error: unknown, role: Ec2AssumeRole, profile: string 
     const trust = role.externalId === undefined ? '' : ' and this external-id';
     return new CredentialsError(`${what}; ${caller} need sts:AssumeRole on ${role.arn}, and the role's trust policy must allow them${trust}`, { cause: error });
   }
+  if (name === 'ValidationError' && /role chaining/i.test(message)) {
+    const source = profile === undefined ? 'the credentials in use are' : `profile "${profile}" gives`;
+    return new ConfigError(
+      `${what}; ${source} a role's or an SSO session's, and STS allows such a chained session at most 1h whatever the role's maximum: set assume-role.duration to 1h or less, or remove it`,
+      { cause: error },
+    );
+  }
   if (name === 'ValidationError' && /duration/i.test(message)) {
     return new ConfigError(`${what}; lower assume-role.duration to at most the role's maximum session duration (\`aws iam get-role\` shows MaxSessionDuration)`, { cause: error });
   }

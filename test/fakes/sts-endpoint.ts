@@ -46,7 +46,8 @@ const namespace = 'https://sts.amazonaws.com/doc/2011-06-15/';
  * answers 400 InvalidAction), for tests that drive the real SDK's credential providers.
  * Signatures are accepted unchecked, but the caller's access key id is recorded. A role
  * not in `roles`, a wrong or missing external id, or `refuseAll` answers 403 AccessDenied;
- * a duration above the role's maximum answers 400 ValidationError, as STS does. Issued
+ * a duration above the role's maximum, or above an hour for a caller signing with temporary
+ * (`ASIA…`) keys, which is role chaining, answers 400 ValidationError, as STS does. Issued
  * session keys are `ASIAFAKESESSION0001`, `…0002`, … and expire after the duration asked.
  *
  * @example
@@ -78,6 +79,9 @@ export async function startFakeSts(options: StartFakeStsOptions = {}): Promise<F
       if (asked.action !== 'AssumeRole') reply = failure(400, 'InvalidAction', `Could not find operation ${asked.action}`);
       else if (fake.refuseAll || role === undefined || (role.externalId !== undefined && role.externalId !== asked.externalId)) {
         reply = failure(403, 'AccessDenied', `User: arn:aws:iam::123456789012:user/caller is not authorized to perform: sts:AssumeRole on resource: ${asked.roleArn ?? ''}`);
+      } else if ((asked.callerAccessKeyId ?? '').startsWith('ASIA') && (asked.durationSeconds ?? 3600) > 3600) {
+        // A caller signing with temporary keys (a role's, an SSO session's) is chaining roles: STS caps that at an hour.
+        reply = failure(400, 'ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
       } else if ((asked.durationSeconds ?? 3600) > (role.maxSessionSeconds ?? 3600)) {
         reply = failure(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
       } else {

@@ -27,10 +27,12 @@ before(async () => {
   [ec2, s3, proxy, dir] = await Promise.all([startFakeEc2(), startFakeS3(), startFakeHttpProxy(), mkdtemp(path.join(tmpdir(), 'envboot-aws-profiles-'))]);
   sts = await startFakeSts({ roles: [{ arn: deployer }, { arn: partner, externalId: 'acme-ci-2024', maxSessionSeconds: 7200 }] });
   // Two profiles with different keys; beta has a region of its own. Never the real ~/.aws.
-  await writeFile(path.join(dir, 'config'), '[default]\nregion = us-east-1\n\n[profile alpha]\nregion = us-east-1\n\n[profile beta]\nregion = eu-west-1\n');
+  // `session` holds a session's temporary keys, as an SSO login or a role leaves them.
+  await writeFile(path.join(dir, 'config'), '[default]\nregion = us-east-1\n\n[profile alpha]\nregion = us-east-1\n\n[profile beta]\nregion = eu-west-1\n\n[profile session]\nregion = us-east-1\n');
   await writeFile(
     path.join(dir, 'credentials'),
-    '[alpha]\naws_access_key_id = AKIDALPHAPROFILE0001\naws_secret_access_key = alpha-secret\n\n[beta]\naws_access_key_id = AKIDBETAPROFILE00002\naws_secret_access_key = beta-secret\n',
+    '[alpha]\naws_access_key_id = AKIDALPHAPROFILE0001\naws_secret_access_key = alpha-secret\n\n[beta]\naws_access_key_id = AKIDBETAPROFILE00002\naws_secret_access_key = beta-secret\n\n' +
+      '[session]\naws_access_key_id = ASIASESSIONPROFILE01\naws_secret_access_key = session-secret\naws_session_token = session-token\n',
   );
 });
 after(async () => {
@@ -159,6 +161,16 @@ describe('the AWS clients with assume-role', () => {
   it("refuse a duration above the role's maximum as bad input", async () => {
     const error = await withClients({ region: ec2.region, assumeRole: { arn: deployer, durationSeconds: 7200 } }, (clients) => rejectsWithCode(zonesCall(clients), ErrorCode.ConfigInvalid));
     assert.match((error as Error).message, /DurationSeconds exceeds the MaxSessionDuration.*lower assume-role\.duration to at most the role's maximum session duration/);
+  });
+
+  it('say that a session assuming a role is chaining, which STS caps at 1h whatever the role allows', async () => {
+    const error = await withClients(
+      { region: ec2.region, profile: 'session', assumeRole: { arn: partner, externalId: 'acme-ci-2024', durationSeconds: 7200 } },
+      (clients) => rejectsWithCode(zonesCall(clients), ErrorCode.ConfigInvalid),
+    );
+    assert.match((error as Error).message, /role chaining.*profile "session" gives a role's or an SSO session's, and STS allows such a chained session at most 1h whatever the role's maximum: set assume-role\.duration to 1h or less, or remove it$/);
+    assert.doesNotMatch((error as Error).message, /MaxSessionDuration|get-role/, 'raising the role\'s maximum would not help');
+    await withClients({ region: ec2.region, profile: 'session', assumeRole: { arn: partner, externalId: 'acme-ci-2024', durationSeconds: 3600 } }, zonesCall);
   });
 });
 
