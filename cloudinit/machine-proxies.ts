@@ -21,8 +21,13 @@ export interface MachineProxySettings {
   readonly aptMirror?: string | undefined;
 }
 
-/** Always reached directly when a proxy is set, as Juju does: the machine itself. */
-export const alwaysDirect: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+/**
+ * Always reached directly when a proxy is set: the machine itself, as Juju does, and the
+ * clouds' instance metadata service (169.254.169.254 on EC2, GCE, Azure and OpenStack;
+ * fd00:ec2::254 over IPv6 on EC2), which a proxy cannot reach: an instance role's
+ * credentials come from it, and the AWS CLI's docs ask for it in NO_PROXY.
+ */
+export const alwaysDirect: readonly string[] = ['localhost', '127.0.0.1', '::1', '169.254.169.254', 'fd00:ec2::254'];
 
 /** Whether the settings ask for anything at all. */
 export function hasMachineProxies(settings: MachineProxySettings | undefined): settings is MachineProxySettings {

@@ -26,14 +26,20 @@ export function exportLines(environment: ScriptEnvironment): string[] {
   return Object.entries(environment).map(([name, value]) => `${name}=${quote(value)}; export ${name}`);
 }
 
+/** Variables that are set or cleared together: the proxies, in both cases. */
+const proxyFamily = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
+
 /**
  * The step that keeps the variables in `/etc/environment` (read by pam_env at every
- * login, and by systemd's user sessions): earlier lines setting the same names are
- * removed and one `NAME="value"` line each appended, so running it again changes
- * nothing and a new value replaces the old one. Other lines (Ubuntu's `PATH`) stay.
+ * login, and by systemd's user sessions): earlier lines setting the same names (and, when
+ * any proxy variable is given, every proxy variable) are removed and one `NAME="value"`
+ * line each appended, so running it again changes nothing and a new value replaces the
+ * old one. Other lines (Ubuntu's `PATH`) stay.
  */
 export function environmentStep(environment: ScriptEnvironment): Step {
-  const names = Object.keys(environment);
+  const given = Object.keys(environment);
+  // The proxy variables are one setting: a proxy dropped from the environment must not linger (with its password) beside the new ones.
+  const names = given.some((name) => proxyFamily.includes(name)) ? [...new Set([...given, ...proxyFamily])] : given;
   const file = rooted('/etc/environment');
   const body = Object.entries(environment)
     .map(([name, value]) => `${name}="${value}"\n`)

@@ -102,8 +102,8 @@ describe('machine proxies as cloud-config', () => {
       HTTP_PROXY: full.httpProxy,
       https_proxy: full.httpsProxy,
       HTTPS_PROXY: full.httpsProxy,
-      no_proxy: '.internal.example.com,10.0.0.0/8,localhost,127.0.0.1,::1',
-      NO_PROXY: '.internal.example.com,10.0.0.0/8,localhost,127.0.0.1,::1',
+      no_proxy: '.internal.example.com,10.0.0.0/8,localhost,127.0.0.1,::1,169.254.169.254,fd00:ec2::254',
+      NO_PROXY: '.internal.example.com,10.0.0.0/8,localhost,127.0.0.1,::1,169.254.169.254,fd00:ec2::254',
     });
     assert.deepEqual(machineProxyEnvironment({ noProxy: ['.internal'] }), { no_proxy: '.internal', NO_PROXY: '.internal' });
     assert.deepEqual(machineProxyEnvironment({ aptMirror: 'http://m/ubuntu' }), {});

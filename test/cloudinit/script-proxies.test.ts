@@ -82,7 +82,7 @@ describe('renderScript with machine proxies (run in a temporary root)', () => {
       debianSources.replace('URIs: https://cdn-aws.deb.debian.org/debian http://deb.debian.org/debian', 'URIs: http://mirror.example.com/a&b http://mirror.example.com/a&b'),
       "Debian's security archive stays: a mirror of debian does not carry debian-security",
     );
-    const direct = '.internal.example.com,10.0.0.0/8,localhost,127.0.0.1,::1';
+    const direct = '.internal.example.com,10.0.0.0/8,localhost,127.0.0.1,::1,169.254.169.254,fd00:ec2::254';
     assert.equal(
       await read(root, 'etc/environment'),
       [
@@ -114,6 +114,8 @@ describe('renderScript with machine proxies (run in a temporary root)', () => {
     const environment = await read(root, 'etc/environment');
     assert.equal(environment.match(/^http_proxy=/gm)?.length, 1);
     assert.match(environment, /^http_proxy="http:\/\/new-proxy:8080"$/m);
+    assert.doesNotMatch(environment, /^(https_proxy|HTTPS_PROXY)=/m, 'a proxy no longer set does not linger beside the new one');
+    assert.match(environment, /^no_proxy="localhost,127\.0\.0\.1,::1,169\.254\.169\.254,fd00:ec2::254"$/m, 'no_proxy is the new setting\'s alone');
     assert.equal(await read(root, 'etc/apt/apt.conf.d/90cloud-init-aptproxy'), 'Acquire::http::Proxy "http://new-proxy:8080";\n');
   });
 

@@ -21,7 +21,7 @@ const shownProxies = {
   'apt-proxy': 'http://apt-cache.example.com:3142',
   'apt-mirror': 'http://mirror.example.com/debian',
 };
-const direct = '.internal.example.com,10.0.0.0/8,localhost,127.0.0.1,::1';
+const direct = '.internal.example.com,10.0.0.0/8,localhost,127.0.0.1,::1,169.254.169.254,fd00:ec2::254';
 
 describe('machine proxies and apt mirror through the CLI', () => {
   it("bootstraps a manual host as its default user with all five keys: apt's proxy and sources, /etc/environment, and runcmd's environment", async (t) => {
@@ -107,7 +107,7 @@ describe('machine proxies and apt mirror through the CLI', () => {
     const exec = await cli.run(['exec', 'near', '0', '--', 'grep -i proxy /etc/environment']);
     assert.equal(exec.code, 0, exec.stderr);
     assert.match(exec.stdout, new RegExp(`^http_proxy="http://user:${password}@proxy\\.example\\.com:3128"$`, 'm'));
-    assert.match(exec.stdout, /^NO_PROXY="\.internal\.example\.com,10\.0\.0\.0\/8,localhost,127\.0\.0\.1,::1"$/m);
+    assert.match(exec.stdout, /^NO_PROXY="\.internal\.example\.com,10\.0\.0\.0\/8,localhost,127\.0\.0\.1,::1,169\.254\.169\.254,fd00:ec2::254"$/m);
     const status = await cli.run(['status', 'near']);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^Proxies: +http-proxy=http:\/\/user:\*\*\*@proxy\.example\.com:3128/m);

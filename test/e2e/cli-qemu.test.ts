@@ -152,7 +152,7 @@ describe('the envboot command on the qemu provider (real VMs, real cloud-init, t
     const proxied = await cli.run(['exec', 'vm', '0', '--', 'grep -h _proxy= /etc/environment; cat /etc/apt/apt.conf.d/90cloud-init-aptproxy; grep -rl mirror.example.com/debian /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null | wc -l']);
     assert.equal(proxied.code, 0, proxied.stderr);
     assert.match(proxied.stdout, /^http_proxy="http:\/\/proxy\.example\.com:3128"$/m);
-    assert.match(proxied.stdout, /^no_proxy="\.internal\.example\.com,localhost,127\.0\.0\.1,::1"$/m);
+    assert.match(proxied.stdout, /^no_proxy="\.internal\.example\.com,localhost,127\.0\.0\.1,::1,169\.254\.169\.254,fd00:ec2::254"$/m);
     assert.match(proxied.stdout, /Acquire::http::Proxy "http:\/\/proxy\.example\.com:3128";/);
     assert.ok(Number(proxied.stdout.trim().split('\n').at(-1)) >= 1, `apt's sources name the mirror: ${proxied.stdout}`);
 
