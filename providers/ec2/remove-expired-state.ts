@@ -13,9 +13,9 @@ export interface RemoveExpiredStateParams {
 }
 
 /**
- * Removes an expired environment's provider-state, and then its storage (the bucket too,
- * where envboot made it and nothing else is left: `Storage.removeAll`'s rule, as destroy
- * has it). It is read again first, and deleted only if it is the version read: a state
+ * Removes an expired environment's storage, provider-state last, and the bucket too where
+ * envboot made it and nothing else is left (`Storage.removeAll`'s rule, as destroy has
+ * it). Provider-state is read again first, and deleted only if it is the version read: a state
  * that meanwhile belongs to another environment, or records no passed expiry (a new
  * bootstrap of the same name), is left alone. Gone already is success.
  */
@@ -37,6 +37,20 @@ export async function removeExpiredState(params: RemoveExpiredStateParams): Prom
   if (owner !== leftover.environment.uuid || expiresAt === undefined || expiresAt.getTime() > params.now.getTime()) {
     throw new Error(`provider-state at ${leftover.id} changed since it was judged expired (a new bootstrap?); it is kept: run "envboot cleanup --expired" again to judge it afresh`);
   }
+  // Everything else first and provider-state last, deleted only as read: it is the one
+  // gate, so a bootstrap of the same name that claims it meanwhile keeps what it wrote.
+  let cursor: string | undefined;
+  do {
+    const page = await storage.list({ ...(cursor === undefined ? {} : { cursor }), ...signal });
+    for (const object of page.objects) if (object.key !== stateObjectName) await storage.delete({ key: object.key, ...signal });
+    cursor = page.cursor;
+  } while (cursor !== undefined);
   await storage.delete({ key: stateObjectName, ifVersion: loaded.version, ...signal });
-  await storage.removeAll(signal);
+  // The bucket goes by removeAll's rule (only envboot's marker left in it), asked through a
+  // prefix nothing lives under: a claim made after the delete above is not swept with it.
+  const bucketOnly = params.stateStorage({ bucket: location.bucket, prefix: `${location.prefix}${emptyPrefix}`, createBucket: false });
+  await bucketOnly.removeAll(signal);
 }
+
+/** A prefix under the environment's where nothing is ever written. */
+const emptyPrefix = '.envboot-nothing-here/';

@@ -3,8 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { s3StateStorage, type Ec2Config } from '../../../providers/ec2/index.js';
 import { findEc2Leftovers } from '../../../providers/ec2/leftovers.js';
+import { removeExpiredState } from '../../../providers/ec2/remove-expired-state.js';
 import { removeEc2Leftovers } from '../../../providers/ec2/remove-leftovers.js';
 import { bootstrap, environmentTags, generateSshKeyPair, loadState, saveState, type Environ, type FindLeftoversResult, type Leftover } from '../../../src/index.js';
+import { stateObjectName } from '../../../src/state/index.js';
+import type { Storage } from '../../../storage/index.js';
 import { fakeS3Client } from '../../storage/fixtures/open-s3-storage.js';
 import { fakeEc2Api, fastTiming, fastWait, startFakeAws, type FakeAws } from './fixtures.js';
 
@@ -91,5 +94,36 @@ describe('ec2 provider: cleanup of expired environments (fake EC2 and S3, real S
     assert.equal(result.failures.length, 1);
     assert.match(result.failures[0]?.error.message ?? '', /changed since it was judged expired \(a new bootstrap\?\); it is kept/);
     assert.deepEqual((await loadState({ storage })).state.fields['environment'], renewed);
+  });
+
+  it('deletes provider-state last and only as read, so a bootstrap claiming the name right after keeps its claim', async () => {
+    const env = await booted({ ttlMs: 10 * minute });
+    const at = new Date(Date.now() + 11 * minute);
+    const [leftover] = (await find(at)).leftovers.filter((l) => l.environment.uuid === env.environ.environment.uuid && l.kind === 'provider-state');
+    assert.ok(leftover !== undefined);
+    const storage = env.environ.storage();
+    await storage.put({ key: 'notes/extra', body: new TextEncoder().encode('an object beside provider-state') });
+    const claim = new TextEncoder().encode('environment: {name: same-name, uuid: next}\n');
+    const order: string[] = [];
+    // The storage cleanup sees: after its conditional delete of provider-state, another client's bootstrap claims the name.
+    const racing = (location: Parameters<typeof stateStorage>[0]): Storage => {
+      const inner = stateStorage(location);
+      return {
+        description: inner.description,
+        get: (params) => inner.get(params),
+        put: (params) => inner.put(params),
+        list: (params) => inner.list(params),
+        removeAll: (params) => inner.removeAll(params),
+        delete: async (params) => {
+          order.push(params.key);
+          await inner.delete(params);
+          if (params.key === stateObjectName) await inner.put({ key: stateObjectName, body: claim, condition: { ifAbsent: true } });
+        },
+      };
+    };
+    await removeExpiredState({ leftover, stateStorage: racing, now: at });
+    assert.deepEqual(order, ['notes/extra', stateObjectName], 'everything else first, provider-state last');
+    assert.equal(Buffer.from((await storage.get({ key: stateObjectName })).body).toString(), Buffer.from(claim).toString(), "the new claim survives the bucket's removal");
+    await assert.rejects(storage.get({ key: 'notes/extra' }), /not found|NOT_FOUND|does not exist/i);
   });
 });
