@@ -2,6 +2,7 @@ import { checkDuration } from '../../src/util/duration.js';
 import { describeValue, type Check } from './config-checks.js';
 import { unknownKeys } from './config-keys.js';
 import { isMapping, optional } from './config-values.js';
+import { isRoleArn, roleNamePattern } from './iam-arn.js';
 
 // The `profile` and `assume-role` keys: which AWS identity an environment works as. Names
 // and ARNs only; secrets stay in the shared files and the SDK's chain. Light: no SDK.
@@ -20,7 +21,6 @@ export interface Ec2AssumeRole {
 
 export const assumeRoleKeys = ['arn', 'external-id', 'session-name', 'duration'] as const;
 
-const roleArn = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
 const roleExample = 'arn:aws:iam::123456789012:role/envboot-deployer';
 const externalIdPattern = /^[\w+=,.@:/-]{2,1224}$/;
 const sessionNamePattern = /^[\w+=,.@-]{2,64}$/;
@@ -69,12 +69,12 @@ export function defaultSessionName(environmentName: string | undefined): string 
 }
 
 const checkRoleArn: Check<string> = (value, path, problems) => {
-  if (typeof value === 'string' && roleArn.test(value)) return value;
+  if (typeof value === 'string' && isRoleArn(value)) return value;
   const text = typeof value === 'string' ? value.trim() : '';
   let hint = `a role ARN looks like ${roleExample}`;
   if (typeof value !== 'string') hint = `give it as a string, e.g. ${roleExample}`;
-  else if (roleArn.test(text)) hint = 'remove the spaces around it';
-  else if (/^[\w+=,.@-]{1,64}$/.test(text)) hint = `give the role's full ARN, e.g. arn:aws:iam::ACCOUNT:role/${text} (\`aws iam get-role --role-name ${text}\` prints it)`;
+  else if (isRoleArn(text)) hint = 'remove the spaces around it';
+  else if (roleNamePattern.test(text)) hint = `give the role's full ARN, e.g. arn:aws:iam::ACCOUNT:role/${text} (\`aws iam get-role --role-name ${text}\` prints it)`;
   else if (/:sts::\d+:assumed-role\//.test(text)) hint = `that is a session of a role; give the role's own ARN, e.g. ${roleExample}`;
   else if (/:iam::\d+:(user|group|instance-profile|policy)\//.test(text)) hint = `that is an IAM ${/:iam::\d+:([a-z-]+)\//.exec(text)?.[1] ?? ''}, not a role; give a role's ARN, e.g. ${roleExample}`;
   else if (/^arn:[^:]*:iam::[^:]*:role\//.test(text) && !/^arn:[^:]*:iam::\d{12}:/.test(text)) hint = 'the account id must be 12 digits';

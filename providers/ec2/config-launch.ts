@@ -1,5 +1,6 @@
 import type { Problem } from '../../src/provider-config/index.js';
 import { describeValue, quote, type Check } from './config-checks.js';
+import { parseIamArn, roleNameOfArn, type IamArn } from './iam-arn.js';
 
 // The checks behind the launch options: `instance-profile`, `spot` and `spot-max-price`.
 
@@ -13,9 +14,8 @@ export interface Ec2InstanceProfile {
 
 /** IAM's characters for names: letters, digits and `+=,.@_-`, 1 to 128 of them. */
 const profileName = /^[\w+=,.@-]{1,128}$/;
-/** `arn:aws:iam::123456789012:instance-profile/name`, with an optional path before the name. */
-const profileArn = /^arn:aws[a-z-]*:iam::(\d{12}):instance-profile\/((?:[\x21-\x2e\x30-\x7e]+\/)*)([^/]*)$/;
-const roleArn = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/;
+/** An instance profile's path in its ARN: segments of printable ASCII, each ending in `/`. */
+const profilePath = /^(?:[\x21-\x2e\x30-\x7e]+\/)*$/;
 const nameHint = 'an instance profile name (letters, digits and +=,.@_-, up to 128) or its ARN, e.g. arn:aws:iam::123456789012:instance-profile/envboot-controller';
 
 /**
@@ -33,14 +33,14 @@ function readInstanceProfile(value: unknown): { profile: Ec2InstanceProfile } | 
   if (typeof value !== 'string') return { problem: `must be ${nameHint}, got ${describeValue(value)}` };
   const text = value.trim();
   const spaced = { problem: `${quote(value)} has spaces around it; did you mean ${quote(text)}?` };
-  const arn = profileArn.exec(text);
-  if (arn !== null) {
-    const [, , pathPart = '', name = ''] = arn;
+  const arn = profileArnOf(text);
+  if (arn !== undefined) {
+    const { path: pathPart, name } = arn;
     if (!profileName.test(name)) return { problem: `${quote(value)} ends in ${quote(name)}, which is not an instance profile name; ${nameHint}` };
     if (pathPart.length > 510) return { problem: `${quote(value)} has a path longer than IAM's 512 characters; check the ARN (\`aws iam list-instance-profiles\` lists them)` };
     return text === value ? { profile: { name, arn: text } } : spaced;
   }
-  const role = roleArn.exec(text)?.[1];
+  const role = roleNameOfArn(text);
   if (role !== undefined) {
     return {
       problem:
@@ -54,6 +54,12 @@ function readInstanceProfile(value: unknown): { profile: Ec2InstanceProfile } | 
   if (text.length > 128) return { problem: `${quote(value)} is ${text.length} characters long; instance profile names have 1 to 128` };
   const others = [...new Set(text.replace(/[\w+=,.@-]/g, ''))].map((c) => JSON.stringify(c)).join(', ');
   return { problem: text === '' ? `is empty; ${nameHint}` : `${quote(value)} has ${others}; ${nameHint}` };
+}
+
+/** `arn:aws:iam::123456789012:instance-profile/name`, with an optional path before the name (name unchecked). */
+function profileArnOf(text: string): IamArn | undefined {
+  const arn = parseIamArn(text);
+  return arn?.kind === 'instance-profile' && profilePath.test(arn.path) ? arn : undefined;
 }
 
 /** A price in US dollars per hour, as EC2's `MaxPrice` takes it: digits, an optional fraction, above zero. */

@@ -162,6 +162,7 @@ export class Ec2Environ implements ZonedEnviron, InstanceTypeCatalogue, RoutedEn
       securityGroupId: prepared.resources['security-group'] ?? '',
       subnetId,
       launch: this.#config,
+      iamPropagation: this.#timing.iamPropagationRetry ?? defaultEc2Timing.iamPropagationRetry,
     });
     this.#started.set(instance.id, { instance, at: Date.now() });
     const hardware = type === undefined ? instance.hardware : { ...instance.hardware, cores: type.cores, memoryMiB: type.memoryMiB, arch: type.arch };

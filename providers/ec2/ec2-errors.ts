@@ -77,7 +77,18 @@ const configNextSteps: Readonly<Record<string, string>> = {
 /** EC2's answer to a profile it cannot use: "Value (x) for parameter iamInstanceProfile.name is invalid". */
 const instanceProfileMessage = /iamInstanceProfile/i;
 const instanceProfileNext =
-  'check `instance-profile` in the environment config: the instance profile must exist in this account (`aws iam list-instance-profiles`); one made in the last minute may not be usable yet, so retry shortly';
+  'check `instance-profile` in the environment config: the instance profile must exist in this account (`aws iam list-instance-profiles`); envboot waits up to 90 s for one IAM has just made to reach EC2';
+/**
+ * Whether `error` (translated or not) is EC2 refusing the instance profile: what EC2 answers
+ * for a profile that does not exist, and for some seconds after one was made, until IAM's
+ * change reaches EC2.
+ */
+export function isInstanceProfileRefusal(error: unknown): boolean {
+  for (let at: unknown = error; typeof at === 'object' && at !== null; at = (at as { cause?: unknown }).cause) {
+    if (ec2ErrorCode(at) === 'InvalidParameterValue' && instanceProfileMessage.test(awsMessage(at))) return true;
+  }
+  return false;
+}
 const genericConfigCodes = new Set(['InvalidParameterValue', 'InvalidParameterCombination', 'InvalidParameter', 'MissingParameter']);
 const capacityMessage = /not supported in (your|the) requested availability zone|availability zone .{0,40}\b(is )?(not available|unavailable|constrained)|capacity/i;
 const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);

@@ -15,11 +15,14 @@ export interface Ec2Timing {
   readonly listingMaxAgeMs: number;
   /** Waiting for EC2's answers to show a change made a moment ago (a new security group). */
   readonly consistencyRetry: ConsistencyRetry;
+  /** Waiting for an instance profile IAM has made to be usable in EC2 (up to about a minute on AWS); default 90 s. */
+  readonly iamPropagationRetry?: ConsistencyRetry;
 }
 
-export const defaultEc2Timing: Ec2Timing = {
+export const defaultEc2Timing: Required<Ec2Timing> = {
   terminatePollMs: { first: 2_000, max: 10_000 },
   dependencyRetry: { firstMs: 2_000, maxMs: 15_000, totalMs: 180_000 },
   listingMaxAgeMs: 1_000,
   consistencyRetry: { firstMs: 500, maxMs: 4_000, totalMs: 15_000 },
+  iamPropagationRetry: { firstMs: 2_000, maxMs: 10_000, totalMs: 90_000 },
 };

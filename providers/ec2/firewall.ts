@@ -1,7 +1,5 @@
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
-import pRetry from 'p-retry';
 import {
-  CancelledError,
   ConfigError,
   NotFoundError,
   allTraffic,
@@ -18,6 +16,7 @@ import {
 import { awsCodeOf } from './aws-code.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { ConsistencyRetry } from './ec2-timing.js';
+import { untilConsistent } from './until-consistent.js';
 import { inOneCallOrEach } from './one-call-or-each.js';
 import { findSecurityGroups } from './security-group.js';
 
@@ -127,25 +126,6 @@ async function requireGroup(params: Ec2FirewallParams): Promise<SecurityGroup & 
 }
 
 class MissingGroup extends Error {}
-
-/** `attempt` again with back-off while `lagging` says EC2 has not caught up, within `consistency`'s budget. */
-async function untilConsistent<T>(params: Ec2FirewallParams, what: string, attempt: () => Promise<T>, lagging: (error: unknown) => boolean): Promise<T> {
-  const { firstMs, maxMs, totalMs } = params.consistency;
-  try {
-    return await pRetry(attempt, {
-      retries: 20,
-      minTimeout: firstMs,
-      maxTimeout: maxMs,
-      maxRetryTime: totalMs,
-      signal: params.signal,
-      shouldRetry: ({ error }) => lagging(error),
-    });
-  } catch (error) {
-    // p-retry rejects an abort during its wait with the signal's reason: say it as envboot does.
-    if (params.signal?.aborted === true) throw new CancelledError(`${what} cancelled`, { cause: params.signal.reason });
-    throw error;
-  }
-}
 
 /** Every CIDR source of a TCP, UDP or all-traffic rule, canonical, envboot's SSH marked; sources EC2 stores oddly are skipped rather than guessed. */
 function groupPairsOf(group: SecurityGroup, sshCidrs: readonly string[]): IngressPair[] {

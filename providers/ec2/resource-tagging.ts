@@ -1,9 +1,9 @@
 import type { Storage } from '../../storage/index.js';
-import { isNotBootstrapped, updateState } from '../../src/index.js';
+import { environmentExpiry, expiresAtField, isNotBootstrapped, updateState, withEnvironmentExpiry } from '../../src/index.js';
 import { Ec2TagKey, tagTime, parseTagTime } from './ec2-tags.js';
 
-/** The provider-state field that records the environment's expiry (RFC 3339, UTC). */
-export const expiresAtField = 'expires-at';
+/** The provider-state field that records the environment's expiry: common code's (`src/state/environment-expiry.ts`). */
+export { expiresAtField };
 
 export interface Ec2TaggingParams {
   /** `s3://bucket/prefix/`: on every resource, for `envboot cleanup`. */
@@ -72,17 +72,17 @@ export class Ec2Tagging {
   async #settleExpiry(signal: AbortSignal | undefined): Promise<string | undefined> {
     const { ttlMs } = this.#params;
     if (ttlMs === undefined) return undefined;
-    let settled = tagTime(new Date(this.#now().getTime() + ttlMs));
+    let settled = new Date(this.#now().getTime() + ttlMs);
     try {
       await updateState({
         storage: this.#params.storage,
         update: (state) => {
-          const recorded = parseTagTime(state.fields[expiresAtField]);
+          const recorded = environmentExpiry(state);
           if (recorded !== undefined) {
-            settled = tagTime(recorded);
+            settled = recorded;
             return state;
           }
-          return { ...state, fields: { ...state.fields, [expiresAtField]: settled } };
+          return withEnvironmentExpiry(state, settled);
         },
         ...(signal === undefined ? {} : { signal }),
       });
@@ -90,7 +90,7 @@ export class Ec2Tagging {
       // A group prepared with no environment claimed (the library's prepare alone): nothing to record in.
       if (!isNotBootstrapped(error)) throw error;
     }
-    return settled;
+    return tagTime(settled);
   }
 
   #now(): Date {

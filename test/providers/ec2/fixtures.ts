@@ -19,6 +19,7 @@ export const fastTiming: Ec2Timing = {
   dependencyRetry: { firstMs: 5, maxMs: 20, totalMs: 2_000 },
   listingMaxAgeMs: 25,
   consistencyRetry: { firstMs: 5, maxMs: 20, totalMs: 500 },
+  iamPropagationRetry: { firstMs: 5, maxMs: 20, totalMs: 500 },
 };
 export const fastWait = { waitSshTunables: { refreshMinMs: 5, refreshMaxMs: 20, connectTimeoutMs: 2_000 } };
 

@@ -97,7 +97,10 @@ describe('ec2 provider: instance profiles (fake IAM and EC2, real SDK)', () => {
       assert.match(error.message, /Invalid IAM Instance Profile name \(InvalidParameterValue\); check `instance-profile` in the environment config/);
       return true;
     });
-    assert.deepEqual(runsSince(from).map((run) => [run.status, run.code]), [[400, 'InvalidParameterValue']], 'no other zone is tried');
+    // Asked again while IAM might still be spreading a new profile (fastTiming's short wait), always in the first zone.
+    const runs = runsSince(from);
+    assert.ok(runs.length >= 2 && runs.every((run) => run.status === 400 && run.code === 'InvalidParameterValue'), JSON.stringify(runs));
+    assert.equal(new Set(aws.ec2.requests.slice(from).filter((r) => r.action === 'RunInstances').map((r) => r.params['Placement.AvailabilityZone'])).size, 1, 'no other zone is tried');
     assert.deepEqual(ownedBy(bad.environment.uuid), { instances: 0, groups: 0 }, 'the failed bootstrap is undone');
   });
 });
@@ -119,10 +122,39 @@ describe('ec2 provider: spot', () => {
     );
     const tagged = Object.entries(params).filter(([key, value]) => /^TagSpecification\.\d+\.ResourceType$/.test(key) && value === 'spot-instances-request');
     assert.equal(tagged.length, 1, 'the spot request is tagged at creation, as tag policies require');
+    const launched = aws.ec2.instance(result.controller.instance.id);
+    assert.equal(launched.tags[TagKey.EnvironmentUuid], environ.environment.uuid);
+    assert.deepEqual(launched.launch?.spot?.tags, launched.tags, 'the spot request carries the same tags as the instance');
     assert.equal(result.controller.hardware?.spot, true);
     const [seen] = await environ.instances({ ids: [result.controller.instance.id] });
     assert.equal(seen?.hardware?.spot, true, 'DescribeInstances says spot (instanceLifecycle)');
     assert.deepEqual((await destroy({ environ })).failures, []);
+  });
+
+  it('passes a policy that requires tags at creation on every resource, spot request included, and is refused without the tags', async (t) => {
+    resetFaults();
+    aws.ec2.faults.requireTags = ['cost-centre'];
+    t.after(() => {
+      aws.ec2.faults.requireTags = [];
+    });
+    const tagged = environWith({ spot: true, resourceTags: { 'cost-centre': '0042' } });
+    const from = aws.ec2.requests.length;
+    const result = await bootstrap({ environ: tagged, clientKey, timeouts: fastWait });
+    assert.deepEqual(aws.ec2.requests.slice(from).filter((r) => r.status >= 400).map((r) => `${r.action} ${r.errorCode ?? ''}`), []);
+    const launched = aws.ec2.instance(result.controller.instance.id);
+    assert.equal(launched.launch?.spot?.tags['cost-centre'], '0042');
+    assert.deepEqual((await destroy({ environ: tagged })).failures, []);
+
+    const untagged = environWith({ spot: true });
+    const refusedFrom = aws.ec2.requests.length;
+    await assert.rejects(bootstrap({ environ: untagged, clientKey, timeouts: fastWait }), /explicit deny in a service control policy/);
+    assert.deepEqual(
+      aws.ec2.requests.slice(refusedFrom).filter((r) => r.errorCode === 'UnauthorizedOperation').map((r) => r.action),
+      ['CreateSecurityGroup'],
+      'the first resource it would create is refused',
+    );
+    assert.deepEqual(runsSince(refusedFrom), []);
+    assert.deepEqual(ownedBy(untagged.environment.uuid), { instances: 0, groups: 0 });
   });
 
   it('moves to the next zone when a zone has no spot capacity, and when its spot price is above the cap', async () => {
