@@ -1,4 +1,5 @@
 export { parseState, serializeState, stateObjectName, type ProviderState } from './state-document.js';
+export { environmentExpiry, expiresAtField, parseRfc3339, withEnvironmentExpiry } from './environment-expiry.js';
 export {
   addStateInstance,
   loadState,

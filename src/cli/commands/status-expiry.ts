@@ -1,8 +1,4 @@
-import type { ProviderState } from '../../state/index.js';
-
-/** The provider-state field a provider records an environment's expiry in (RFC 3339, UTC); the ec2 provider's `ttl`. */
-const expiresAtField = 'expires-at';
-const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+import { environmentExpiry, type ProviderState } from '../../state/index.js';
 
 /** An environment's expiry as `status` shows it. */
 export interface ExpiryView {
@@ -15,10 +11,8 @@ export interface ExpiryView {
 
 /** The expiry provider-state records, seen from `now`; undefined when it records none (or no time). */
 export function expiryView(state: ProviderState | undefined, now: Date): ExpiryView | undefined {
-  const value = state?.fields[expiresAtField];
-  if (typeof value !== 'string' || !rfc3339.test(value)) return undefined;
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) return undefined;
+  const at = environmentExpiry(state);
+  if (at === undefined) return undefined;
   const left = at.getTime() - now.getTime();
   return { at: at.toISOString().replace(/\.000Z$/, 'Z'), expired: left <= 0, relative: left > 0 ? `in ${roughly(left)}` : `expired ${roughly(-left)} ago` };
 }

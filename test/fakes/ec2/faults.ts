@@ -29,9 +29,10 @@ export interface FakeEc2Faults {
    */
   latestConsoleUnsupported: ReadonlySet<string> | readonly string[];
   /**
-   * Tag keys an organisation's policy requires at creation: RunInstances (on the instance
-   * and its volume) and CreateSecurityGroup without each of them in their TagSpecifications
-   * answer 403 UnauthorizedOperation (see `enforceTagPolicy`).
+   * Tag keys an organisation's policy requires at creation: RunInstances (on the instance,
+   * its volume, its network interface and, for spot, its spot request) and
+   * CreateSecurityGroup without each of them in their TagSpecifications answer 403
+   * UnauthorizedOperation (see `enforceTagPolicy`).
    */
   requireTags: readonly string[];
   /** Zones without spot capacity: a spot RunInstances there answers 500 InsufficientInstanceCapacity. */

@@ -1,7 +1,7 @@
 import { Ec2Error, invalidParameterCombination, invalidParameterValue } from './ec2-error.js';
 import type { FakeEc2Faults } from './faults.js';
 import { listed } from './faults.js';
-import type { QueryParams } from './query-params.js';
+import { type QueryParams, type TagSpecification, type Tags, tagsFor } from './query-params.js';
 import type { Ec2State } from './state.js';
 import { node, text } from './xml.js';
 
@@ -21,12 +21,26 @@ export type FakeEc2ProfileLookup = (ref: { readonly name?: string; readonly arn?
 /** What RunInstances asked beyond the machine itself: an instance profile, spot. */
 export interface LaunchOptions {
   readonly instanceProfile?: FakeEc2InstanceProfile;
-  /** Present for a spot request. */
-  readonly spot?: { readonly maxPrice?: number; readonly requestId: string };
+  /** Present for a spot request, with the tags its TagSpecification gave the request. */
+  readonly spot?: { readonly maxPrice?: number; readonly requestId: string; readonly tags: Tags };
 }
 
-/** `IamInstanceProfile.*` and `InstanceMarketOptions.*`, checked as EC2 checks them. */
-export function launchOptionsOf(state: Ec2State, params: QueryParams, lookup: FakeEc2ProfileLookup | undefined): LaunchOptions {
+/**
+ * `IamInstanceProfile.*` and `InstanceMarketOptions.*`, checked as EC2 checks them, with the
+ * spot request's tags from `specs`. EC2 refuses tags for a spot request that the launch does
+ * not make ("if the instance does not include the resource type that you specify, the
+ * instance launch fails"): 400 InvalidParameterValue.
+ */
+export function launchOptionsOf(state: Ec2State, params: QueryParams, specs: readonly TagSpecification[], lookup: FakeEc2ProfileLookup | undefined): LaunchOptions {
+  const options = marketOptionsOf(state, params, lookup);
+  if (options.spot !== undefined) return { ...options, spot: { ...options.spot, tags: tagsFor(specs, 'spot-instances-request') } };
+  if (specs.some((spec) => spec.resourceType === 'spot-instances-request')) {
+    throw invalidParameterValue('You cannot specify tags for Spot instances requests if there are no Spot instances requests being created by the request.');
+  }
+  return options;
+}
+
+function marketOptionsOf(state: Ec2State, params: QueryParams, lookup: FakeEc2ProfileLookup | undefined): LaunchOptions {
   const profile = params.struct('IamInstanceProfile');
   const [name, arn] = [profile.get('Name'), profile.get('Arn')];
   if (name !== undefined && arn !== undefined) throw invalidParameterCombination('The parameter iamInstanceProfile.name may not be used in combination with iamInstanceProfile.arn');
@@ -51,7 +65,7 @@ export function launchOptionsOf(state: Ec2State, params: QueryParams, lookup: Fa
   }
   const maxPrice = spotOptions.get('MaxPrice');
   if (maxPrice !== undefined && !(Number(maxPrice) > 0)) throw invalidParameterValue(`Invalid value '${maxPrice}' for maxPrice.`);
-  const spot = { requestId: state.newId('sir').slice(0, 12), ...(maxPrice === undefined ? {} : { maxPrice: Number(maxPrice) }) };
+  const spot = { requestId: state.newId('sir').slice(0, 12), ...(maxPrice === undefined ? {} : { maxPrice: Number(maxPrice) }), tags: {} };
   return { ...(instanceProfile === undefined ? {} : { instanceProfile }), spot };
 }
 

@@ -22,7 +22,8 @@ export interface LaunchRequest {
   readonly devices: readonly DeviceRequest[];
   readonly instanceTags: Tags;
   readonly volumeTags: Tags;
-  /** The instance profile and spot request. */
+  readonly networkInterfaceTags: Tags;
+  /** The instance profile and spot request (with its tags). */
   readonly launch: LaunchOptions;
 }
 
@@ -67,7 +68,8 @@ export function launchRequestOf(state: Ec2State, params: QueryParams): LaunchReq
     devices: devicesOf(params, image),
     instanceTags: tagsFor(specs, 'instance'),
     volumeTags: tagsFor(specs, 'volume'),
-    launch: launchOptionsOf(state, params, state.instanceProfiles),
+    networkInterfaceTags: tagsFor(specs, 'network-interface'),
+    launch: launchOptionsOf(state, params, specs, state.instanceProfiles),
   };
 }
 

@@ -1,4 +1,4 @@
-import { invalidParameterValue, missingParameter } from './ec2-error.js';
+import { Ec2Error, invalidParameterValue, missingParameter } from './ec2-error.js';
 
 /**
  * A request's form fields, read the way EC2's Query protocol writes them: scalars by name
@@ -94,12 +94,16 @@ export interface TagSpecification {
   readonly tags: Tags;
 }
 
+/** EC2's limit on the tags of one resource. */
+const tagsPerResource = 50;
+
 /**
  * `TagSpecification.N.ResourceType` with its `Tag.M.Key`/`Value`, refusing resource types
- * the action cannot tag and the reserved `aws:` key prefix, as EC2 does.
+ * the action cannot tag, the reserved `aws:` key prefix, and more than 50 tags for one
+ * resource (400 TagLimitExceeded), as EC2 does.
  */
 export function tagSpecificationsOf(params: QueryParams, taggable: readonly string[]): TagSpecification[] {
-  return params.structs('TagSpecification').map((spec) => {
+  const specs = params.structs('TagSpecification').map((spec) => {
     const resourceType = spec.require('ResourceType');
     if (!taggable.includes(resourceType)) {
       throw invalidParameterValue(`'${resourceType}' is not a valid taggable resource type for this operation.`);
@@ -114,6 +118,13 @@ export function tagSpecificationsOf(params: QueryParams, taggable: readonly stri
     }
     return { resourceType, tags };
   });
+  for (const resourceType of new Set(specs.map((spec) => spec.resourceType))) {
+    if (Object.keys(tagsFor(specs, resourceType)).length > tagsPerResource) {
+      // EC2's documented meaning of the code; its exact message is not published.
+      throw new Ec2Error(400, 'TagLimitExceeded', `You've reached the limit on the number of tags (${tagsPerResource}) that you can assign to the ${resourceType}.`);
+    }
+  }
+  return specs;
 }
 
 /** The tags every specification for `resourceType` asks for, merged. */

@@ -32,7 +32,13 @@ export const runInstances: ActionHandler = (state, { params, faults }) => {
   }
   if (faults.invalidParameter !== undefined) throw invalidParameterValue(faults.invalidParameter);
   const request = launchRequestOf(state, params);
-  const creations = [{ resourceType: 'instance', tags: request.instanceTags }, { resourceType: 'volume', tags: request.volumeTags }];
+  // Every resource the launch creates: a policy on aws:RequestTag judges each of them.
+  const creations = [
+    { resourceType: 'instance', tags: request.instanceTags },
+    { resourceType: 'volume', tags: request.volumeTags },
+    { resourceType: 'network-interface', tags: request.networkInterfaceTags },
+    ...(request.launch.spot === undefined ? [] : [{ resourceType: 'spot-instances-request', tags: request.launch.spot.tags }]),
+  ];
   enforceTagPolicy({ required: faults.requireTags, action: 'RunInstances', region: state.region, creations });
   if (faults.quota !== undefined) throw quotaExceeded(faults.quota, request.count);
   const zone = request.subnet.zone;

@@ -4,7 +4,7 @@ import { fakeAccountId } from './state.js';
 
 /** One resource a request creates, with the tags the request gives it. */
 export interface TaggedCreation {
-  /** `instance`, `volume`, `security-group`. */
+  /** `instance`, `volume`, `network-interface`, `spot-instances-request`, `security-group`. */
   readonly resourceType: string;
   readonly tags: Tags;
 }
