@@ -66,11 +66,11 @@ export async function benchEc2Options(): Promise<void> {
       'apt-mirror': 'http://mirror.corp.example/ubuntu',
     };
     const { profile, 'assume-role': assumeRole, ...launch } = organised.options;
-    const { provider, options, ...machineSide } = organised;
+    const provider = organised.provider;
+    const machineSide = { 'http-proxy': organised['http-proxy'], 'https-proxy': organised['https-proxy'], 'no-proxy': organised['no-proxy'], 'apt-mirror': organised['apt-mirror'] };
     const access = { provider, options: { ...aws.options('envboot-bench-access'), profile, 'assume-role': assumeRole } };
     const launching = { provider, options: { ...aws.options('envboot-bench-launch'), ...launch } };
     const machines = { provider, options: aws.options('envboot-bench-machines'), ...machineSide };
-    void options;
     await writeFile(path.join(home, 'environments.yaml'), yaml.dump({ environments: { plain, organised, access, launching, machines } }));
     await writeFile(path.join(home, 'aws-config'), '[profile deploy]\nregion = us-east-1\n');
     await writeFile(path.join(home, 'aws-credentials'), '[deploy]\naws_access_key_id = AKIDBENCHDEPLOY00001\naws_secret_access_key = bench-secret\n');

@@ -1,3 +1,4 @@
+import { parseRfc3339 } from '../../src/index.js';
 import type { EnvironmentIdentity } from '../../src/index.js';
 
 /**
@@ -44,14 +45,8 @@ export function tagTime(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
 /**
- * A time as a tag or provider-state gives it (an expiry); undefined when it is none. Tags are
- * anyone's to edit: only a full RFC 3339 time counts, never what `Date` would guess at.
+ * A time as a tag gives it (an expiry); undefined when it is none. Tags are anyone's to
+ * edit: only a full RFC 3339 time counts, never what `Date` would guess at.
  */
-export function parseTagTime(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || !rfc3339.test(value)) return undefined;
-  const at = new Date(value);
-  return Number.isNaN(at.getTime()) ? undefined : at;
-}
+export const parseTagTime: (value: unknown) => Date | undefined = parseRfc3339;

@@ -1,10 +1,9 @@
 import type { Storage } from '../../storage/index.js';
-import { asError, isNotBootstrapped, loadState, TagKey, type FindLeftoversResult, type Leftover } from '../../src/index.js';
+import { asError, environmentExpiry, isNotBootstrapped, loadState, TagKey, type FindLeftoversResult, type Leftover } from '../../src/index.js';
 import type { Ec2Api } from './ec2-api.js';
 import type { Ec2StateLocation } from './ec2-services.js';
-import { Ec2TagKey, parseStateLocation, parseTagTime } from './ec2-tags.js';
+import { Ec2TagKey, parseStateLocation } from './ec2-tags.js';
 import { expiredReason, expiryProblem, stateExpiry } from './expiry-verdict.js';
-import { expiresAtField } from './resource-tagging.js';
 import { liveStates } from './owned-instances.js';
 import { after, allPages } from './paginate.js';
 
@@ -97,7 +96,7 @@ async function judgeEnvironment(params: FindEc2LeftoversParams, uuid: string, re
     const storage = params.stateStorage({ bucket: location.bucket, prefix: location.prefix, createBucket: false });
     const { state } = await loadState({ storage, ...(params.signal === undefined ? {} : { signal: params.signal }) });
     const owner = (state.fields['environment'] as { uuid?: unknown } | undefined)?.uuid;
-    if (owner === uuid) return { owned: { where, expiresAt: parseTagTime(state.fields[expiresAtField]) } };
+    if (owner === uuid) return { owned: { where, expiresAt: environmentExpiry(state) } };
     return { gone: `provider-state at ${where} now belongs to environment ${typeof owner === 'string' ? owner : '?'}` };
   } catch (error) {
     if (isNotBootstrapped(error)) return { gone: `no provider-state at ${where}` };

@@ -1,8 +1,7 @@
 import type { Storage } from '../../storage/index.js';
-import { isNotBootstrapped, loadState, stateObjectName, type Leftover } from '../../src/index.js';
+import { environmentExpiry, isNotBootstrapped, loadState, stateObjectName, type Leftover } from '../../src/index.js';
 import type { Ec2StateLocation } from './ec2-services.js';
-import { parseStateLocation, parseTagTime } from './ec2-tags.js';
-import { expiresAtField } from './resource-tagging.js';
+import { parseStateLocation } from './ec2-tags.js';
 
 export interface RemoveExpiredStateParams {
   /** A `provider-state` leftover: its id is the location, `s3://bucket/prefix/`. */
@@ -33,7 +32,7 @@ export async function removeExpiredState(params: RemoveExpiredStateParams): Prom
     throw error;
   }
   const owner = (loaded.state.fields['environment'] as { uuid?: unknown } | undefined)?.uuid;
-  const expiresAt = parseTagTime(loaded.state.fields[expiresAtField]);
+  const expiresAt = environmentExpiry(loaded.state);
   if (owner !== leftover.environment.uuid || expiresAt === undefined || expiresAt.getTime() > params.now.getTime()) {
     throw new Error(`provider-state at ${leftover.id} changed since it was judged expired (a new bootstrap?); it is kept: run "envboot cleanup --expired" again to judge it afresh`);
   }

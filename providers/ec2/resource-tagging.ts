@@ -1,9 +1,6 @@
 import type { Storage } from '../../storage/index.js';
-import { environmentExpiry, expiresAtField, isNotBootstrapped, updateState, withEnvironmentExpiry } from '../../src/index.js';
+import { environmentExpiry, isNotBootstrapped, updateState, withEnvironmentExpiry } from '../../src/index.js';
 import { Ec2TagKey, tagTime, parseTagTime } from './ec2-tags.js';
-
-/** The provider-state field that records the environment's expiry: common code's (`src/state/environment-expiry.ts`). */
-export { expiresAtField };
 
 export interface Ec2TaggingParams {
   /** `s3://bucket/prefix/`: on every resource, for `envboot cleanup`. */
