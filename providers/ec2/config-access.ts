@@ -1,4 +1,4 @@
-import { checkDuration } from '../../src/util/duration.js';
+import { checkDuration } from '../../src/provider-config/index.js';
 import { describeValue, type Check } from './config-checks.js';
 import { unknownKeys } from './config-keys.js';
 import { isMapping, optional } from './config-values.js';

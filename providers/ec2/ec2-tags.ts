@@ -1,4 +1,5 @@
-import { parseRfc3339 } from '../../src/index.js';
+// The light entry point: this module is loaded by the CLI's descriptor (no SDK, no ssh2).
+import { parseRfc3339 } from '../../src/provider-config/index.js';
 import type { EnvironmentIdentity } from '../../src/index.js';
 
 /**

@@ -23,3 +23,4 @@ export { editDistance } from '../util/edit-distance.js';
 export { parseSourceCidr, type ParseSourceCidrResult } from '../firewall/source-cidr.js';
 export { checkDuration, type DurationCheck } from '../util/duration.js';
 export { TagKey } from '../provider/tags.js';
+export { parseRfc3339 } from '../state/environment-expiry.js';
