@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
-  EC2Client,
-  EC2ServiceException,
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { startFakeEc2 } from './ec2-endpoint.js';
+import { failureOf, fakeEc2WithClient } from './ec2-test-client.js';
 
-const fake = await startFakeEc2();
-const ec2 = new EC2Client({ endpoint: fake.endpoint, region: fake.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-after(async () => {
-  ec2.destroy();
-  await fake.close();
-});
-
-async function failureOf(call: Promise<unknown>): Promise<[string, number | undefined, string]> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof EC2ServiceException)) throw error;
-    return [error.name, error.$metadata.httpStatusCode, error.message];
-  }
-  return assert.fail('expected the call to fail');
-}
+const { fake, ec2 } = await fakeEc2WithClient();
 
 async function launch(userData: string | undefined): Promise<string> {
   const { Images = [] } = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'architecture', Values: ['x86_64'] }] }));

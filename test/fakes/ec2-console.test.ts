@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { EC2Client, EC2ServiceException, GetConsoleOutputCommand } from '@aws-sdk/client-ec2';
-import { startFakeEc2 } from './ec2-endpoint.js';
+import { describe, it } from 'node:test';
+import { GetConsoleOutputCommand } from '@aws-sdk/client-ec2';
+import { failureOf, fakeEc2WithClient } from './ec2-test-client.js';
 
 const now = new Date('2026-03-01T12:34:56.000Z');
-const fake = await startFakeEc2({ now: () => now });
-const ec2 = new EC2Client({ endpoint: fake.endpoint, region: fake.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-after(async () => {
-  ec2.destroy();
-  await fake.close();
-});
-
-async function failureOf(call: Promise<unknown>): Promise<[string, number | undefined, string]> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof EC2ServiceException)) throw error;
-    return [error.name, error.$metadata.httpStatusCode, error.message];
-  }
-  return assert.fail('expected the call to fail');
-}
+const { fake, ec2 } = await fakeEc2WithClient({ now: () => now });
 
 describe('fake EC2 endpoint, GetConsoleOutput', () => {
   it('answers as EC2 does: the instance id, a timestamp, and the output base64-encoded, which the SDK leaves encoded', async () => {

@@ -1,38 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import {
   CreateSecurityGroupCommand,
   DescribeImagesCommand,
-  EC2Client,
-  EC2ServiceException,
   RunInstancesCommand,
   type ResourceType,
   type RunInstancesCommandInput,
   type Tag,
   type TagSpecification,
 } from '@aws-sdk/client-ec2';
-import { startFakeEc2 } from './ec2-endpoint.js';
+import { failureOf, fakeEc2WithClient } from './ec2-test-client.js';
 
-const fake = await startFakeEc2();
-const ec2 = new EC2Client({ endpoint: fake.endpoint, region: fake.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-after(async () => {
-  ec2.destroy();
-  await fake.close();
-});
+const { fake, ec2 } = await fakeEc2WithClient();
 beforeEach(() => {
   fake.faults.requireTags = [];
 });
-
-/** The code, HTTP status and message of a refused call. */
-async function failureOf(call: Promise<unknown>): Promise<[string, number | undefined, string]> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof EC2ServiceException)) throw error;
-    return [error.name, error.$metadata.httpStatusCode, error.message];
-  }
-  return assert.fail('expected the call to fail');
-}
 
 const { Images = [] } = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'architecture', Values: ['x86_64'] }] }));
 const imageId = Images[0]?.ImageId ?? assert.fail('the fake has an amd64 image');
