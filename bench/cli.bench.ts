@@ -10,6 +10,8 @@ import { measure, printTable, quantile, type Measurement } from './harness.js';
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const cpuReport = fileURLToPath(new URL('./cpu-report.js', import.meta.url));
+// The checkout's launcher (`bin/envboot`, what the quick start puts on the PATH): dist/bench/ is two levels below it.
+const launcher = fileURLToPath(new URL('../../bin/envboot', import.meta.url));
 
 /**
  * The `envboot` command as an operator meets it: start-up (`--help` must answer in
@@ -24,6 +26,7 @@ export async function benchCli(): Promise<void> {
     const startup: Measurement[] = [
       await measure({ name: 'node -e 0 (Node start-up, baseline)', runs: 21, run: () => run(process.execPath, ['-e', '0']) }),
       await measure({ name: 'envboot --version', runs: 21, run: envboot('--version') }),
+      await measure({ name: 'bin/envboot --version (the quick start\'s launcher)', runs: 21, run: () => run(launcher, ['--version'], { env }) }),
       await measure({ name: 'envboot --help', runs: 21, run: envboot('--help') }),
       await measure({ name: 'envboot bootstrap --help', runs: 21, run: envboot('bootstrap', '--help') }),
       await measure({ name: 'envboot providers', runs: 21, run: envboot('providers') }),

@@ -3,6 +3,7 @@
  * side by side. Pass names to run only some: `npm run bench -- zones`.
  */
 import { benchCli } from './cli.bench.js';
+import { benchCompletion } from './completion.bench.js';
 import { benchEc2 } from './ec2.bench.js';
 import { benchEc2Options } from './ec2-options.bench.js';
 import { benchLocal } from './local.bench.js';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   waitssh: () => benchWaitSsh(),
   local: () => benchLocal(),
   cli: benchCli,
+  completion: benchCompletion,
   ec2: benchEc2,
   'ec2-options': benchEc2Options,
   resume: benchResume,

@@ -6,7 +6,7 @@ import { ConfigError } from '../../src/index.js';
 import { awsClientConfig } from './aws-client-config.js';
 import { awsCredentials, type AwsAccess } from './aws-credentials.js';
 import type { Ec2Services, Ec2StateLocation } from './ec2-services.js';
-import { requireProfile } from './profile-check.js';
+import { chosenProfile, requireProfile } from './profile-check.js';
 import type { ProxyEnvironment } from './proxy-choice.js';
 import { sdkEc2Adapter } from './sdk-ec2-adapter.js';
 import { lazySdkIamAdapter } from './sdk-iam-adapter.js';
@@ -35,7 +35,8 @@ export interface CreateAwsClientsParams extends AwsAccess {
  */
 export async function createAwsClients(params: CreateAwsClientsParams): Promise<AwsClients> {
   const env = params.env ?? process.env;
-  if (params.profile !== undefined) await requireProfile(params.profile, env);
+  const profile = chosenProfile(params.profile, env);
+  if (profile !== undefined) await requireProfile(profile.name, env, profile.source);
   const region = await resolveRegion(params);
   const credentials = await awsCredentials({ access: params, region, env });
   const shared = { region, profile: params.profile, credentials, env };

@@ -1,6 +1,6 @@
 /**
  * Every EC2, S3 and IAM API call the ec2 provider makes, as IAM actions: the provider's
- * whole surface on AWS. It is the permission list the README prints for operators, and
+ * whole surface on AWS. It is the permission list docs/providers/ec2.md prints for operators, and
  * tests check that the calls made are all in it. `iam` is needed only with
  * `instance-profile`: preflight reads the profile, and RunInstances passes its role.
  */

@@ -60,8 +60,9 @@ const credentialNextSteps: Readonly<Record<string, string>> = {
   'AuthFailure.ServiceLinkedRoleCreationNotPermitted':
     'spot needs the role AWSServiceRoleForEC2Spot, which the credentials in use may not create: have it made once (`aws iam create-service-linked-role --aws-service-name spot.amazonaws.com`) and run again',
   PendingVerification: 'AWS is still verifying the account; wait for the confirmation email and run again',
+  // A profile that does not exist never gets here (see `requireProfile`): the profile in use, if any, has no usable credentials.
   CredentialsProviderError:
-    'no AWS credentials were found: set AWS_PROFILE (after `aws configure` or `aws sso login`), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on a machine with an instance role',
+    'no AWS credentials were found: give the profile in use keys (`aws configure --profile NAME`) or a session (`aws sso login --profile NAME`), name another one with the profile option or AWS_PROFILE, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on a machine with an instance role',
 };
 const configNextSteps: Readonly<Record<string, string>> = {
   'InvalidAMIID.NotFound': 'check `image` in the environment config: the AMI must exist in this region and be shared with the account',

@@ -16,13 +16,29 @@ export function sharedFilePaths(env: ProxyEnvironment): { readonly config: strin
   };
 }
 
+/** Where the profile to use was named: the environment's `profile` option, or AWS_PROFILE. */
+export type ProfileSource = 'option' | 'AWS_PROFILE';
+
+/**
+ * The profile the SDK's clients will use and where it was named: the `profile` option,
+ * else a non-empty AWS_PROFILE (as the SDK reads it), else none (the SDK's `default`
+ * profile, or keys from the environment or an instance role: nothing to check).
+ */
+export function chosenProfile(profile: string | undefined, env: ProxyEnvironment): { readonly name: string; readonly source: ProfileSource } | undefined {
+  if (profile !== undefined) return { name: profile, source: 'option' };
+  const named = env['AWS_PROFILE'];
+  return named === undefined || named === '' ? undefined : { name: named, source: 'AWS_PROFILE' };
+}
+
 /**
  * Checks, before any call, that `profile` is in the shared config or credentials file
  * (read by the SDK's own loader, as the credential providers will read them), so that a
- * misspelt profile is bad input (`ConfigError`, exit 2) naming the files looked at and the
- * profiles they hold, not a credentials failure from the middle of a run.
+ * misspelt profile, whether the `profile` option or AWS_PROFILE named it, is bad input
+ * (`ConfigError`, exit 2) naming the profile, where it was named, the files looked at
+ * and the profiles they hold, as the AWS CLI refuses a profile it cannot find; not a
+ * credentials failure from the middle of a run that says to set AWS_PROFILE.
  */
-export async function requireProfile(profile: string, env: ProxyEnvironment): Promise<void> {
+export async function requireProfile(profile: string, env: ProxyEnvironment, source: ProfileSource = 'option'): Promise<void> {
   const files = sharedFilePaths(env);
   const loaded = await loadSharedConfigFiles({ configFilepath: files.config, filepath: files.credentials, ignoreCache: true });
   if (profile in loaded.configFile || profile in loaded.credentialsFile) return;
@@ -30,7 +46,9 @@ export async function requireProfile(profile: string, env: ProxyEnvironment): Pr
     .filter((name) => !/^(sso-session|services)\./.test(name))
     .sort();
   const there = known.length === 0 ? 'neither file has a profile' : `profiles there: ${known.join(', ')}`;
+  const named = source === 'option' ? "the environment's profile option" : 'from AWS_PROFILE';
+  const fix = source === 'option' ? 'or fix the name' : 'or fix AWS_PROFILE (unset it to use the default credentials)';
   throw new ConfigError(
-    `the AWS profile "${profile}" (the environment's profile option) is not in ${files.config} or ${files.credentials} (${there}; AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE choose other files); run \`aws configure --profile ${profile}\` (or \`aws configure sso --profile ${profile}\`) to create it, or fix the name`,
+    `the AWS profile "${profile}" (${named}) is not in ${files.config} or ${files.credentials} (${there}; AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE choose other files); run \`aws configure --profile ${profile}\` (or \`aws configure sso --profile ${profile}\`) to create it, ${fix}`,
   );
 }

@@ -90,5 +90,5 @@ async function removeLeftovers(layout: LocalLayout, removed: string[], failures:
       failures.push({ resource: full, error: error as Error });
     }
   }
-  if (count > 0) removed.push(`local provider files under ${layout.dataDir} (storage/ is left to common code)`);
+  if (count > 0) removed.push(`the local machines' files (their filesystems, keys and logs) and the agent's files under ${layout.dataDir}`);
 }

@@ -150,7 +150,7 @@ export class ManualEnviron implements HardwareLimitsEnviron, PlanningEnviron {
     for (const enrolment of leaving) {
       const file = this.#config.identityFile ?? enrolment.identityFile;
       const identity = await readIdentity(file === undefined ? {} : { identityFile: file });
-      await releaseHost({ enrolment, identity, teardownCommands: this.#config.teardownCommands, signal: params.signal });
+      await releaseHost({ enrolment, identity, environmentUuid: this.environment.uuid, teardownCommands: this.#config.teardownCommands, signal: params.signal });
       await forget(this.#storage, [enrolment.instanceId], params.signal);
     }
   }

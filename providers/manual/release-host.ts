@@ -6,12 +6,14 @@ import { stateDir } from './probe-host.js';
 /**
  * Releases one host from the environment, as Juju's manual provider does: runs the
  * environment's teardown commands, removes envboot's state directory (marker, nonce) and
- * the environment's key from the user's authorized_keys. The host keeps running: it was
- * never envboot's to shut down.
+ * the environment's keys (its own, and every client `envboot authorize` added) from the
+ * user's authorized_keys. The host keeps running: it was never envboot's to shut down.
  */
 export async function releaseHost(params: {
   readonly enrolment: Enrolment;
   readonly identity: string;
+  /** Whose `envboot:<uuid>:` lines to remove. */
+  readonly environmentUuid: string;
   readonly teardownCommands: readonly string[];
   readonly signal?: AbortSignal | undefined;
 }): Promise<void> {
@@ -35,12 +37,15 @@ export async function releaseHost(params: {
         { ...(ran.exitCode === undefined ? {} : { exitCode: ran.exitCode }), outputTail: ran.stderr.toString('utf8').trim().split('\n').slice(-5) },
       );
     }
-    const key = enrolment.authorizedKey?.trim().split(/\s+/).slice(0, 2).join(' ');
-    if (key !== undefined && key !== '') {
-      // As the login user, on its own file: the line envboot added goes, every other stays.
-      const file = '"$HOME/.ssh/authorized_keys"';
-      await connection.exec({ command: `if [ -f ${file} ]; then grep -vF -- ${shellQuote(key)} ${file} > ${file}.envboot || true; cat ${file}.envboot > ${file}; rm -f ${file}.envboot; fi`, ...signal });
-    }
+    const key = enrolment.authorizedKey?.trim().split(/\s+/).slice(0, 2).join(' ') ?? '';
+    // As the login user, on its own file: the environment's key and the lines `envboot authorize` marked as this
+    // environment's go (see machineKeyLine); every other line stays, the user's own copy of an authorized key too.
+    const file = '"$HOME/.ssh/authorized_keys"';
+    const keep = `!((key != "" && index($0, key) > 0) || index($3, mark) == 1)`;
+    await connection.exec({
+      command: `if [ -f ${file} ]; then awk -v key=${shellQuote(key)} -v mark=${shellQuote(`envboot:${params.environmentUuid}:`)} '${keep}' ${file} > ${file}.envboot && cat ${file}.envboot > ${file}; rm -f ${file}.envboot; fi`,
+      ...signal,
+    });
   } finally {
     connection.close();
   }

@@ -10,8 +10,8 @@ import {
   type PhaseTiming,
   type ProvisionedMachine,
 } from '../provision/index.js';
-import type { SshKeyPair } from '../ssh/index.js';
-import { saveState, startedBootstrap, type ProviderState } from '../state/index.js';
+import { generateSshKeyPair, type SshKeyPair } from '../ssh/index.js';
+import { initialAuthorizedClients, saveState, startedBootstrap, type ProviderState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 import { bootstrapPreflight } from './bootstrap-preflight.js';
 import { bootstrapAfterClaim } from './after-claim.js';
@@ -102,12 +102,14 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
   if (plan.machines.instanceType !== undefined) {
     onEvent({ type: 'instance-type.chosen', machineId: '0', instanceType: plan.machines.instanceType });
   }
+  const clientKey = params.clientKey ?? generateSshKeyPair({ comment: `envboot-${environ.environment.name}` });
   const claimed: ProviderState = {
     stateInstances: [],
     fields: {
       environment: { name: environ.environment.name, uuid: environ.environment.uuid },
       provider: environ.provider,
       'bootstrapped-at': new Date().toISOString(),
+      ...initialAuthorizedClients(clientKey.publicKey),
       ...startedBootstrap(attempt),
     },
   };
@@ -117,7 +119,7 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
     run: () => saveState({ storage: environ.storage(), state: claimed, expect: 'create', ...signalOf(params) }),
   });
   const run = { attempt, plan, onEvent, timings, failedPhase: failures.first, started };
-  return bootstrapAfterClaim(params, run, ({ clientKey, stateGuard }) =>
+  return bootstrapAfterClaim({ ...params, clientKey }, run, ({ stateGuard }) =>
     provisionMachine({
       environ,
       machineId: '0',

@@ -1,6 +1,6 @@
 import { messageOf } from '../errors/index.js';
 import { tearDownEnviron, type Environ } from '../provider/index.js';
-import { runPhase, type FlowEventSink, type Phase, type PhaseTiming } from '../provision/index.js';
+import { runCleanupPhase, type FlowEventSink, type Phase, type PhaseTiming } from '../provision/index.js';
 import { bootstrapAttempt, failureFromError, loadState, markBootstrapFailed } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 
@@ -44,26 +44,26 @@ export async function undoBootstrap(params: UndoBootstrapParams): Promise<void> 
     await recordFailure(params, true);
     return;
   }
-  await runPhase({
-    phase: 'cleanup',
+  // A clean-up that leaves something ends failed, so that no display marks it done.
+  await runCleanupPhase({
     onEvent,
     timings: params.timings,
-    run: async () => {
+    run: async (report) => {
       try {
         const result = await tearDownEnviron(environ, signalOf(params));
-        for (const resource of result.removed) onEvent?.({ type: 'cleanup.removed', resource });
+        for (const resource of result.removed) report({ type: 'cleanup.removed', resource });
         for (const failure of result.failures) {
-          onEvent?.({ type: 'cleanup.failed', resource: failure.resource, message: failure.error.message });
+          report({ type: 'cleanup.failed', resource: failure.resource, message: failure.error.message });
         }
       } catch (error) {
-        onEvent?.({ type: 'cleanup.failed', resource: 'shared resources', message: (error as Error).message });
+        report({ type: 'cleanup.failed', resource: 'shared resources', message: (error as Error).message });
       }
       const storage = environ.storage();
       try {
         await storage.removeAll(signalOf(params));
-        onEvent?.({ type: 'cleanup.removed', resource: `provider-state in ${storage.description}` });
+        report({ type: 'cleanup.removed', resource: `provider-state in ${storage.description}` });
       } catch (error) {
-        onEvent?.({ type: 'cleanup.failed', resource: `provider-state in ${storage.description}`, message: (error as Error).message });
+        report({ type: 'cleanup.failed', resource: `provider-state in ${storage.description}`, message: (error as Error).message });
         // What is left says why, if the storage still takes a write.
         await recordFailure(params, false);
       }

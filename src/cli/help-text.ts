@@ -101,11 +101,54 @@ Examples:
   $ echo hello | envboot exec demo 0 -- cat`,
   ssh: `
 Runs the OpenSSH client with the environment's key and its own known_hosts file
-(~/.ssh/known_hosts is never read or written).
+(~/.ssh/known_hosts is never read or written), through the environment's jump host where
+it has one. OpenSSH options go after the machine, the command after "--" (or after the
+options, as ssh takes it). Options that would loosen the pinned host key or replace the
+route are refused (exit 2): -F, -J, -S, and -o StrictHostKeyChecking, UserKnownHostsFile,
+GlobalKnownHostsFile, HostKeyAlias, KnownHostsCommand, UpdateHostKeys, VerifyHostKeyDNS,
+ProxyCommand, ProxyJump, ControlPath. Exits with ssh's exit status.
 
 Examples:
   $ envboot ssh demo 0
-  $ envboot ssh demo 2 -- uptime`,
+  $ envboot ssh demo 2 -- uptime
+  $ envboot ssh demo 0 -L 8080:localhost:80 -N       # forward a local port to the machine
+  $ envboot ssh demo 1 -t -o ServerAliveInterval=30 -- sudo journalctl -f`,
+  scp: `
+One side is a machine path, ID:PATH (0:/tmp/, 1:/var/log/syslog; "0:" is the user's
+home), the other a local path; a local name with ":" before any "/" is written ./a:b.
+OpenSSH's scp copies with the original SCP protocol (-O where scp has it), so the
+machine's shell reads its paths as scp's always did: globs and ~ work, and a name with
+spaces is quoted again (0:"'my file'"). Pinned like "envboot ssh", through the jump host
+where there is one. Exits with scp's exit status; bad paths exit 2 with nothing copied.
+
+Examples:
+  $ envboot scp demo ./app.conf 0:/tmp/
+  $ envboot scp demo 1:/var/log/syslog .
+  $ envboot cp demo -r ./site 2:site              # a directory, into the user's home
+  $ envboot scp demo -r 0:/etc/nginx ./nginx-from-0`,
+  sshConfig: `
+Prints a "Host envboot-ENV-ID" block per machine: its address, port and user, the
+environment's client key (IdentitiesOnly), its known_hosts under the machine's
+HostKeyAlias with StrictHostKeyChecking yes, and the pinned ProxyCommand of the jump host.
+The known_hosts files are rewritten first, so the pins are current. Run it again after
+machines change. In ~/.ssh/config, put "Include FILE" first: OpenSSH keeps the first value
+it reads, and a "Host *" block above could loosen the pins.
+
+Examples:
+  $ envboot ssh-config demo > ~/.ssh/envboot-demo.conf
+  $ ssh -F ~/.ssh/envboot-demo.conf envboot-demo-0
+  $ rsync -a -e "ssh -F $HOME/.ssh/envboot-demo.conf" ./site/ envboot-demo-1:site/
+  $ ssh -F <(envboot ssh-config demo 0) envboot-demo-0 uptime`,
+  inventory: `
+--format json (the default) prints envboot's own schema (schemaVersion 1): each machine's
+id, instance id, addresses, user, zone, and the OpenSSH options that reach it pinned.
+--format ansible prints a YAML inventory with groups controller (machine 0) and machines,
+ansible_host/port/user, the client key, and the pinning options in ansible_ssh_common_args
+(keep Ansible's host_key_checking at its default). The known_hosts files are rewritten first.
+
+Examples:
+  $ envboot inventory demo | jq -r '.machines[].host'
+  $ envboot inventory demo --format ansible > demo.yaml && ansible -i demo.yaml machines -m ping`,
   logs: `
 Sections: the provider's console (--console), envboot's configure log (--configure),
 cloud-init's output log, result.json and status.json (--cloud-init); all of them when
@@ -141,6 +184,60 @@ Examples:
   $ envboot cleanup --provider ec2 --region eu-west-1 --dry-run
   $ envboot cleanup --provider ec2 --older-than 2h --yes
   $ envboot cleanup --provider ec2 --region eu-west-1 --expired --yes`,
+  attach: `
+Registers on this client an environment another client bootstrapped, found through its
+provider-state, and makes this client a key of its own: no private key is copied. It
+prints this client's public key and the "envboot authorize" command that an operator
+whose client is authorized runs to let it in. Attaching again refreshes the machines
+and host keys and keeps the key. Where environments.yaml defines ENV, its entry is used.
+
+Examples:
+  $ envboot attach prod --provider ec2 --region eu-west-1 --bucket acme-envboot --prefix team/
+  $ envboot attach prod --provider ec2 --bucket acme-envboot --option profile=ops
+  $ envboot attach demo --provider local --data-dir ~alice/.local/share/envboot/environments/demo
+  $ envboot --config team.yaml attach prod     # prod's entry in team.yaml says where it is`,
+  authorize: `
+Lets another client log in to every machine of the environment with its public key (its
+private key never leaves it). The key is listed in provider-state first, so machines
+added later get it too, then added to each machine's login user's ~/.ssh/authorized_keys
+(ubuntu or debian on a cloud image, each manual host's own user; never root's instead),
+through the jump host where there is one. Running it again adds nothing twice and
+finishes machines that were missed; a machine that cannot be reached is named and the
+exit status is 1. Keys: ed25519, ecdsa, or rsa of 2048 bits or more, without
+authorized_keys options; anything else, or a private key, exits 2 with nothing changed.
+
+Examples:
+  $ envboot authorize prod ~/bob-envboot-prod.pub --label bob@laptop
+  $ envboot authorize prod "ssh-ed25519 AAAAC3Nza… ci-runner"
+  $ envboot clients prod                 # who is authorized, with fingerprints`,
+  revoke: `
+Takes a client's key off provider-state's list and out of every machine's authorized_keys
+(only the lines envboot wrote: a host user's own copy of the key stays). Name the key by
+its line or .pub file, its fingerprint (SHA256:…, as "envboot clients" shows it) or its
+label. This client's own key is refused ("envboot rotate-client-key" replaces it, or
+another authorized client revokes it), and so is the last key: exit 2, nothing changed.
+
+Examples:
+  $ envboot revoke prod bob@laptop
+  $ envboot revoke prod SHA256:3kd8K1x…`,
+  rotateClientKey: `
+Makes a new key pair on this client (client-key.next), authorizes it in provider-state
+and on every machine, proves a login with it on every machine, and only then makes it
+client-key (the old one kept as client-key.previous) and removes the old key everywhere.
+When a step fails the rotation stops and says where it stands: before the switch the old
+key still logs in everywhere, after it the new one does. Run the command again to go on
+with the same new key, or with --undo (before the switch) to take it back out.
+
+Examples:
+  $ envboot rotate-client-key prod
+  $ envboot rotate-client-key prod --undo`,
+  clients: `
+Lists the client keys authorized for the environment (provider-state's list): label,
+fingerprint as "ssh-keygen -l" prints it, when added, and which is this client's.
+
+Examples:
+  $ envboot clients prod
+  $ envboot clients prod --json`,
   environments: `
 Examples:
   $ envboot environments
@@ -153,4 +250,19 @@ hosts (manual). A failed check exits as bootstrap would (3 for refused credentia
 Examples:
   $ envboot providers --json
   $ envboot providers --check prod`,
+  completion: `
+Completes commands, flags, environment names (from environments.yaml and this client's
+records), machine ids (as this client last saw them) and file names. The script
+asks the installed envboot on each Tab, so it stays right across upgrades; it reads local
+files only and never prints an error into the prompt.
+
+Install:
+  bash  $ source <(envboot completion bash)           # in ~/.bashrc, or save it:
+        $ envboot completion bash > ~/.local/share/bash-completion/completions/envboot
+  zsh   $ envboot completion zsh > ~/.zfunc/_envboot  # a directory of $fpath, before compinit
+  fish  $ envboot completion fish > ~/.config/fish/completions/envboot.fish
+
+Examples:
+  $ envboot completion bash
+  $ source <(envboot completion zsh)                  # after compinit, for this shell only`,
 } as const;

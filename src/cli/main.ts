@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import type { CliIo } from './context.js';
 import { buildProgram, type ProgramRun } from './program.js';
+import { privateKeyArgumentIndex, privateKeyArgumentMessage } from './secret-arguments.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -17,6 +18,11 @@ const badInput = 2;
 
 /** Runs `envboot` with `argv` (without node and the script) and returns the exit code. */
 async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const secret = privateKeyArgumentIndex(argv);
+  if (secret !== undefined) {
+    io.stderr.write(privateKeyArgumentMessage(secret));
+    return badInput;
+  }
   const run: ProgramRun = { exitCode: ok };
   const program = buildProgram({ io, version, run });
   try {

@@ -4,7 +4,7 @@ import { helpText } from './help-text.js';
 import type { JsonOption } from './option-parsers.js';
 import type { Execute } from './program.js';
 
-/** The commands that look and reach in: status, exec, ssh, logs, environments, providers. */
+/** The commands that look and reach in: status, exec, ssh, scp, ssh-config, inventory, logs, environments, providers. */
 export function defineInspectionCommands(program: Command, execute: Execute): void {
   program
     .command('status')
@@ -36,16 +36,64 @@ export function defineInspectionCommands(program: Command, execute: Execute): vo
 
   program
     .command('ssh')
-    .summary('open an interactive SSH session on a machine (host key pinned)')
-    .usage('[options] <env> <machine> [-- command...]')
+    .summary('open an SSH session on a machine, ssh options passed through (host key pinned)')
+    .usage('<env> <machine> [ssh-options...] [-- command...]')
     .argument('<env>', 'environment name')
     .argument('<machine>', 'machine id, e.g. 0')
-    .argument('[command...]', 'a command to run instead of a login shell, after --')
+    .argument('[ssh-options-and-command...]', 'OpenSSH options (-L, -R, -D, -A, -N, -t, -o, -v …), then the command, after --')
+    // ssh's options are ssh's: only a help flag of our own, which a command after -- never triggers.
+    .allowUnknownOption()
+    .helpOption(false)
+    .option('-h, --help', 'display help for command')
+    .on('option:help', function (this: Command) { this.help(); })
     .addHelpText('after', helpText.ssh)
-    .action((env: string, machine: string, argv: string[], _options: object, command: Command) =>
+    .action((env: string, machine: string, rest: string[], _options: object, command: Command) =>
       execute('ssh', command, false, async (context) => {
         const { runSsh } = await import('./commands/ssh.js');
-        return runSsh(context, { environment: env, machineId: machine, command: argv });
+        return runSsh(context, { environment: env, machineId: machine, rest, rawArgs: rawArgsOf(command) });
+      }),
+    );
+
+  program
+    .command('scp')
+    .alias('cp')
+    .summary('copy files and directories between this client and a machine (host key pinned)')
+    .usage('[options] <env> <source...> <target>')
+    .argument('<env>', 'environment name')
+    .argument('<paths...>', 'sources and a target; the machine side as ID:PATH, e.g. 0:/tmp/')
+    .option('-r, --recursive', 'copy directories and what is in them')
+    .option('-p, --preserve', "keep the files' modification times and modes")
+    .addHelpText('after', helpText.scp)
+    .action((env: string, paths: string[], options: { recursive?: boolean; preserve?: boolean }, command: Command) =>
+      execute('scp', command, false, async (context) => {
+        const { runScp } = await import('./commands/scp.js');
+        return runScp(context, { environment: env, paths, ...options });
+      }),
+    );
+
+  program
+    .command('ssh-config')
+    .summary("print OpenSSH Host blocks for the machines, with envboot's pinned keys")
+    .argument('<env>', 'environment name')
+    .argument('[machines...]', 'machine ids (default: every machine)')
+    .addHelpText('after', helpText.sshConfig)
+    .action((env: string, machines: string[], _options: object, command: Command) =>
+      execute('ssh-config', command, false, async (context) => {
+        const { runSshConfig } = await import('./commands/ssh-config.js');
+        return runSshConfig(context, { environment: env, machineIds: machines });
+      }),
+    );
+
+  program
+    .command('inventory')
+    .summary('print the machines for other tools: JSON, or an Ansible inventory')
+    .argument('<env>', 'environment name')
+    .option('--format <format>', 'json (default) or ansible (a YAML inventory)')
+    .addHelpText('after', helpText.inventory)
+    .action((env: string, options: { format?: string }, command: Command) =>
+      execute('inventory', command, false, async (context) => {
+        const { runInventory } = await import('./commands/inventory.js');
+        return runInventory(context, { environment: env, format: options.format });
       }),
     );
 
@@ -97,6 +145,14 @@ export function defineInspectionCommands(program: Command, execute: Execute): vo
         return runProviders(context);
       }),
     );
+}
+
+/** The command line as given to the program (commander's `rawArgs`, which its typings leave out). */
+function rawArgsOf(command: Command): readonly string[] {
+  let root = command;
+  while (root.parent !== null) root = root.parent;
+  const raw = (root as Command & { rawArgs?: unknown }).rawArgs;
+  return Array.isArray(raw) ? (raw as string[]) : [];
 }
 
 interface LogsOptions extends JsonOption {

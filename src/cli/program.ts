@@ -2,9 +2,11 @@ import { Command } from 'commander';
 import type { CommandResult } from './command-result.js';
 import type { CliIo, CommandContext, GlobalOptions } from './context.js';
 import { helpText } from './help-text.js';
+import { defineCompletionCommands } from './program-completion.js';
 import { defineInspectionCommands } from './program-inspection.js';
 import { defineLifecycleCommands } from './program-lifecycle.js';
 import { defineRepairCommands } from './program-repair.js';
+import { defineSharingCommands } from './program-sharing.js';
 
 /** Where the chosen command's exit code goes once its action has run. */
 export interface ProgramRun {
@@ -45,12 +47,15 @@ export function buildProgram(params: { io: CliIo; version: string; run: ProgramR
     import('./run-command.js').then(async ({ runCommand }) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const cleansUp = name === 'bootstrap' || name === 'add-machine';
-      run.exitCode = await runCommand({ name, io, globals: { ...globals }, json, cleansUp, action });
+      const commands = program.commands.map((c) => c.name());
+      run.exitCode = await runCommand({ name, io, globals: { ...globals }, json, cleansUp, commands, action });
     });
 
   const placement = defineLifecycleCommands(program, execute);
   defineRepairCommands(program, execute);
+  defineSharingCommands(program, execute);
   defineInspectionCommands(program, execute);
+  defineCompletionCommands(program, io);
 
   // Provider flags are declared only when bootstrap or add-machine runs or shows its help:
   // knowing them means loading the providers' descriptors and reading environments.yaml.

@@ -1,14 +1,19 @@
 import path from 'node:path';
 import { open, type FileHandle } from 'node:fs/promises';
-import { ConfigError, exitCodeFor, messageOf } from '../errors/index.js';
+import { ConfigError, ExitCode, exitCodeFor, messageOf } from '../errors/index.js';
 import type { ClosableLogger } from '../logging/index.js';
 import type { CommandResult } from './command-result.js';
+import { startCommandLog, type CommandLog } from './command-log.js';
 import { resolvePaths } from './config/paths.js';
 import type { CliIo, CommandContext, GlobalOptions } from './context.js';
 import { cliProviderRegistry } from './builtin-providers.js';
 import { watchInterrupts } from './interrupts.js';
+import { afterHangUp, releaseTerminal } from './terminal-hangup.js';
+import { invocationName } from './invocation-name.js';
 import { createReporter } from './output/create-reporter.js';
 import { gatedStream } from './output/gated-stream.js';
+import { hintNamer } from './output/hint-commands.js';
+import { namingReporter } from './output/naming-reporter.js';
 
 export interface RunCommandParams {
   readonly name: string;
@@ -17,6 +22,8 @@ export interface RunCommandParams {
   readonly json: boolean;
   /** Whether an interrupt starts a clean-up of what the command created (bootstrap, add-machine). */
   readonly cleansUp?: boolean;
+  /** The program's commands: messages suggesting `envboot <one of them>` name this envboot as it can be run again. */
+  readonly commands?: readonly string[] | undefined;
   readonly action: (context: CommandContext) => Promise<CommandResult>;
 }
 
@@ -37,22 +44,30 @@ export async function runCommand(params: RunCommandParams): Promise<number> {
   const debug = globals.debug === true;
   const cleansUp = params.cleansUp === true;
   // After a hang-up there is no terminal to draw on; the command (and its clean-up) goes on silently.
-  let hungUp = false;
-  const [stdout, stderr] = [io.stdout, io.stderr].map((stream) => gatedStream(stream, () => !hungUp)) as [NodeJS.WriteStream, NodeJS.WriteStream];
-  const reporter = createReporter({ command: params.name, json: params.json, debug, stdout, stderr, env: io.env });
+  const terminal = { hungUp: false };
+  const [stdout, stderr] = [io.stdout, io.stderr].map((stream) => gatedStream(stream, () => !terminal.hungUp)) as [NodeJS.WriteStream, NodeJS.WriteStream];
+  const programName = invocationName({ script: io.process.argv[1], path: io.env['PATH'], cwd: io.process.cwd() });
+  const reporter = namingReporter(
+    createReporter({ command: params.name, json: params.json, debug, stdout, stderr, env: io.env }),
+    hintNamer({ programName, commands: params.commands ?? [] }),
+  );
+  let logger: ClosableLogger | undefined;
   const interrupts = watchInterrupts({
     process: io.process,
     cleansUp,
     onInterrupt: (count, signal) => {
-      if (signal === 'SIGHUP') hungUp = true;
+      logger?.debug(`${signal} received (interrupt ${count})${signal === 'SIGHUP' ? ': the terminal hung up, the command goes on without a display' : ''}`);
+      if (signal === 'SIGHUP') terminal.hungUp = true;
       const notice = interruptNotice(count, cleansUp);
       if (notice !== undefined) reporter.notice('warn', notice);
     },
   });
-  let logger: ClosableLogger | undefined;
+  let log: CommandLog | undefined;
+  let exitCode: number = ExitCode.Failed;
   try {
     logger = await createDebugLogger(globals);
     const paths = resolvePaths({ env: io.env, ...(globals.config === undefined ? {} : { configFile: globals.config }) });
+    log = startCommandLog({ logger, name: params.name, globals, configFile: paths.configFile, pid: io.process.pid });
     const context: CommandContext = {
       io,
       globals,
@@ -64,19 +79,22 @@ export async function runCommand(params: RunCommandParams): Promise<number> {
       logger,
     };
     const result = await params.action(context);
-    const exitCode = result.exitCode ?? 0;
+    exitCode = afterHangUp(result.exitCode ?? 0, terminal.hungUp);
     if (result.error === undefined) reporter.succeed(result.outcome);
     else reporter.fail({ error: result.error, exitCode, outcome: result.outcome });
     return exitCode;
   } catch (error) {
     logger?.debug(`${params.name} failed`, { error });
-    const exitCode = exitCodeFor(error);
+    exitCode = afterHangUp(exitCodeFor(error), terminal.hungUp);
     reporter.fail({ error, exitCode });
     return exitCode;
   } finally {
     interrupts.dispose();
     reporter.close();
+    log?.finished(exitCode);
     await logger?.close();
+    // Node restores the terminal's settings as it exits, and aborts when the terminal is gone.
+    if (terminal.hungUp) releaseTerminal(io.process);
   }
 }
 

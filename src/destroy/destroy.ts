@@ -1,7 +1,7 @@
 import { asError, ErrorCode, findInChain, isCancelled, isNotBootstrapped, messageOf } from '../errors/index.js';
 import { tearDownEnviron, type Environ } from '../provider/index.js';
 import { stopEach } from '../machines/index.js';
-import { runPhase, type FlowEventSink, type PhaseTiming } from '../provision/index.js';
+import { runCleanupPhase, type FlowEventSink, type Phase, type PhaseTiming } from '../provision/index.js';
 import { loadState, machineRecords, stateObjectName } from '../state/index.js';
 import { printableExcerpt } from '../state/printable-excerpt.js';
 import { signalOf } from '../util/optional.js';
@@ -50,26 +50,42 @@ export async function destroy(params: DestroyParams): Promise<DestroyResult> {
   const timings: PhaseTiming[] = [];
   const failures: DestroyFailure[] = [];
   const removed: string[] = [];
-  const step = { onEvent, timings };
-  const found = await runPhase({ ...step, phase: 'find-instances', run: () => findInstances({ ...params, failures }) });
-  const stopped = await runPhase({ ...step, phase: 'stop-instances', run: () => stopEach({ environ, ids: found.ids, ...signalOf(params) }) });
-  failures.push(...stopped.failures);
-  await runPhase({
-    ...step,
-    phase: 'teardown',
-    run: async () => {
-      try {
-        const result = await tearDownEnviron(environ, signalOf(params));
-        removed.push(...result.removed);
-        failures.push(...result.failures);
-      } catch (error) {
-        failures.push({ resource: 'shared resources', error: asError(error) });
-      }
-    },
+  // Each step reports what it could not remove as it finds it, and then ends failed: no display marks it done.
+  const step = (phase: Phase, run: (failures: DestroyFailure[]) => Promise<void>): Promise<unknown> =>
+    runCleanupPhase({
+      phase,
+      onEvent,
+      timings,
+      run: async (report) => {
+        const found: DestroyFailure[] = [];
+        try {
+          await run(found);
+        } finally {
+          failures.push(...found);
+          for (const failure of found) report({ type: 'cleanup.failed', resource: failure.resource, message: failure.error.message });
+        }
+      },
+    });
+  let found: FoundInstances = { ids: [], listed: false };
+  let stopped: { stopped: readonly string[]; failures: readonly DestroyFailure[] } = { stopped: [], failures: [] };
+  await step('find-instances', async (failed) => {
+    found = await findInstances({ ...params, failures: failed });
+  });
+  await step('stop-instances', async (failed) => {
+    stopped = await stopEach({ environ, ids: found.ids, ...signalOf(params) });
+    failed.push(...stopped.failures);
+  });
+  await step('teardown', async (failed) => {
+    try {
+      const result = await tearDownEnviron(environ, signalOf(params));
+      removed.push(...result.removed);
+      failed.push(...result.failures);
+    } catch (error) {
+      failed.push({ resource: 'shared resources', error: asError(error) });
+    }
   });
   const remain = whatMayRemain({ stopFailed: stopped.failures.length > 0, listed: found.listed });
-  await runPhase({ ...step, phase: 'remove-storage', run: () => removeStorage({ ...params, remain, removed, failures }) });
-  for (const failure of failures) onEvent?.({ type: 'cleanup.failed', resource: failure.resource, message: failure.error.message });
+  await step('remove-storage', (failed) => removeStorage({ ...params, remain, removed, failures: failed }));
   return { stoppedInstances: stopped.stopped, removed, failures, phases: timings, elapsedMs: Math.round(performance.now() - started) };
 }
 
@@ -133,8 +149,8 @@ async function removeStorage(params: DestroyParams & { remain: string | undefine
   }
   try {
     await storage.removeAll(signalOf(params));
-    params.removed.push(`storage ${storage.description}`);
+    params.removed.push(`provider-state and the environment's other files in ${storage.description}`);
   } catch (error) {
-    params.failures.push({ resource: `storage ${storage.description}`, error: asError(error) });
+    params.failures.push({ resource: `provider-state and the environment's other files in ${storage.description}`, error: asError(error) });
   }
 }

@@ -33,6 +33,8 @@ export const ErrorCode = {
   BootFailed: 'BOOT_FAILED',
   Timeout: 'TIMEOUT',
   Cancelled: 'CANCELLED',
+  /** A clean-up that removed some of what it should have, not all (each failure was reported on its own). */
+  CleanupIncomplete: 'CLEANUP_INCOMPLETE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

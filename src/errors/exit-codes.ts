@@ -3,7 +3,7 @@ import { errorCodeOf } from './guards.js';
 
 /**
  * The CLI's exit codes. They are part of the public interface (scripts branch on them),
- * documented in the README, and never renumbered.
+ * documented in docs/errors.md, and never renumbered.
  */
 export const ExitCode = {
   Ok: 0,

@@ -12,7 +12,7 @@ import {
 import type { MachineFailure } from './mark-ready.js';
 export type { MachineFailure } from './mark-ready.js';
 import type { SshKeyPair } from '../ssh/index.js';
-import { reserveMachineIds } from '../state/index.js';
+import { machineKeyLines, reserveMachineIds } from '../state/index.js';
 import { addMachinesPreflight } from './add-machines-preflight.js';
 import { markReady, settledMachines } from './mark-ready.js';
 import { mapConcurrent } from '../util/map-concurrent.js';
@@ -74,8 +74,10 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
   const started = performance.now();
   const { environ } = params;
   // The read-only part, shared with `planAddMachines`: bad input fails here, nothing reserved.
-  const { config, plan } = await addMachinesPreflight(params);
+  const { config, plan, state } = await addMachinesPreflight(params);
   const { instanceType } = plan;
+  // From the read the preflight made anyway: every client authorized so far can log in to the new machines.
+  const authorizedKeys = machineKeyLines(state.state, environ.environment.uuid);
   const ids = await reserveMachineIds({ storage: environ.storage(), count: params.count, ...signalOf(params) });
   const timings: PhaseTiming[] = [];
   const settled = await mapConcurrent(ids, params.concurrency ?? 10, (machineId, index) => {
@@ -87,6 +89,7 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
       controller: false,
       start: plan.machine(params.placements?.[index]),
       clientKey: params.clientKey,
+      authorizedKeys,
       timings,
       config,
       proxies: params.proxies,

@@ -9,8 +9,10 @@ import {
   InstanceFailedError,
   isSshConnectionLost,
   isSshUnreachable,
+  messageOf,
   throwIfCancelled,
 } from '../errors/index.js';
+import type { Logger } from '../logging/logger-contract.js';
 import { formatAddress, jumpTargetOf, routeAddresses, sshRouteOf, type Address, type Environ, type Instance, type SshRoute } from '../provider/index.js';
 import { connectSsh, type SshConnection, type SshKeyPair } from '../ssh/index.js';
 import { loadState, machineRecords, type MachineRecord } from '../state/index.js';
@@ -23,6 +25,8 @@ export interface ConnectMachineParams {
   /** Per address, TCP connect plus handshake. Default 5 s. */
   readonly connectTimeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Told, at debug level, which addresses were tried, why each failed, and which one answered. */
+  readonly logger?: Logger | undefined;
 }
 
 export interface ConnectMachineResult {
@@ -78,7 +82,14 @@ export async function connectMachine(params: ConnectMachineParams): Promise<Conn
       instanceId: instance.id,
     });
   }
+  const user = machine.user ?? environ.sshUser;
+  params.logger?.debug(`connecting to machine ${machine.id} (instance ${instance.id}, ${instance.status}) as ${user}`, {
+    machine: machine.id,
+    addresses: addresses.map(formatAddress),
+    ...(route.jumpHost === undefined ? {} : { jumpHost: route.jumpHost.host }),
+  });
   const connection = await raceAddresses({ ...params, machine, addresses, route });
+  params.logger?.debug(`reached machine ${machine.id} at ${formatAddress(connection.address)} (${connection.address.scope}) as ${user}`);
   return { connection: connection.connection, machine, instance, address: connection.address };
 }
 
@@ -117,7 +128,11 @@ async function raceAddresses(
       signal,
     };
     const connecting = connectUntil(params.connectTimeoutMs ?? 5000, (connectTimeoutMs) => connectSsh({ ...target, connectTimeoutMs }), signal)
-      .then((connection) => ({ connection, address }));
+      .then((connection) => ({ connection, address }))
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) params.logger?.debug(`machine ${params.machine.id}: ${formatAddress(address)}: ${messageOf(error)}`);
+        throw error;
+      });
     return { address, controller, connecting };
   });
   try {

@@ -4,3 +4,13 @@ export { stopEach, type StopEachResult } from './stop-each.js';
 export { connectMachine, type ConnectMachineParams, type ConnectMachineResult } from './connect-machine.js';
 export { resumeMachines, type ResumeMachinesParams, type ResumeMachinesResult, type ResumeTarget } from './resume-machines.js';
 export { adoptMachines, type AdoptMachinesParams, type AdoptMachinesResult, type AdoptedMachine, type AdoptRefusal } from './adopt-machines.js';
+export {
+  changeMachineKeys,
+  machineFailureText,
+  proveLogins,
+  type EachMachineParams,
+  type LoginOutcome,
+  type MachineKeysOutcome,
+  type MachineKeysParams,
+} from './machine-authorized-keys.js';
+export { authorizedKeysScript, parseAuthorizedKeysReport, type AuthorizedKeysChange } from './authorized-keys-script.js';

@@ -1,9 +1,9 @@
 import type { Environ } from '../provider/index.js';
-import { runPhase, type FlowEventSink, type PhaseTiming } from '../provision/index.js';
+import { CleanupIncompleteError, runPhase, type FlowEventSink, type PhaseTiming } from '../provision/index.js';
 import { forgetMachines, loadState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 import { removalTargets } from './removal-targets.js';
-import { stopEach } from './stop-each.js';
+import { stopEach, type StopEachResult } from './stop-each.js';
 
 export interface RemoveMachinesParams {
   readonly environ: Environ;
@@ -44,11 +44,18 @@ export async function removeMachines(params: RemoveMachinesParams): Promise<Remo
   const { state } = await loadState({ storage: environ.storage(), ...signalOf(params) });
   const targets = await removalTargets({ environ, state, ids: params.ids, signal: params.signal });
   const ids = [...targets.machines.map((m) => m.instanceId), ...targets.unrecorded.map((i) => i.id)];
-  const stopped = await runPhase({
+  let stopped: StopEachResult = { stopped: [], failures: [] };
+  await runPhase({
     phase: 'stop-instances',
     onEvent: params.onEvent,
     timings,
-    run: () => stopEach({ environ, ids, ...signalOf(params) }),
+    run: async () => {
+      stopped = await stopEach({ environ, ids, ...signalOf(params) });
+      // A step that left an instance running ends failed: no display marks it done (the result lists each failure).
+      if (stopped.failures.length > 0) throw new CleanupIncompleteError(stopped.failures.map((f) => f.resource));
+    },
+  }).catch((error: unknown) => {
+    if (!(error instanceof CleanupIncompleteError)) throw error;
   });
   if (stopped.stopped.length > 0) {
     // Unrecorded ones too: a run that was still going could have recorded one since the listing.

@@ -12,7 +12,7 @@ import {
   type ResumeOutcome,
 } from '../provision/index.js';
 import type { SshKeyPair } from '../ssh/index.js';
-import { loadState, machineRecords, type MachineRecord } from '../state/index.js';
+import { loadState, machineKeyLines, machineRecords, type MachineRecord } from '../state/index.js';
 import { mapConcurrent } from '../util/map-concurrent.js';
 import { signalOf } from '../util/optional.js';
 import type { AddMachinesResult } from './add-machines.js';
@@ -91,6 +91,7 @@ export async function resumeMachines(params: ResumeMachinesParams): Promise<Resu
       recordedInstanceIds: recorded,
       start: plan.machine(),
       clientKey: params.clientKey,
+      authorizedKeys: machineKeyLines(state, environ.environment.uuid),
       proofs: params.proofs,
       config,
       proxies: params.proxies,

@@ -55,7 +55,8 @@ export type FlowEvent =
   | { readonly type: 'wait-ssh'; readonly machineId: string; readonly event: WaitSshEvent }
   | { readonly type: 'configure'; readonly machineId: string; readonly event: ConfigureEvent }
   | { readonly type: 'cleanup.removed'; readonly resource: string }
-  | { readonly type: 'cleanup.failed'; readonly resource: string; readonly message: string }
+  /** `machineId` names the machine when the resource left is one's instance or record (`remove-machine` can then remove it). */
+  | { readonly type: 'cleanup.failed'; readonly resource: string; readonly message: string; readonly machineId?: string }
   /** `machineId` names the machine when the resource kept is one's instance (its logs can then be read). */
   | { readonly type: 'cleanup.kept'; readonly resource: string; readonly reason: string; readonly machineId?: string };
 

@@ -1,5 +1,6 @@
 export type { FlowEvent, FlowEventSink, Phase } from './events.js';
 export { runPhase, type PhaseTiming, type RunPhaseParams } from './phase.js';
+export { CleanupIncompleteError, runCleanupPhase, type RunCleanupPhaseParams } from './cleanup-phase.js';
 export { machineUserData, type MachineUserData, type MachineUserDataParams } from './machine-user-data.js';
 export { proofFromUserData, type MachineProof } from './machine-proof.js';
 export { memoryProofKeeper, type MachineProofKeeper } from './machine-proof-keeper.js';

@@ -7,6 +7,11 @@ import { defaultNonceFile } from '../wait-ssh/index.js';
 export interface MachineUserDataParams {
   /** The environment's client public key: what may log in. */
   readonly clientPublicKey: string;
+  /**
+   * Every client provider-state lists (`machineKeyLines`), so that a machine started now
+   * lets in every client authorized before it; this client's own key comes first.
+   */
+  readonly authorizedKeys?: readonly string[] | undefined;
   readonly machineId: string;
   readonly capabilities: Pick<ProviderCapabilities, 'maxUserDataBytes' | 'userDataGzip'>;
 }
@@ -29,7 +34,7 @@ export function machineUserData(params: MachineUserDataParams): MachineUserData 
   const hostKey = generateSshKeyPair({ comment: `envboot-machine-${params.machineId}` });
   const nonce = randomBytes(16).toString('hex');
   const config: CloudConfig = {
-    ssh_authorized_keys: [params.clientPublicKey],
+    ssh_authorized_keys: loginKeys(params.clientPublicKey, params.authorizedKeys ?? []),
     ssh_keys: { ed25519_private: hostKey.privateKey, ed25519_public: hostKey.publicKey },
     write_files: [{ path: defaultNonceFile, content: `${nonce}\n`, permissions: '0600', defer: true }],
   };
@@ -38,4 +43,16 @@ export function machineUserData(params: MachineUserDataParams): MachineUserData 
     maxBytes: params.capabilities.maxUserDataBytes,
   });
   return { hostKey, nonce, userData: rendered.body };
+}
+
+/**
+ * The client's key first (a manual host's enrolment remembers the first line as the
+ * environment's key, to remove on release), as the list writes it when the list has it,
+ * then every other listed key once.
+ */
+function loginKeys(clientPublicKey: string, listed: readonly string[]): string[] {
+  const blob = (line: string): string => line.trim().split(/\s+/)[1] ?? '';
+  const own = blob(clientPublicKey);
+  const first = listed.find((line) => blob(line) === own) ?? clientPublicKey;
+  return [first, ...listed.filter((line) => blob(line) !== own)];
 }

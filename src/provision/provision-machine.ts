@@ -32,6 +32,8 @@ export interface ProvisionMachineParams {
   /** Where and as what it starts: the planner's decision (`MachinePlan.machine`), passed on unchanged. */
   readonly start: MachineStart;
   readonly clientKey: SshKeyPair;
+  /** Every authorized client's line (`machineKeyLines` of provider-state): put in the machine's user-data beside the client key. */
+  readonly authorizedKeys?: readonly string[] | undefined;
   /** Applied over SSH once the machine is verified; nothing runs when absent. */
   readonly config?: CloudConfig | undefined;
   /** The environment's proxies and apt mirror, applied with the config (see `configureMachine`). */
@@ -84,7 +86,7 @@ export async function provisionMachine(params: ProvisionMachineParams): Promise<
     phase: 'generate-keys',
     run: () => {
       throwIfCancelled(params.signal, `generating keys for machine ${machineId}`);
-      return Promise.resolve(machineUserData({ clientPublicKey: params.clientKey.publicKey, machineId, capabilities: environ.capabilities }));
+      return Promise.resolve(machineUserData({ clientPublicKey: params.clientKey.publicKey, authorizedKeys: params.authorizedKeys, machineId, capabilities: environ.capabilities }));
     },
   });
   // Kept before the instance exists: a run killed from here on can be resumed (see MachineProofKeeper).

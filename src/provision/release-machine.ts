@@ -3,7 +3,8 @@ import { TagKey, type Environ } from '../provider/index.js';
 import { failureFromError, forgetMachines, loadState, machineRecords, recordMachineFailure, type ProviderState } from '../state/index.js';
 import { signalOf } from '../util/optional.js';
 import type { FlowEventSink, Phase } from './events.js';
-import { runPhase, type PhaseTiming } from './phase.js';
+import { runCleanupPhase } from './cleanup-phase.js';
+import type { PhaseTiming } from './phase.js';
 
 export interface ReleaseMachineParams {
   readonly environ: Environ;
@@ -49,12 +50,12 @@ export async function releaseMachine(params: ReleaseMachineParams): Promise<bool
     await recordFailure(params);
     return false;
   }
-  await runPhase({
-    phase: 'cleanup',
+  // A clean-up that leaves something ends failed, so that no display marks it done.
+  await runCleanupPhase({
     machineId: params.machineId,
     onEvent,
     timings: params.timings,
-    run: async () => {
+    run: async (report) => {
       let ids: string[] = params.instanceId === undefined ? [] : [params.instanceId];
       try {
         if (ids.length === 0) {
@@ -62,10 +63,10 @@ export async function releaseMachine(params: ReleaseMachineParams): Promise<bool
           ids = all.filter((i) => i.tags[TagKey.MachineId] === params.machineId).map((i) => i.id);
         }
         if (ids.length > 0) await environ.stopInstances({ ids, waitUntilGone: true, ...signalOf(params) });
-        for (const id of ids) onEvent?.({ type: 'cleanup.removed', resource: `instance ${id}` });
+        for (const id of ids) report({ type: 'cleanup.removed', resource: `instance ${id}` });
       } catch (error) {
         for (const id of ids.length > 0 ? ids : [`of machine ${params.machineId}`]) {
-          onEvent?.({ type: 'cleanup.failed', resource: `instance ${id}`, message: messageOf(error) });
+          report({ type: 'cleanup.failed', resource: `instance ${id}`, message: messageOf(error), machineId: params.machineId });
         }
         await recordFailure(params);
         return;
@@ -78,7 +79,7 @@ export async function releaseMachine(params: ReleaseMachineParams): Promise<bool
         await forgetMachines({ storage: environ.storage(), instanceIds: ids, ...signalOf(params) });
         gone = true;
       } catch (error) {
-        onEvent?.({ type: 'cleanup.failed', resource: `machine ${params.machineId} in provider-state`, message: messageOf(error) });
+        report({ type: 'cleanup.failed', resource: `machine ${params.machineId} in provider-state`, message: messageOf(error), machineId: params.machineId });
       }
     },
   }).catch(() => undefined);

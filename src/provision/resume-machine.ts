@@ -23,6 +23,8 @@ export interface ResumeMachineParams {
   /** Where and as what a replacement starts (the planner's decision). */
   readonly start: MachineStart;
   readonly clientKey: SshKeyPair;
+  /** Every authorized client's line, for a replacement's user-data (see `ProvisionMachineParams.authorizedKeys`). */
+  readonly authorizedKeys?: readonly string[] | undefined;
   readonly proofs?: MachineProofKeeper | undefined;
   /**
    * Every instance provider-state records (under any machine id): an instance carrying
@@ -92,6 +94,7 @@ export async function resumeMachine(params: ResumeMachineParams): Promise<Resume
     controller: params.controller,
     start: params.start,
     clientKey: params.clientKey,
+    authorizedKeys: params.authorizedKeys,
     timings: params.timings,
     config: params.config,
     proxies: params.proxies,

@@ -9,4 +9,5 @@ export { knownHostKeys, userKnownHostsFiles } from './known-hosts-lookup.js';
 export { scanHostKey } from './scan-host-key.js';
 export { expandKeyPath, readIdentityFile } from './identity-file.js';
 export { blobNamesType, hostKeyTypes, publicKeyLine } from './public-key-line.js';
+export { parseClientPublicKey, type ClientPublicKey } from './client-public-key.js';
 export { execUnlessRefused, refusedLoginIn, type RefusedLogin } from './refused-login.js';

@@ -49,3 +49,17 @@ export {
   type MarkBootstrapCompleteParams,
   type MarkBootstrapFailedParams,
 } from './bootstrap-progress.js';
+export {
+  authorizeClient,
+  authorizedClients,
+  initialAuthorizedClients,
+  checkClientLabel,
+  findAuthorizedClient,
+  machineKeyLine,
+  machineKeyLines,
+  revokeClient,
+  type AuthorizeClientParams,
+  type AuthorizeClientResult,
+  type AuthorizedClient,
+  type RevokeClientParams,
+} from './authorized-clients.js';

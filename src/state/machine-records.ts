@@ -32,6 +32,10 @@ export interface MachineRecord {
 
 const machinesKey = 'machines';
 const nextIdKey = 'next-machine-id';
+/** An instance id: no control character (a newline would start another line of known_hosts or ssh_config). */
+const oneLine = /^\P{Cc}+$/u;
+/** A login user: one word, no quote, not an option. */
+const userName = /^[^\s\p{Cc}"'-][^\s\p{Cc}"']*$/u;
 
 /** Every machine recorded in `state`, by machine id in numeric order. */
 export function machineRecords(state: ProviderState): MachineRecord[] {
@@ -41,6 +45,9 @@ export function machineRecords(state: ProviderState): MachineRecord[] {
   for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
     const entry = value as { 'instance-id'?: unknown; zone?: unknown; 'host-keys'?: unknown; user?: unknown; failure?: unknown; pending?: unknown; 'pending-since'?: unknown } | null;
     if (entry === null || typeof entry !== 'object' || typeof entry['instance-id'] !== 'string') continue;
+    // Ids, instance ids and users reach known_hosts, `ssh-config` blocks and `ssh user@host` on every client that
+    // attached the environment: an entry anyone who can write provider-state made to break a line or start an option is no machine.
+    if (!/^(0|[1-9][0-9]*)$/.test(id) || !oneLine.test(entry['instance-id'])) continue;
     const hostKeys = Array.isArray(entry['host-keys']) ? entry['host-keys'].filter((k) => typeof k === 'string') : [];
     const failure = failureFromYaml(entry.failure);
     records.push({
@@ -48,7 +55,7 @@ export function machineRecords(state: ProviderState): MachineRecord[] {
       instanceId: entry['instance-id'],
       hostKeys,
       ...(typeof entry.zone === 'string' ? { zone: entry.zone } : {}),
-      ...(typeof entry.user === 'string' ? { user: entry.user } : {}),
+      ...(typeof entry.user === 'string' && userName.test(entry.user) ? { user: entry.user } : {}),
       ...(failure === undefined ? {} : { failure }),
       ...(entry.pending === true ? { pending: true } : {}),
       ...(entry.pending === true && typeof entry['pending-since'] === 'string' ? { pendingSince: entry['pending-since'] } : {}),

@@ -9,6 +9,7 @@ import { authorizedKeyMatches, parseAuthorizedKey, type AuthorizedKey } from '..
 import { bridgeChannel } from '../ssh/server-channel.js';
 import { killProcessGroup } from '../util/kill-group.js';
 import { CloudUserSystem, type CloudUserSudo } from './cloud-user-system.js';
+import { loginKeysFile, type LoginKeysFile } from './login-keys-file.js';
 import { loginRefusal } from './login-refusal.js';
 
 export interface SshTestHostParams {
@@ -38,6 +39,12 @@ export interface SshTestHostParams {
   readonly defaultUser?: string | undefined;
   /** What sudo gives the default user; see `CloudUserSystemParams.sudo`. */
   readonly defaultUserSudo?: CloudUserSudo | undefined;
+  /**
+   * Write `authorizedKeys` to the login user's `~/.ssh/authorized_keys` at start and read
+   * that file at every login, as sshd does, so that editing it over SSH takes effect (see
+   * `loginKeysFile`). Default false: `authorizedKeys` alone decide.
+   */
+  readonly authorizedKeysFile?: boolean | undefined;
 }
 
 /**
@@ -64,6 +71,7 @@ export class SshTestHost {
   readonly #sockets = new Set<net.Socket>();
   readonly #network: SshTestHostParams['network'];
   readonly #system: CloudUserSystem | undefined;
+  #loginKeys: LoginKeysFile | undefined;
 
   private constructor(params: {
     server: ssh2.Server;
@@ -110,6 +118,11 @@ export class SshTestHost {
       });
       const port = (listening.address() as net.AddressInfo).port;
       const host = new SshTestHost({ server: listening, hostname, port, root, hostPublicKey: hostKey.publicKey, network: params.network, system });
+      if (params.authorizedKeysFile === true) {
+        const keysFile = loginKeysFile({ root, system });
+        await keysFile.seed(params.authorizedKeys);
+        host.#loginKeys = keysFile;
+      }
       started.host = host;
       if (params.nonce !== undefined) await host.writeNonce(params.nonce);
       return host;
@@ -157,10 +170,18 @@ export class SshTestHost {
     let refused: string | undefined;
     client.on('authentication', (ctx) => {
       const known = this.#system === undefined || ctx.username === this.#system.user || ctx.username === 'root';
-      if (known && ctx.method === 'publickey' && allowed.some((key) => authorizedKeyMatches(key, ctx))) {
-        refused = this.#system !== undefined && ctx.username === 'root' ? loginRefusal(this.#system.user) : undefined;
-        ctx.accept();
-      } else ctx.reject(['publickey']);
+      if (!known || ctx.method !== 'publickey') {
+        ctx.reject(['publickey']);
+        return;
+      }
+      const decide = (keys: readonly AuthorizedKey[]): void => {
+        if (keys.some((key) => authorizedKeyMatches(key, ctx))) {
+          refused = this.#system !== undefined && ctx.username === 'root' ? loginRefusal(this.#system.user) : undefined;
+          ctx.accept();
+        } else ctx.reject(['publickey']);
+      };
+      if (this.#loginKeys === undefined) decide(allowed);
+      else this.#loginKeys.read().then(decide, () => { ctx.reject(['publickey']); });
     });
     client.on('ready', () => {
       client.on('session', (accept) => {

@@ -88,6 +88,15 @@ describe('the envboot command on ec2 behind a proxy, as a profile, as a role', (
     assert.equal(noProfile.code, 2, noProfile.stderr);
     assert.match(noProfile.stderr, /the AWS profile "gamma" .* is not in .*aws-config or .*aws-credentials \(profiles there: alpha, beta; .*run `aws configure --profile gamma`/);
 
+    // The same profile named by AWS_PROFILE, for a command with an environment and for one without (cleanup reads no environments.yaml).
+    const chain = await accessHome(bucket, {});
+    for (const args of [['bootstrap', 'cloud'], ['cleanup', '--provider', 'ec2', '--dry-run']]) {
+      const fromVariable = await chain.cli.run(args, { env: { ...chain.env, AWS_PROFILE: 'gamma' } });
+      assert.equal(fromVariable.code, 2, `${args.join(' ')}: ${fromVariable.stderr}`);
+      assert.match(fromVariable.stderr, /the AWS profile "gamma" \(from AWS_PROFILE\) is not in .*aws-config or .*aws-credentials \(profiles there: alpha, beta; .*run `aws configure --profile gamma`.*or fix AWS_PROFILE/, args.join(' '));
+      assert.doesNotMatch(fromVariable.stderr, /set AWS_PROFILE|Could not load credentials|^\s+at /m, args.join(' '));
+    }
+
     const refused = await accessHome(bucket, { profile: 'beta', 'assume-role': 'arn:aws:iam::123456789012:role/not-trusted' });
     const denied = await refused.cli.run(['bootstrap', 'cloud'], { env: refused.env });
     assert.equal(denied.code, 3, denied.stderr);

@@ -11,6 +11,12 @@ export interface MachineSshParams {
   readonly hostKey: string;
   /** Public keys that may log in as `root`. */
   readonly authorizedKeys: readonly string[];
+  /**
+   * Reads the key lines that may log in as `root` now, in place of `authorizedKeys`: called
+   * once per connection, when it first asks to log in, as sshd reads authorized_keys at
+   * each login. A line that cannot be parsed is skipped; a read that fails lets nobody in.
+   */
+  readonly loginKeys?: (() => Promise<readonly string[]>) | undefined;
   /** Starts a command inside the machine, in its own process group. */
   readonly run: (command: string, env: Readonly<Record<string, string>>) => ChildProcess;
 }
@@ -21,7 +27,8 @@ const acceptedEnv = /^(LANG|LC_[A-Z]+)$/;
 const exitGraceMs = 50;
 
 /**
- * A machine's SSH server: its own host key, public-key login as `root` only, and sessions
+ * A machine's SSH server: its own host key, public-key login as `root` only (the keys
+ * `loginKeys` reads at each login, else the fixed `authorizedKeys`), and sessions
  * run inside the machine as sshd runs them: `exec` requests (stdin streamed, signals
  * forwarded to the command's process group, exit status or signal passed back, SIGHUP
  * when the channel closes), `shell` requests (root's login shell from the machine's
@@ -36,6 +43,7 @@ const exitGraceMs = 50;
 export class MachineSsh {
   readonly #server: ssh2.Server;
   readonly #allowed: readonly AuthorizedKey[];
+  readonly #loginKeys: (() => Promise<readonly string[]>) | undefined;
   readonly #run: MachineSshParams['run'];
   readonly #clients = new Set<ssh2.Connection>();
   readonly #children = new Set<ChildProcess>();
@@ -45,6 +53,7 @@ export class MachineSsh {
   /** Throws when the host key or an authorized key cannot be parsed. */
   constructor(params: MachineSshParams) {
     this.#allowed = params.authorizedKeys.map(parseAuthorizedKey);
+    this.#loginKeys = params.loginKeys;
     this.#run = params.run;
     this.#server = new ssh2.Server({ hostKeys: [params.hostKey] }, (client) => { this.#accept(client); });
     this.#server.on('error', () => undefined);
@@ -69,14 +78,35 @@ export class MachineSsh {
     (client as unknown as { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
     client.on('error', () => undefined);
     client.on('close', () => this.#clients.delete(client));
+    let allowed: Promise<readonly AuthorizedKey[]> | undefined;
     client.on('authentication', (ctx) => {
-      if (ctx.method === 'publickey' && ctx.username === 'root' && this.#allowed.some((key) => authorizedKeyMatches(key, ctx))) ctx.accept();
-      else ctx.reject(['publickey']);
+      if (ctx.method !== 'publickey' || ctx.username !== 'root') {
+        ctx.reject(['publickey']);
+        return;
+      }
+      allowed ??= this.#allowedKeys();
+      void allowed.then(
+        (keys) => { if (keys.some((key) => authorizedKeyMatches(key, ctx))) ctx.accept(); else ctx.reject(['publickey']); },
+        () => { ctx.reject(['publickey']); },
+      );
     });
     client.on('ready', () => {
       client.on('session', (accept) => { this.#session(accept()); });
       client.on('tcpip', (accept, reject, info) => { this.#forward(accept, reject, info); });
     });
+  }
+
+  async #allowedKeys(): Promise<readonly AuthorizedKey[]> {
+    if (this.#loginKeys === undefined) return this.#allowed;
+    const keys: AuthorizedKey[] = [];
+    for (const line of await this.#loginKeys()) {
+      try {
+        keys.push(parseAuthorizedKey(line));
+      } catch {
+        // sshd skips a line it cannot read, and so does this server.
+      }
+    }
+    return keys;
   }
 
   #session(session: ssh2.Session): void {

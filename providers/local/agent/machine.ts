@@ -9,6 +9,7 @@ import { isAlive } from '../../../src/host/index.js';
 import { removeTree } from '../remove-tree.js';
 import { applyUserData, BootError, followFirstBoot, sshIdentityOf } from './first-boot.js';
 import { closeServer, listenOnLoopbackPair } from './loopback-listeners.js';
+import { readLoginKeys } from './login-keys.js';
 import { MachineSsh } from './machine-ssh.js';
 import { saveRecord, type MachineRecord } from './machine-record.js';
 import { sandboxIds } from './sandbox-ids.js';
@@ -111,7 +112,12 @@ export class Machine {
       await this.#save();
     }
     if (record.hostPrivateKey === undefined) throw new BootError('the machine has no host key and no user-data to take one from');
-    const ssh = new MachineSsh({ hostKey: record.hostPrivateKey, authorizedKeys: record.authorizedKeys, run: (command, env) => this.#exec(command, env) });
+    const ssh = new MachineSsh({
+      hostKey: record.hostPrivateKey,
+      authorizedKeys: record.authorizedKeys,
+      loginKeys: () => this.#loginKeys(),
+      run: (command, env) => this.#exec(command, env),
+    });
     this.#ssh = ssh;
     const { holder, adopted } = await this.#sandbox();
     this.#throwIfStopping();
@@ -174,6 +180,17 @@ export class Machine {
     this.record.holder = holder.process;
     await this.#save();
     return { holder, adopted: false };
+  }
+
+  /**
+   * Who may log in as root now: the keys in the machine's /root/.ssh/authorized_keys, as
+   * sshd has it (so `envboot authorize` and `revoke` work here as on a cloud). Until the
+   * first boot has written that file from the user-data (as cloud-init does), the
+   * user-data's keys let the client in to watch the boot.
+   */
+  async #loginKeys(): Promise<readonly string[]> {
+    const fromFile = (await readLoginKeys(path.join(this.dir, 'fs'))) ?? [];
+    return this.record.firstBootDone ? fromFile : [...this.record.authorizedKeys, ...fromFile];
   }
 
   #exec(command: string, env: Readonly<Record<string, string>>): ReturnType<typeof execInMachine> {

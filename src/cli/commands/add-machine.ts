@@ -98,7 +98,7 @@ export function addMachineResult(params: {
   if (result.failures.length === 0) return { outcome };
   const cleanup = params.cleanup;
   const environment = { name: params.name };
-  cleanupSummary({ context, environment: environment.name, events: cleanup, keptBroken: input.keepBroken === true });
+  cleanupSummary({ context, environment: environment.name, events: cleanup, keptBroken: input.keepBroken === true, flow: 'add-machine' });
   const failedIds = result.failures.map((f) => f.machineId).join(', ');
   const first = result.failures[0]?.error;
   // When nothing started, the exit code says why (interrupted 130, credentials 3); otherwise it is a partial failure.

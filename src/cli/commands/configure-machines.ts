@@ -1,4 +1,5 @@
 import type { CloudConfig, MachineProxySettings } from '../../../cloudinit/index.js';
+import type { Logger } from '../../logging/index.js';
 import { configureMachine, LineTail } from '../../configure/index.js';
 import { CancelledError, TimeoutError, errorCodeOf, isCancelled, messageOf } from '../../errors/index.js';
 import { connectMachine } from '../../machines/index.js';
@@ -24,6 +25,8 @@ export interface ConfigureMachinesParams {
   readonly onWarning: (message: string) => void;
   /** The operator's interrupt: stops every running script, starts no more. */
   readonly signal: AbortSignal;
+  /** The debug log: which address each machine answered on, or why none did. */
+  readonly logger?: Logger | undefined;
 }
 
 /** How one machine's configuration ended. */
@@ -75,7 +78,7 @@ async function configureOne(params: ConfigureMachinesParams, machine: MachineRec
       timings,
       run: async () => {
         try {
-          const { connection } = await connectMachine({ environ: params.environ, machineId, clientKey: params.clientKey, signal });
+          const { connection } = await connectMachine({ environ: params.environ, machineId, clientKey: params.clientKey, signal, logger: params.logger });
           try {
             connected = true;
             return await configureMachine({

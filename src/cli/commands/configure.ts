@@ -58,6 +58,7 @@ export async function runConfigure(context: CommandContext, input: ConfigureInpu
           context.reporter.notice('warn', message);
         },
         signal: context.signal,
+        logger: context.logger,
       })),
     );
   }

@@ -93,6 +93,9 @@ function destroyOutcome(name: string, result: DestroyResult): { json: unknown; t
       ? `Destroyed environment "${name}" in ${formatDuration(result.elapsedMs)}: ${result.stoppedInstances.length} instance(s) stopped.`
       : `Destroy of "${name}" was incomplete: ${result.stoppedInstances.length} instance(s) stopped.`,
   ];
+  // What went, as Terraform lists what it destroyed: an operator sees that the machines' files went too.
+  for (const id of result.stoppedInstances) lines.push(`  stopped: instance ${id}`);
+  for (const resource of result.removed) lines.push(`  removed: ${resource}`);
   for (const failure of result.failures) lines.push(`  left: ${failure.resource}: ${failure.error.message}`);
   return { json, text: lines.join('\n') };
 }

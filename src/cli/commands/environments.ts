@@ -29,6 +29,7 @@ export async function runEnvironments(context: CommandContext): Promise<CommandR
         name,
         provider: file.environments.get(name)?.provider ?? record?.provider ?? defaultProviderName,
         defined: file.environments.has(name),
+        attached: record?.attachment !== undefined,
         default: file.defaultEnvironment === name,
         uuid: record?.uuid ?? null,
         bootstrappedAt: record?.bootstrappedAt ?? null,
@@ -43,7 +44,7 @@ export async function runEnvironments(context: CommandContext): Promise<CommandR
     e.provider,
     stateLabel(e),
     e.machines === null ? '-' : String(e.machines),
-    e.defined ? 'environments.yaml' : 'local record only',
+    e.defined ? 'environments.yaml' : e.attached ? 'attached (local record)' : 'local record only',
   ]);
   const text =
     environments.length === 0

@@ -21,6 +21,8 @@ export async function runExec(context: CommandContext, input: ExecInput): Promis
   const { connection } = await reachMachine(context, input);
   const { stdin, stdout, stderr } = context.io;
   const passInput = !stdin.isTTY;
+  // The command line itself stays out of the log: it may carry a password.
+  context.logger?.debug(`running a command on machine ${input.machineId} (${input.command.length} argument(s), input ${passInput ? 'passed through' : 'closed'})`);
   try {
     const result = await connection.exec({
       command: commandLine(input.command),
@@ -32,6 +34,10 @@ export async function runExec(context: CommandContext, input: ExecInput): Promis
     });
     // The reader went away (`| head -1`): end as a shell pipeline's writer does, quietly, with 128 + SIGPIPE.
     const exitCode = result.outputClosed === true ? 128 + signalNumber('SIGPIPE') : (result.exitCode ?? 128 + signalNumber(result.exitSignal));
+    context.logger?.debug(`the command on machine ${input.machineId} ended: exit status ${result.exitCode ?? 'none'}, signal ${result.exitSignal ?? 'none'}`, {
+      exitCode,
+      ...(result.outputClosed === true ? { outputClosed: true } : {}),
+    });
     return { outcome: { json: { exitCode }, text: '' }, exitCode };
   } finally {
     connection.close();

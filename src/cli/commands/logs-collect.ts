@@ -1,4 +1,5 @@
 import { errorCodeOf, isCancelled, messageOf, throwIfCancelled, TimeoutError } from '../../errors/index.js';
+import type { Logger } from '../../logging/index.js';
 import { SecretRedactor } from '../../logging/redact.js';
 import { connectMachine } from '../../machines/index.js';
 import { hasConsoleOutput, type Environ } from '../../provider/index.js';
@@ -21,6 +22,8 @@ export interface CollectLogsParams {
   /** At most this many bytes of each file, its end. */
   readonly maxBytes: number;
   readonly signal: AbortSignal;
+  /** The debug log: which address answered, or why none did. */
+  readonly logger?: Logger | undefined;
 }
 
 /** How the SSH side went: not needed (console only), connected, or failed and why. */
@@ -73,7 +76,7 @@ async function readFiles(params: CollectLogsParams, wanted: readonly MachineFile
   const { environ, machine, signal } = params;
   try {
     const clientKey = await requireClientKey(params.environment);
-    const { connection, address } = await connectMachine({ environ, machineId: machine.id, clientKey, signal });
+    const { connection, address } = await connectMachine({ environ, machineId: machine.id, clientKey, signal, logger: params.logger });
     try {
       // The nonce goes last: read only to be redacted, never shown.
       const paths = [...wanted.map((name) => machineFiles[name].path), defaultNonceFile];

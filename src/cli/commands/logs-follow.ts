@@ -34,7 +34,7 @@ export interface FollowParams {
 export async function followConfigureLog(context: CommandContext, params: FollowParams): Promise<CommandResult> {
   const { environ, machine } = params;
   const clientKey = await requireClientKey(params.environment);
-  const { connection } = await connectMachine({ environ, machineId: machine.id, clientKey, signal: context.signal });
+  const { connection } = await connectMachine({ environ, machineId: machine.id, clientKey, signal: context.signal, logger: context.logger });
   try {
     const file = machineFiles.configure.path;
     const { files } = await readMachineFiles({ connection, paths: [file, defaultNonceFile], maxBytes: params.maxBytes, signal: context.signal });

@@ -55,6 +55,7 @@ export async function runLogs(context: CommandContext, input: LogsInput): Promis
     maxLines: plan === undefined ? lines : Number.POSITIVE_INFINITY,
     maxBytes: plan === undefined ? maxBytes : wholeFileBytes,
     signal: context.signal,
+    logger: context.logger,
   });
   const written = plan === undefined ? undefined : await writeOutput(plan, collected.sections);
   const report = { environment: environment.name, machine, collected, ...(written === undefined ? {} : { written }) };

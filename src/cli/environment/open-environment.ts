@@ -1,27 +1,56 @@
 import path from 'node:path';
-import { NotBootstrappedError, isNotBootstrapped } from '../../errors/index.js';
+import { ConfigError, NotBootstrappedError, isNotBootstrapped } from '../../errors/index.js';
 import type { Environ } from '../../provider/index.js';
 import { bootstrapProgress, loadState, type ProviderState } from '../../state/index.js';
 import type { CommandContext } from '../context.js';
 import { newEnvironmentRecord, writeEnvironmentRecord, type EnvironmentRecord } from '../records/environment-record.js';
+import { environmentLog } from './environment-log.js';
 import type { ResolvedEnvironment } from './resolve-environment.js';
 
 /** Stands in for the UUID while provider-state is read to learn the real one; never used to tag anything. */
 export const unknownUuid = '00000000-0000-0000-0000-000000000000';
 
-/** Opens the environment's Environ with a known UUID (the provider is loaded here, not before). */
+/**
+ * Opens the environment's Environ with a known UUID (the provider is loaded here, not
+ * before). An attached environment that environments.yaml also defines must be where it
+ * was attached from: `CONFIG_INVALID` naming both places otherwise.
+ */
 export async function openEnviron(params: { context: CommandContext; environment: ResolvedEnvironment; uuid: string }): Promise<Environ> {
   const { context, environment } = params;
   const provider = await context.providers.load(environment.provider);
-  return provider.open({
+  const dataDir = environment.providerDataDir ?? path.join(environment.dir, 'provider');
+  environmentLog.opening(context.logger, { name: environment.name, provider: environment.provider, uuid: params.uuid, dataDir });
+  const environ = await provider.open({
     environment: { name: environment.name, uuid: params.uuid },
     config: environment.options,
-    dataDir: path.join(environment.dir, 'provider'),
+    dataDir,
     // Every environment's keys and records, and the config: no machine on this host may read them.
-    hostPrivatePaths: [context.paths.dataRoot, path.dirname(context.paths.configFile)],
+    hostPrivatePaths: [context.paths.dataRoot, path.dirname(context.paths.configFile), ...ownerDataPaths(environment.providerDataDir)],
     signal: context.signal,
     ...(context.logger === undefined ? {} : { logger: context.logger }),
   });
+  environmentLog.opened(context.logger, environ);
+  const attachment = environment.record?.attachment;
+  const location = environ.storage().description;
+  if (environment.defined && attachment !== undefined && location !== attachment.location) {
+    throw new ConfigError(
+      `environment "${environment.name}" was attached from provider-state at ${attachment.location}, but ${environment.file.path} defines it at ${location}; ` +
+        `make that entry's options name the same place, or remove the entry (this client then uses the options it was attached with)`,
+    );
+  }
+  return environ;
+}
+
+/**
+ * The data of the client that bootstrapped an environment attached from this host (its
+ * keys, its other environments): hidden from machines like this client's own. Its data
+ * root when the directory is laid out as envboot lays it out, else the environment's directory.
+ */
+function ownerDataPaths(providerDataDir: string | undefined): string[] {
+  if (providerDataDir === undefined) return [];
+  const environmentDir = path.dirname(providerDataDir);
+  const environments = path.dirname(environmentDir);
+  return path.basename(environments) === 'environments' ? [path.dirname(environments)] : [environmentDir];
 }
 
 export interface OpenedEnvironment {
@@ -48,6 +77,7 @@ export async function openBootstrapped(params: {
   const recorded = environment.record;
   const environ = await openEnviron({ ...params, uuid: recorded?.uuid ?? unknownUuid });
   const stated = await stateIdentity(environ, context.signal);
+  environmentLog.providerState(context.logger, environ, stated);
   if (stated === undefined) {
     if (recorded !== undefined) return { environ, record: recorded };
     throw new NotBootstrappedError(
@@ -83,6 +113,14 @@ export async function stateIdentity(environ: Environ, signal: AbortSignal): Prom
     const { state } = await loadState({ storage: environ.storage(), signal });
     const recorded = state.fields['environment'] as { uuid?: unknown } | undefined;
     if (typeof recorded?.uuid !== 'string') return undefined;
+    // The UUID selects what the provider lists, tags and destroys (an ec2 filter takes `*` as a wildcard: every
+    // environment's machines), on every client that attached: only what envboot itself writes is used.
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(recorded.uuid)) {
+      throw new ConfigError(
+        `provider-state at ${environ.storage().description} names the environment UUID ${JSON.stringify(recorded.uuid.slice(0, 80))}, which envboot never writes: ` +
+          'it was changed by hand or by someone else, and envboot does not use it; restore provider-state from a copy or the bucket\'s versions',
+      );
+    }
     const at = state.fields['bootstrapped-at'];
     return { uuid: recorded.uuid, state, ...(typeof at === 'string' ? { bootstrappedAt: at } : {}) };
   } catch (error) {
@@ -102,8 +140,11 @@ export async function recordFromState(environment: ResolvedEnvironment, stated: 
 function recordOf(environment: ResolvedEnvironment, stated: StateIdentity): EnvironmentRecord {
   // Bootstrapped only once the bootstrap completed: a record that says so of an unfinished one would tell `environments` another story than `status`.
   const complete = bootstrapProgress(stated.state).status === 'complete';
+  const attachment = environment.record?.attachment;
   return {
     ...newEnvironmentRecord({ name: environment.name, provider: environment.provider, uuid: stated.uuid }),
     ...(stated.bootstrappedAt === undefined || !complete ? {} : { bootstrappedAt: stated.bootstrappedAt }),
+    // Where an attached environment is found stays recorded: without it the next command would look on this client's own data.
+    ...(attachment === undefined ? {} : { attachment }),
   };
 }

@@ -9,6 +9,7 @@ export async function requireClientKey(environment: ResolvedEnvironment): Promis
   if (key !== undefined) return key;
   throw new ConfigError(
     `this client has no key for environment "${environment.name}" (expected ${clientKeyFile(environment.dir)}); ` +
-      "only the client that bootstrapped it can reach its machines, unless that client's key file is copied there (mode 0600, with its .pub)",
+      `run "envboot attach ${environment.name} --provider …" to make this client a key of its own, then have it authorized ` +
+      '(a private key never leaves the client that made it)',
   );
 }

@@ -5,8 +5,9 @@ import type { CommandContext } from '../context.js';
 import { loadEnvironmentsFile, type EnvironmentsFile } from '../config/environments-file.js';
 import { checkEnvironmentName } from '../config/paths.js';
 import { defaultProviderName } from '../builtin-providers.js';
-import { readEnvironmentRecord, type EnvironmentRecord } from '../records/environment-record.js';
+import { readEnvironmentRecord, type EnvironmentAttachment, type EnvironmentRecord } from '../records/environment-record.js';
 import { knownEnvironmentNames } from './known-environments.js';
+import { unknownEnvironmentError } from './unknown-environment.js';
 
 /** One environment as a command sees it: its definition (if any), its local record (if any), and where its files are. */
 export interface ResolvedEnvironment {
@@ -26,6 +27,8 @@ export interface ResolvedEnvironment {
   readonly defined: boolean;
   readonly record: EnvironmentRecord | undefined;
   readonly file: EnvironmentsFile;
+  /** The provider's data directory when it is not this client's `<dir>/provider`: an environment attached from another client on this host. */
+  readonly providerDataDir?: string | undefined;
 }
 
 export interface ResolveEnvironmentParams {
@@ -63,13 +66,15 @@ export async function resolveEnvironment(params: ResolveEnvironmentParams): Prom
   const definition = file.environments.get(name);
   const record = await readEnvironmentRecord(dir);
   if (params.purpose === 'existing' && definition === undefined && record === undefined) {
-    throw new ConfigError(
-      `unknown environment "${name}": ${file.path} does not define it and this client has not bootstrapped it; ` +
-        `"envboot environments" lists the known ones, "envboot bootstrap ${name}" creates it`,
-    );
+    throw await unknownEnvironmentError({ name, file, dataRoot: context.paths.dataRoot });
   }
-  const provider = chooseProvider({ name, file, definedAs: definition?.provider, recordedAs: record?.provider, flag: params.provider });
-  const options = definition === undefined ? await defaultOptions(context, provider) : definition.options;
+  const provider = chooseProvider({ name, file, definedAs: definition?.provider, recordedAs: record?.provider, attached: record?.attachment !== undefined, flag: params.provider });
+  const options =
+    definition !== undefined
+      ? definition.options
+      : record?.attachment === undefined
+        ? await defaultOptions(context, provider)
+        : await attachedOptions({ context, name, provider, attachment: record.attachment });
   return {
     name,
     dir,
@@ -82,6 +87,7 @@ export async function resolveEnvironment(params: ResolveEnvironmentParams): Prom
     defined: definition !== undefined,
     record,
     file,
+    providerDataDir: record?.attachment?.dataDir,
   };
 }
 
@@ -90,11 +96,19 @@ function chooseProvider(params: {
   file: EnvironmentsFile;
   definedAs: string | undefined;
   recordedAs: string | undefined;
+  /** The record was made by `envboot attach`, not by a bootstrap from here. */
+  attached: boolean;
   flag: string | undefined;
 }): string {
   const { name, definedAs, recordedAs, flag } = params;
   if (flag !== undefined && definedAs !== undefined && flag !== definedAs) {
     throw new ConfigError(`environment "${name}" is defined in ${params.file.path} with provider "${definedAs}", not "${flag}"; drop --provider or use another name`);
+  }
+  if (recordedAs !== undefined && params.attached && (definedAs ?? flag ?? recordedAs) !== recordedAs) {
+    throw new ConfigError(
+      `environment "${name}" was attached on provider "${recordedAs}" but ${params.file.path} defines it on "${definedAs ?? flag ?? ''}"; ` +
+        `make the entry say provider ${recordedAs}, or remove it (this client then uses the options it was attached with)`,
+    );
   }
   if (recordedAs !== undefined && (definedAs ?? flag ?? recordedAs) !== recordedAs) {
     throw new ConfigError(
@@ -113,6 +127,17 @@ async function defaultOptions(context: CommandContext, provider: string): Promis
     });
   }
   return checked.config;
+}
+
+/** The options an attached environment was attached with, checked again (the provider may have changed since). */
+async function attachedOptions(params: { context: CommandContext; name: string; provider: string; attachment: EnvironmentAttachment }): Promise<unknown> {
+  const checked = await params.context.providers.validate(params.provider, params.attachment.options);
+  if (checked.ok) return checked.config;
+  throw new ConfigError(
+    `the options environment "${params.name}" was attached with are not valid for provider "${params.provider}" any more; ` +
+      `run "envboot attach ${params.name} --provider ${params.provider} …" again with valid ones, or define it in environments.yaml`,
+    { problems: checked.problems },
+  );
 }
 
 async function defaultEnvironment(context: CommandContext, file: EnvironmentsFile): Promise<string> {

@@ -13,7 +13,14 @@ export type EventView =
   | { readonly kind: 'started'; readonly key: string; readonly label: string }
   | { readonly kind: 'finished'; readonly key: string; readonly label: string; readonly elapsedMs: number }
   | { readonly kind: 'failed'; readonly key: string; readonly label: string; readonly elapsedMs: number; readonly message: string }
-  | { readonly kind: 'detail'; readonly key: string; readonly text: string; readonly chatty?: boolean }
+  | {
+      readonly kind: 'detail';
+      readonly key: string;
+      readonly text: string;
+      readonly chatty?: boolean;
+      /** The machine and the part of its step the detail is about (`SSH`, `configure`), for a line that must stand on its own. */
+      readonly about?: { readonly machineId: string; readonly topic: string };
+    }
   | { readonly kind: 'note'; readonly level: 'info' | 'warn' | 'error'; readonly text: string }
   | { readonly kind: 'output'; readonly machineId: string; readonly stream: 'stdout' | 'stderr'; readonly line: string };
 
@@ -49,7 +56,12 @@ export function viewOf(event: FlowEvent): EventView | undefined {
       return waitSshView(event.machineId, event.event);
     case 'configure':
       return event.event.type === 'configure.step'
-        ? { kind: 'detail', key: stepKey('configure', event.machineId), text: `step ${event.event.index}/${event.event.total}: ${event.event.name}` }
+        ? {
+            kind: 'detail',
+            key: stepKey('configure', event.machineId),
+            text: `step ${event.event.index}/${event.event.total}: ${event.event.name}`,
+            about: { machineId: event.machineId, topic: 'configure' },
+          }
         : { kind: 'output', machineId: event.machineId, stream: event.event.stream, line: printable(event.event.line) };
     case 'cleanup.removed':
       return { kind: 'note', level: 'info', text: `removed ${event.resource}` };
@@ -67,20 +79,24 @@ function startFailed(event: Extract<FlowEvent, { type: 'instance.start-failed' }
 }
 
 function waitSshView(machineId: string, event: WaitSshEvent): EventView | undefined {
-  const key = stepKey('wait-ssh', machineId);
+  const detail = waitSshDetail(event);
+  return detail === undefined ? undefined : { kind: 'detail', key: stepKey('wait-ssh', machineId), ...detail, about: { machineId, topic: 'SSH' } };
+}
+
+function waitSshDetail(event: WaitSshEvent): { text: string; chatty?: boolean } | undefined {
   switch (event.type) {
     case 'wait-ssh.refreshed':
-      return { kind: 'detail', key, text: `instance ${event.status}, ${event.addresses.length} address(es)`, chatty: true };
+      return { text: `instance ${event.status}, ${event.addresses.length} address(es)`, chatty: true };
     case 'wait-ssh.no-address':
-      return { kind: 'detail', key, text: 'no address yet', chatty: true };
+      return { text: 'no address yet', chatty: true };
     case 'wait-ssh.address-added':
-      return { kind: 'detail', key, text: `trying ${event.address} (${event.scope})` };
+      return { text: `trying ${event.address} (${event.scope})` };
     case 'wait-ssh.attempt-failed':
-      return { kind: 'detail', key, text: `${event.address}: ${event.reason} (attempt ${event.attempts})`, chatty: true };
+      return { text: `${event.address}: ${event.reason} (attempt ${event.attempts})`, chatty: true };
     case 'wait-ssh.refresh-failed':
-      return { kind: 'detail', key, text: printableMessage(`could not refresh the instance: ${firstLine(event.message)}`) };
+      return { text: printableMessage(`could not refresh the instance: ${firstLine(event.message)}`) };
     case 'wait-ssh.connected':
-      return { kind: 'detail', key, text: `verified ${event.address} after ${event.attempts} attempt(s)` };
+      return { text: `verified ${event.address} after ${event.attempts} attempt(s)` };
   }
 }
 

@@ -6,7 +6,7 @@ import type { CommandFailure, CommandOutcome, Reporter } from './reporter.js';
  * `--json`: one JSON object per line on stdout. Progress lines are the library's
  * `FlowEvent`s with a `time`; CLI notices are `{"type":"notice"}`; the last line is
  * always `{"type":"result", command, ok, exitCode, result?, error?}`. Documented in
- * README.md ("JSON output"); fields are only ever added, never renamed.
+ * docs/cli.md ("JSON output"); fields are only ever added, never renamed.
  */
 export class JsonReporter implements Reporter {
   readonly #out: NodeJS.WritableStream;

@@ -45,7 +45,8 @@ export class PlainReporter implements Reporter {
       case 'detail':
         if (view.chatty === true || this.#lastDetail.get(view.key) === view.text) return;
         this.#lastDetail.set(view.key, view.text);
-        this.#line(`  ${view.text}`);
+        // Machines boot side by side: each line names its machine.
+        this.#line(view.about === undefined ? `  ${view.text}` : `machine ${view.about.machineId}: ${view.about.topic}: ${view.text}`);
         return;
       case 'note':
         this.notice(view.level, view.text);

@@ -16,10 +16,11 @@ export function clientKeyFile(dir: string): string {
  * client, as Juju does, so that leaking one environment's key opens no other. Creation is
  * exclusive: when two bootstraps race, both end up with the one key that was written.
  */
-export async function ensureClientKey(params: { dir: string; environment: string }): Promise<SshKeyPair> {
+export async function ensureClientKey(params: { dir: string; environment: string; comment?: string | undefined }): Promise<SshKeyPair> {
   const existing = await readClientKey(params.dir);
   if (existing !== undefined) return existing;
-  const pair = generateSshKeyPair({ comment: `envboot-${params.environment}` });
+  // The comment is the label an operator knows the key by in authorized_keys (`envboot attach --label`).
+  const pair = generateSshKeyPair({ comment: params.comment ?? `envboot-${params.environment}` });
   const file = clientKeyFile(params.dir);
   const temporary = temporaryNameFor(file);
   await writePrivateKeyFile({ file: temporary, privateKey: pair.privateKey });
@@ -39,10 +40,15 @@ export async function ensureClientKey(params: { dir: string; environment: string
 /**
  * The stored client key, or undefined when there is none. A private key others can read
  * is refused, as OpenSSH refuses it, rather than used or silently "fixed". The public
- * half is derived from the private key when `client-key.pub` is missing.
+ * half is derived from the private key when `client-key.pub` is missing, or names another
+ * key (a rotation cut short between replacing the one and the other).
  */
-export async function readClientKey(dir: string): Promise<SshKeyPair | undefined> {
-  const file = clientKeyFile(dir);
+export function readClientKey(dir: string): Promise<SshKeyPair | undefined> {
+  return readKeyPairFile(clientKeyFile(dir));
+}
+
+/** A key pair stored as OpenSSH stores one (`FILE`, 0600, and `FILE.pub`); undefined when `FILE` does not exist. */
+export async function readKeyPairFile(file: string): Promise<SshKeyPair | undefined> {
   let privateKey: string;
   try {
     privateKey = await readFile(file, 'utf8');
@@ -54,8 +60,10 @@ export async function readClientKey(dir: string): Promise<SshKeyPair | undefined
   if ((mode & 0o077) !== 0) {
     throw new ConfigError(`the client key ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); run "chmod 600 ${file}" and retry`);
   }
+  const derived = publicKeyOf(privateKey, file);
   const stored = (await readFile(`${file}.pub`, 'utf8').catch(() => '')).trim();
-  return { privateKey, publicKey: stored === '' ? publicKeyOf(privateKey, file) : stored };
+  const sameKey = stored.split(/\s+/).slice(0, 2).join(' ') === derived.split(/\s+/).slice(0, 2).join(' ');
+  return { privateKey, publicKey: sameKey ? stored : derived };
 }
 
 function publicKeyOf(privateKey: string, file: string): string {

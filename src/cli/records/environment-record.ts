@@ -18,6 +18,24 @@ export interface EnvironmentRecord {
   readonly provider: string;
   readonly createdAt: string;
   readonly bootstrappedAt?: string;
+  /** Present when this client attached the environment (`envboot attach`) instead of bootstrapping it. */
+  readonly attachment?: EnvironmentAttachment;
+}
+
+/**
+ * How an attached environment is found again by every later command, when
+ * environments.yaml does not define it: the provider options `attach` was given, and for
+ * a provider whose provider-state lives on this host, the data directory of the client
+ * that bootstrapped it.
+ */
+export interface EnvironmentAttachment {
+  readonly attachedAt: string;
+  /** Where provider-state was found (the storage's description): an environments.yaml entry must agree. */
+  readonly location: string;
+  /** The provider options, as environments.yaml's `options:` would hold them (kebab-case keys). */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** The provider's data directory (local, qemu, manual): `<that client's environment dir>/provider`. */
+  readonly dataDir?: string;
 }
 
 const fileName = 'environment.json';
@@ -86,5 +104,22 @@ function parseRecord(text: string): EnvironmentRecord | undefined {
   if (record === undefined) return undefined;
   const { name, uuid, provider, createdAt, bootstrappedAt } = record;
   if (typeof name !== 'string' || typeof uuid !== 'string' || typeof provider !== 'string' || typeof createdAt !== 'string') return undefined;
-  return { name, uuid, provider, createdAt, ...(typeof bootstrappedAt === 'string' ? { bootstrappedAt } : {}) };
+  const attachment = record['attachment'] === undefined ? undefined : parseAttachment(record['attachment']);
+  if (attachment === null) return undefined;
+  return { name, uuid, provider, createdAt, ...(typeof bootstrappedAt === 'string' ? { bootstrappedAt } : {}), ...(attachment === undefined ? {} : { attachment }) };
+}
+
+/** The attachment, or null when it is malformed (the whole record is then invalid: guessing where the environment lives is worse). */
+function parseAttachment(value: unknown): EnvironmentAttachment | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const { attachedAt, location, options, dataDir } = value as Record<string, unknown>;
+  if (typeof attachedAt !== 'string' || typeof location !== 'string') return null;
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) return null;
+  if (dataDir !== undefined && typeof dataDir !== 'string') return null;
+  return {
+    attachedAt,
+    location,
+    ...(options === undefined ? {} : { options: options as Record<string, unknown> }),
+    ...(dataDir === undefined ? {} : { dataDir }),
+  };
 }

@@ -24,6 +24,8 @@ export interface BootParams {
   readonly bootDelayMs: number;
   readonly failBoot: boolean;
   readonly deadCloudLocalAddress: boolean;
+  /** The user-data's keys go to the login user's authorized_keys, read at each login (see `SshTestHost`'s `authorizedKeysFile`). */
+  readonly authorizedKeysFile?: boolean | undefined;
 }
 
 /**
@@ -117,6 +119,7 @@ export class FakeMachine {
       authorizedKeys: authorizedKeysOf(config),
       ...hostKeyOf(config),
       defaultUser: params.cloudImage ? params.defaultUser : undefined,
+      authorizedKeysFile: params.authorizedKeysFile,
     });
     this.#host = host;
     if (halted()) return;

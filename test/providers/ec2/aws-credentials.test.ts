@@ -103,6 +103,28 @@ describe('the AWS clients with a profile', () => {
     assert.doesNotMatch(message, /set AWS_PROFILE/);
     assert.equal(ec2.requests.length, from);
   });
+
+  it('refuse a profile AWS_PROFILE names that is not in the shared files, as the AWS CLI does, saying where it was named', async () => {
+    const from = ec2.requests.length;
+    const error = await withEnv(environment({ AWS_PROFILE: 'gama' }), () => rejectsWithCode(createAwsClients({ region: ec2.region }), ErrorCode.ConfigInvalid));
+    const message = (error as Error).message;
+    assert.ok(message.includes(`the AWS profile "gama" (from AWS_PROFILE) is not in ${path.join(dir, 'config')} or ${path.join(dir, 'credentials')}`), message);
+    assert.match(message, /profiles there: alpha, beta, default, session/);
+    assert.match(message, /run `aws configure --profile gama`/);
+    assert.match(message, /or fix AWS_PROFILE \(unset it to use the default credentials\)/);
+    assert.doesNotMatch(message, /set AWS_PROFILE/);
+    assert.equal(ec2.requests.length, from, 'nothing was asked of AWS');
+  });
+
+  it('use the profile AWS_PROFILE names when it exists, and the option over it', async () => {
+    const from = ec2.requests.length;
+    await withClients({ region: ec2.region }, zonesCall, { AWS_PROFILE: 'beta', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
+    assert.deepEqual(keysSince(from), ['AKIDBETAPROFILE00002']);
+    const next = ec2.requests.length;
+    // A misspelt AWS_PROFILE is no matter when the environment names its own profile.
+    await withClients({ region: ec2.region, profile: 'alpha' }, zonesCall, { AWS_PROFILE: 'gama' });
+    assert.deepEqual(keysSince(next), ['AKIDALPHAPROFILE0001']);
+  });
 });
 
 describe('the AWS clients with assume-role', () => {

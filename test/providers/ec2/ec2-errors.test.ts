@@ -51,7 +51,7 @@ describe('translateEc2Error', () => {
     ['a skewed clock', awsError('RequestExpired', 'Request has expired.'), ErrorCode.CredentialsInvalid, true, /check this machine's clock/],
     ['a region not opted in', awsError('OptInRequired', 'You are not subscribed to this service.', 401), ErrorCode.CredentialsInvalid, true, /enable the region/],
     ['some other 403', awsError('AccessDenied', 'Access denied', 403), ErrorCode.CredentialsInvalid, true, /AWS refused the request; check the credentials/],
-    ['no credentials', Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), ErrorCode.CredentialsInvalid, true, /no AWS credentials were found: set AWS_PROFILE .*AWS_ACCESS_KEY_ID .*instance role/],
+    ['no credentials', Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), ErrorCode.CredentialsInvalid, true, /no AWS credentials were found: give the profile in use keys \(`aws configure --profile NAME`\).*AWS_ACCESS_KEY_ID .*instance role/],
     ['a missing AMI', awsError('InvalidAMIID.NotFound', "The image id '[ami-0123456789abcdef0]' does not exist"), ErrorCode.ConfigInvalid, true, /does not exist \(InvalidAMIID\.NotFound\); check `image`/],
     ['a missing subnet', awsError('InvalidSubnetID.NotFound', "The subnet ID 'subnet-12345678' does not exist"), ErrorCode.ConfigInvalid, true, /check `subnets`/],
     ['an unknown instance type', awsError('InvalidInstanceType', "The instance type 't9.huge' does not exist"), ErrorCode.ConfigInvalid, true, /instance-type constraint/],

@@ -78,8 +78,16 @@ export async function openFakeAws(options: StartFakeEc2Options = {}): Promise<Fa
     onLaunch: (instance) => {
       const machine = new FakeMachine({ id: instance.id, tags: instance.tags, zone: instance.zone, hardware: undefined });
       machines.set(instance.id, { machine, addresses: [instance.privateIp, ...(instance.publicIp === undefined ? [] : [instance.publicIp])] });
-      // As on AWS: Ubuntu's default user with sudo, root refused (needs root to set up; CI is root).
-      machine.boot({ userData: instance.userData, defaultUser: 'ubuntu', cloudImage: process.getuid?.() === 0, bootDelayMs: 0, failBoot: false, deadCloudLocalAddress: false });
+      // As on AWS: Ubuntu's default user with sudo, root refused (needs root to set up; CI is root); its authorized_keys read at each login.
+      machine.boot({
+        userData: instance.userData,
+        defaultUser: 'ubuntu',
+        cloudImage: process.getuid?.() === 0,
+        bootDelayMs: 0,
+        failBoot: false,
+        deadCloudLocalAddress: false,
+        authorizedKeysFile: true,
+      });
     },
     onTerminate: async (id) => {
       await machines.get(id)?.machine.stop();

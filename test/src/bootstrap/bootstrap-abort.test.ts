@@ -50,6 +50,10 @@ describe('bootstrap interrupted', () => {
     await assert.rejects(bootstrap({ environ, onEvent, signal: first.signal, cleanupSignal: second.signal }), (error) => isCancelled(error));
     const left = events.filter((e) => e.type === 'cleanup.failed').map((e) => e.resource);
     assert.ok(left.some((resource) => resource.startsWith('instance ')), JSON.stringify(left));
+    // The machine's clean-up did not finish: it ends failed, never "finished" (a green ✔ on the display).
+    const machineCleanup = events.filter((e) => 'phase' in e && e.phase === 'cleanup' && 'machineId' in e && e.machineId === '0').map((e) => e.type);
+    assert.deepEqual(machineCleanup, ['phase.started', 'phase.failed']);
+    assert.ok(events.some((e) => e.type === 'cleanup.failed' && e.machineId === '0'), 'the instance left is said to be machine 0');
     assert.equal((await environ.allInstances({})).length, 1, 'the instance is still there, as reported');
   });
 });

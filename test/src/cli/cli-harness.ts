@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,11 @@ export interface RunOptions {
  */
 export async function cliHome(prefix = 'envboot-cli-'): Promise<CliHome> {
   const home = await mkdtemp(path.join(tmpdir(), prefix));
+  // `envboot` on the PATH is the build under test, as `export PATH="$PWD/bin:$PATH"` makes
+  // it for an operator: the commands its hints suggest then read `envboot …`.
+  const bin = path.join(home, 'bin');
+  await mkdir(bin);
+  await symlink(cliPath, path.join(bin, 'envboot'));
   const children = new Set<ChildProcess>();
   const cleanups: (() => Promise<void>)[] = [];
   after(async () => {
@@ -61,14 +66,10 @@ export async function cliHome(prefix = 'envboot-cli-'): Promise<CliHome> {
       await rm(home, { recursive: true, force: true, maxRetries: 3 });
     }
   });
-  const environment = (extra: RunOptions['env']): NodeJS.ProcessEnv => ({
-    ...process.env,
-    ENVBOOT_HOME: home,
-    HOME: home,
-    NO_COLOR: '1',
-    CI: process.env['CI'],
-    ...extra,
-  });
+  const environment = (extra: RunOptions['env']): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ENVBOOT_HOME: home, HOME: home, NO_COLOR: '1', CI: process.env['CI'], ...extra };
+    return { ...env, PATH: [bin, ...(env['PATH'] === undefined ? [] : [env['PATH']])].join(path.delimiter) };
+  };
   const start = (args: readonly string[], options: RunOptions = {}): ChildProcess => {
     const child = spawn(process.execPath, [cliPath, ...args], { env: environment(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(child);

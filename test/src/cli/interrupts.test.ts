@@ -39,6 +39,38 @@ describe('interrupts', () => {
     interrupts.dispose();
   });
 
+  it('take a hang-up as one interrupt however often it comes, and quit with 129 after one', () => {
+    const process = fakeProcess();
+    const counts: number[] = [];
+    const interrupts = watchInterrupts({ process, cleansUp: true, onInterrupt: (n) => counts.push(n) });
+    process.emit('SIGHUP', 'SIGHUP');
+    process.emit('SIGHUP', 'SIGHUP');
+    assert.equal(interrupts.signal.aborted, true);
+    assert.equal(interrupts.cleanupSignal.aborted, false, 'a terminal that hangs up twice does not stop the clean-up');
+    process.emit('SIGTERM', 'SIGTERM');
+    assert.equal(interrupts.cleanupSignal.aborted, true);
+    process.emit('SIGINT', 'SIGINT');
+    assert.deepEqual(process.exits, [129]);
+    assert.deepEqual(counts, [1, 2, 3]);
+    interrupts.dispose();
+  });
+
+  it('let a hang-up after Ctrl-C stop nothing more: the clean-up goes on', () => {
+    const process = fakeProcess();
+    const told: string[] = [];
+    const interrupts = watchInterrupts({ process, cleansUp: true, onInterrupt: (n, signal) => told.push(`${n} ${signal}`) });
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGHUP', 'SIGHUP');
+    process.emit('SIGHUP', 'SIGHUP');
+    assert.equal(interrupts.signal.aborted, true);
+    assert.equal(interrupts.cleanupSignal.aborted, false);
+    assert.deepEqual(told, ['1 SIGINT', '1 SIGHUP']);
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    assert.deepEqual(process.exits, [129], 'quits as a hung-up process');
+    interrupts.dispose();
+  });
+
   it('leave the process as it was when disposed', () => {
     const process = fakeProcess();
     const interrupts = watchInterrupts({ process, cleansUp: true, onInterrupt: () => undefined });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { generateSshKeyPair } from '../../../src/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const run = promisify(execFile);
@@ -71,5 +72,17 @@ describe('envboot command', () => {
       assert.match(error.stderr ?? '', /Error: unknown command 'frobnicate'\n\(add --help for usage\)/);
       return true;
     });
+  });
+  it('refuses a private key given as an argument without printing any of it, for every command', async () => {
+    const { privateKey } = generateSshKeyPair();
+    const body = privateKey.split('\n')[1] ?? '';
+    for (const args of [['authorize', 'demo', privateKey], ['revoke', 'demo', privateKey], ['frobnicate', privateKey]]) {
+      await assert.rejects(run(process.execPath, [cli, ...args]), (error: { code?: number; stdout?: string; stderr?: string }) => {
+        assert.equal(error.code, 2, args[0]);
+        assert.match(error.stderr ?? '', new RegExp(`argument ${args.length} is a private key.*Give the public half instead`));
+        assert.ok(body.length > 20 && !(error.stderr ?? '').includes(body) && !(error.stdout ?? '').includes(body), 'no part of the key is printed');
+        return true;
+      });
+    }
   });
 });

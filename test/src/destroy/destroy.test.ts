@@ -129,8 +129,17 @@ describe('destroy', () => {
     const { clientKey, controller } = await bootstrap({ environ });
     await addMachines({ environ, count: 1, clientKey });
     environ.faults.failStopIds.add(controller.instance.id);
-    const first = await destroy({ environ });
+    const { events, onEvent } = recorder();
+    const first = await destroy({ environ, onEvent });
     assert.deepEqual(first.failures.map((f) => f.resource), [`instance ${controller.instance.id}`]);
+    // The step that left it ends failed (a display marks it ✖, not ✔), its failure reported within it.
+    const stopping = events.filter((e) => 'phase' in e && e.phase === 'stop-instances').map((e) => e.type);
+    assert.deepEqual(stopping, ['phase.started', 'phase.failed']);
+    const failedAt = events.findIndex((e) => e.type === 'cleanup.failed');
+    assert.ok(failedAt > events.findIndex((e) => e.type === 'phase.started' && e.phase === 'stop-instances'));
+    assert.ok(failedAt < events.findIndex((e) => e.type === 'phase.failed' && e.phase === 'stop-instances'));
+    assert.ok(events.some((e) => e.type === 'phase.failed' && e.phase === 'stop-instances' && e.code === 'CLEANUP_INCOMPLETE' && e.message.includes(controller.instance.id)));
+    assert.ok(events.some((e) => e.type === 'phase.finished' && e.phase === 'teardown'), 'the steps that removed everything still finish');
     assert.equal((await environ.allInstances({})).length, 1, 'the other machine was stopped');
     assert.ok((await environ.storage().list({})).objects.length > 0, 'provider-state kept while an instance remains');
     environ.faults.failStopIds.clear();

@@ -13,6 +13,7 @@ import {
   type Instance,
 } from '../../../src/index.js';
 import { createFakeProvider, type FakeEnviron } from '../../../src/testing/index.js';
+import type { FlowEvent } from '../../../src/provision/index.js';
 import { fakeEnvironment } from '../bootstrap/fixtures.js';
 
 /** What a bootstrap or add-machine killed between starting an instance and recording it leaves: a tagged instance provider-state does not list. */
@@ -123,8 +124,13 @@ describe('removeMachines', () => {
     const added = await addMachines({ environ, count: 2, clientKey });
     const stubborn = added.machines[0]?.instance.id ?? '';
     environ.faults.failStopIds.add(stubborn);
-    const result = await removeMachines({ environ, ids: ['1', '2'] });
+    const events: FlowEvent[] = [];
+    const result = await removeMachines({ environ, ids: ['1', '2'], onEvent: (event) => events.push(event) });
     assert.deepEqual(result.removed.map((r) => r.machineId), ['2']);
+    // The step that left it running ends failed, naming it: no display marks it done.
+    const stopping = events.filter((e) => 'phase' in e && e.phase === 'stop-instances');
+    assert.deepEqual(stopping.map((e) => e.type), ['phase.started', 'phase.failed']);
+    assert.ok(stopping.some((e) => e.type === 'phase.failed' && e.code === 'CLEANUP_INCOMPLETE' && e.message === `could not remove instance ${stubborn}`));
     assert.deepEqual(result.failures.map((f) => f.resource), [`instance ${stubborn}`]);
     assert.deepEqual(await recordedIds(environ), ['0', '1']);
   });

@@ -40,6 +40,20 @@ describe('the live step display', () => {
     reporter.close();
   });
 
+  it('marks a clean-up that left something with a red ✖, never a green ✔', () => {
+    const err = new PassThrough();
+    let text = '';
+    err.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const reporter = new TtyReporter({ out: new PassThrough(), err, palette: palette(true), debug: false, columns: () => 100 });
+    reporter.event({ type: 'phase.started', phase: 'cleanup', machineId: '1' });
+    reporter.event({ type: 'cleanup.failed', resource: 'instance i-1', message: 'the cloud refused', machineId: '1' });
+    reporter.event({ type: 'phase.failed', phase: 'cleanup', machineId: '1', elapsedMs: 7, code: 'CLEANUP_INCOMPLETE', message: 'could not remove instance i-1' });
+    reporter.close();
+    assert.ok(text.includes('\u001b[31m✖\u001b[39m machine 1: cleaning up'), JSON.stringify(text));
+    assert.ok(text.includes('\u001b[31m✖\u001b[39m could not remove instance i-1: the cloud refused'), JSON.stringify(text));
+    assert.ok(!text.includes('✔'), 'nothing is marked done');
+  });
+
   it('cuts live lines to the terminal width, so redrawing never scrolls', () => {
     const { reporter, err } = terminal(30);
     reporter.event({ type: 'phase.started', phase: 'remove-storage' });

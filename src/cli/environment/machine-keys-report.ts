@@ -1,0 +1,35 @@
+import { machineFailureText, type MachineKeysOutcome } from '../../machines/index.js';
+import { errorCodeOf } from '../../errors/index.js';
+
+export interface MachineKeysReport {
+  /** One line per machine, for people. */
+  readonly lines: string[];
+  /** One entry per machine, for `--json`. */
+  readonly json: { id: string; ok: boolean; added?: number; removed?: number; error?: { code: string | undefined; message: string } }[];
+  /** The machines that could not be changed. */
+  readonly failed: readonly string[];
+  /** The first failure's error, as the cause of the command's. */
+  readonly firstError: unknown;
+}
+
+/** What `authorize`, `revoke` and `rotate-client-key` say about each machine they changed. */
+export function machineKeysReport(outcomes: readonly MachineKeysOutcome[]): MachineKeysReport {
+  const lines: string[] = [];
+  const json: MachineKeysReport['json'] = [];
+  const failed: string[] = [];
+  let firstError: unknown;
+  for (const outcome of outcomes) {
+    if (outcome.ok) {
+      const what = outcome.added + outcome.removed === 0 ? 'already up to date' : [outcome.added > 0 ? 'key added' : '', outcome.removed > 0 ? 'key removed' : ''].filter(Boolean).join(', ');
+      lines.push(`  machine ${outcome.machineId}: ${what}`);
+      json.push({ id: outcome.machineId, ok: true, added: outcome.added, removed: outcome.removed });
+    } else {
+      const text = machineFailureText(outcome);
+      lines.push(`  ${text}`);
+      json.push({ id: outcome.machineId, ok: false, error: { code: errorCodeOf(outcome.error), message: text } });
+      failed.push(outcome.machineId);
+      firstError ??= outcome.error;
+    }
+  }
+  return { lines, json, failed, firstError };
+}

@@ -1,0 +1,78 @@
+import { shellQuote } from '../../cloudinit/index.js';
+
+export interface AuthorizedKeysChange {
+  /** Lines to add (`machineKeyLine`): each is added unless an envboot line of its key is there. */
+  readonly add?: readonly string[] | undefined;
+  /** Keys (`type base64`) whose envboot lines to remove. */
+  readonly remove?: readonly string[] | undefined;
+}
+
+/** What the script prints last, parsed by `parseAuthorizedKeysReport`. */
+const reportPrefix = 'envboot-authorized-keys';
+
+/**
+ * A POSIX shell script that changes the login user's `~/.ssh/authorized_keys` as that user
+ * (no sudo: each machine's own login user, `ubuntu` on a cloud, `debian` on a manual host,
+ * `root` on a local machine). Only envboot's lines are touched: a line counts as envboot's
+ * when its comment starts with `envboot:` (authorize) or `envboot-` (the client key a
+ * machine was started with); a line with options, or of the same key with another
+ * comment (the host user's own), stays. The file is rewritten in place (`cat >`), keeping
+ * its owner and mode, and only when something changed, under a lock (`~/.ssh/.envboot-lock`)
+ * so that two envboot commands at once lose neither's change. Idempotent: run twice, it changes
+ * nothing the second time. Prints `envboot-authorized-keys added=N removed=M`.
+ */
+export function authorizedKeysScript(change: AuthorizedKeysChange): string {
+  const remove = (change.remove ?? []).map((key) => blobOf(key));
+  const lines = [
+    'set -eu',
+    'umask 077',
+    'f="$HOME/.ssh/authorized_keys"',
+    // Another run may make it at the same moment: only a ~/.ssh that is still missing afterwards fails.
+    'mkdir -m 0700 -- "$HOME/.ssh" 2>/dev/null || [ -d "$HOME/.ssh" ]',
+    '[ -e "$f" ] || : > "$f"',
+    't="$f.envboot.$$"',
+    // Two envboot commands at once (two authorizes, a revoke and a rotation) would each rewrite the file from what
+    // they read, and the last would drop the other's change (a revoked key back in): one at a time, under a lock that
+    // mkdir takes atomically. It is held for milliseconds, so one still there after 30 s is a run killed mid-way: broken once.
+    'l="$HOME/.ssh/.envboot-lock"; waited=0; broken=0',
+    'until mkdir -- "$l" 2>/dev/null; do',
+    '  waited=$((waited + 1))',
+    '  if [ "$waited" -ge 150 ]; then',
+    '    if [ "$broken" -eq 1 ]; then echo "envboot: $l stays taken: if no envboot command is changing this machine\'s keys, remove it (rmdir $l) and retry" >&2; exit 75; fi',
+    '    rmdir -- "$l" 2>/dev/null || :; broken=1; waited=0',
+    '  fi',
+    '  sleep 0.2 2>/dev/null || sleep 1',
+    'done',
+    'trap \'rm -f -- "$t"; rmdir -- "$l" 2>/dev/null || :\' EXIT',
+    "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM",
+    `awk -v gone=${shellQuote(remove.join(' '))} 'BEGIN { n = split(gone, g, " "); for (i = 1; i <= n; i++) drop[g[i]] = 1 } !(($2 in drop) && $3 ~ /^envboot[-:]/)' "$f" > "$t"`,
+    'before=$(awk \'END { print NR }\' "$f"); kept=$(awk \'END { print NR }\' "$t"); added=0',
+  ];
+  for (const line of change.add ?? []) {
+    const blob = blobOf(line);
+    lines.push(
+      `if ! awk -v k=${shellQuote(blob)} '$2 == k && $3 ~ /^envboot[-:]/ { found = 1 } END { exit !found }' "$t"; then printf '%s\\n' ${shellQuote(line.trim())} >> "$t"; added=$((added + 1)); fi`,
+    );
+  }
+  lines.push(
+    'if [ "$added" -gt 0 ] || [ "$before" -ne "$kept" ]; then cat "$t" > "$f"; fi',
+    `echo "${reportPrefix} added=$added removed=$((before - kept))"`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The counts the script printed; undefined when its report line is missing. */
+export function parseAuthorizedKeysReport(stdout: string): { added: number; removed: number } | undefined {
+  const match = new RegExp(`^${reportPrefix} added=(\\d+) removed=(\\d+)$`, 'm').exec(stdout);
+  if (match === null) return undefined;
+  return { added: Number(match[1]), removed: Number(match[2]) };
+}
+
+/** The base64 field of a key line or `type base64`; anything else (options, a second line) is refused. */
+function blobOf(line: string): string {
+  const [type = '', blob = ''] = line.trim().split(/[ \t]+/);
+  if (/[\r\n]/.test(line.trim()) || !/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa)$/.test(type) || !/^AAAA[A-Za-z0-9+/]+={0,2}$/.test(blob)) {
+    throw new Error('authorizedKeysScript: not a key line');
+  }
+  return blob;
+}
