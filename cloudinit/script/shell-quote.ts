@@ -7,6 +7,14 @@ export function quote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+/**
+ * A word as a person would type it: left bare when it holds only characters no shell
+ * reads specially (`/usr/bin/envboot`, `user@host`, `%h:%p`), quoted otherwise.
+ */
+export function quoteIfNeeded(value: string): string {
+  return /^[\w@%:,./=+-]+$/.test(value) ? value : quote(value);
+}
+
 /** Quotes every argument of an argv and joins them into one command line. */
 export function quoteArgv(argv: readonly string[]): string {
   return argv.map(quote).join(' ');

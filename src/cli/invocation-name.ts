@@ -1,6 +1,6 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { quote } from '../../cloudinit/script/shell-quote.js';
+import { quoteIfNeeded } from '../../cloudinit/script/shell-quote.js';
 
 /** The command's name where it is installed on the PATH. */
 export const commandName = 'envboot';
@@ -35,7 +35,7 @@ export function invocationName(params: InvocationNameParams): string {
   const script = path.resolve(params.cwd, params.script);
   const onPath = findOnPath({ command: commandName, path: params.path, cwd: params.cwd });
   if (onPath !== undefined && realPath(onPath) === realPath(script)) return commandName;
-  const word = /^[\w@%:,./=+-]+$/.test(script) ? script : quote(script);
+  const word = quoteIfNeeded(script);
   return isExecutable(script) ? word : `node ${word}`;
 }
 

@@ -102,7 +102,7 @@ export async function addMachines(params: AddMachinesParams): Promise<AddMachine
     });
   });
   const { machines, failures } = settledMachines(ids, settled);
-  await markReady({ ...params, machines });
+  await markReady({ ...params, machines, authorizedKeys });
   return {
     machines,
     failures,

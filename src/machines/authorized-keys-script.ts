@@ -19,7 +19,9 @@ const reportPrefix = 'envboot-authorized-keys';
  * comment (the host user's own), stays. The file is rewritten in place (`cat >`), keeping
  * its owner and mode, and only when something changed, under a lock (`~/.ssh/.envboot-lock`)
  * so that two envboot commands at once lose neither's change. Idempotent: run twice, it changes
- * nothing the second time. Prints `envboot-authorized-keys added=N removed=M`.
+ * nothing the second time. Prints `envboot-authorized-keys added=N removed=M remaining=K`,
+ * K counting the lines envboot did not write (the host user's own, or with options) that
+ * still hold a removed key: revoke warns that the key still gets in there.
  */
 export function authorizedKeysScript(change: AuthorizedKeysChange): string {
   const remove = (change.remove ?? []).map((key) => blobOf(key));
@@ -56,16 +58,18 @@ export function authorizedKeysScript(change: AuthorizedKeysChange): string {
   }
   lines.push(
     'if [ "$added" -gt 0 ] || [ "$before" -ne "$kept" ]; then cat "$t" > "$f"; fi',
-    `echo "${reportPrefix} added=$added removed=$((before - kept))"`,
+    // Any field, not only the second: a line with options (`from="…" ssh-ed25519 AAAA…`) lets the key in too.
+    `remaining=$(awk -v gone=${shellQuote(remove.join(' '))} 'BEGIN { n = split(gone, g, " "); for (i = 1; i <= n; i++) drop[g[i]] = 1 } { for (i = 1; i <= NF; i++) if ($i in drop) { c++; break } } END { print c + 0 }' "$f")`,
+    `echo "${reportPrefix} added=$added removed=$((before - kept)) remaining=$remaining"`,
   );
   return `${lines.join('\n')}\n`;
 }
 
 /** The counts the script printed; undefined when its report line is missing. */
-export function parseAuthorizedKeysReport(stdout: string): { added: number; removed: number } | undefined {
-  const match = new RegExp(`^${reportPrefix} added=(\\d+) removed=(\\d+)$`, 'm').exec(stdout);
+export function parseAuthorizedKeysReport(stdout: string): { added: number; removed: number; remaining: number } | undefined {
+  const match = new RegExp(`^${reportPrefix} added=(\\d+) removed=(\\d+) remaining=(\\d+)$`, 'm').exec(stdout);
   if (match === null) return undefined;
-  return { added: Number(match[1]), removed: Number(match[2]) };
+  return { added: Number(match[1]), removed: Number(match[2]), remaining: Number(match[3]) };
 }
 
 /** The base64 field of a key line or `type base64`; anything else (options, a second line) is refused. */

@@ -24,7 +24,14 @@ export interface MachineKeysParams extends EachMachineParams {
 
 /** One machine's outcome: the lines added and removed, or why it could not be changed. */
 export type MachineKeysOutcome =
-  | { readonly machineId: string; readonly ok: true; readonly added: number; readonly removed: number }
+  | {
+      readonly machineId: string;
+      readonly ok: true;
+      readonly added: number;
+      readonly removed: number;
+      /** Lines envboot did not write that still hold a removed key: it still gets in there. */
+      readonly remaining: number;
+    }
   | { readonly machineId: string; readonly ok: false; readonly error: unknown };
 
 /**

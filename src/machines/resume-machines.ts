@@ -80,6 +80,7 @@ export async function resumeMachines(params: ResumeMachinesParams): Promise<Resu
   if (targets.length === 0) return { machines: [], failures: [], resumed: [], phases: timings, elapsedMs: Math.round(performance.now() - started) };
   const plan = await planMachines({ environ, constraints: params.constraints ?? {}, zones: params.zones, zoneOrder: 'spread', signal: params.signal });
   for (const message of plan.warnings) params.onEvent?.({ type: 'warning', message });
+  const authorizedKeys = machineKeyLines(state, environ.environment.uuid);
   const outcomes = new Map<string, ResumeOutcome>();
   const settled = await mapConcurrent(targets, params.concurrency ?? 10, async (target) => {
     throwIfCancelled(params.signal, `resuming machine ${target.machineId}`);
@@ -91,7 +92,7 @@ export async function resumeMachines(params: ResumeMachinesParams): Promise<Resu
       recordedInstanceIds: recorded,
       start: plan.machine(),
       clientKey: params.clientKey,
-      authorizedKeys: machineKeyLines(state, environ.environment.uuid),
+      authorizedKeys,
       proofs: params.proofs,
       config,
       proxies: params.proxies,
@@ -109,7 +110,7 @@ export async function resumeMachines(params: ResumeMachinesParams): Promise<Resu
     targets.map((t) => t.machineId),
     settled,
   );
-  await markReady({ ...params, machines });
+  await markReady({ ...params, machines, authorizedKeys });
   return {
     machines,
     failures,

@@ -1,5 +1,5 @@
 import type { CloudConfig } from '../../../cloudinit/index.js';
-import { shellQuote } from '../../../cloudinit/index.js';
+import { quoteIfNeeded } from '../../../cloudinit/script/shell-quote.js';
 import { CancelledError, ConfigError, isCancelled, messageOf } from '../../errors/index.js';
 import { checkCloudConfigFor } from '../../provision/index.js';
 import { bootstrapProgress, loadState, machineRecords, type MachineRecord, type ProviderState } from '../../state/index.js';
@@ -151,7 +151,7 @@ function configureOutcome(params: {
   if (params.bootstrapFailed && results.some((r) => r.ok && r.machineId === '0')) {
     lines.push(`The bootstrap of "${name}" is still recorded as failed: "envboot bootstrap ${name} --resume" finishes it.`);
   }
-  const again = `envboot configure ${name} ${failed.join(' ')}${params.file === undefined ? '' : ` --cloud-config ${shellWord(params.file)}`}`;
+  const again = `envboot configure ${name} ${failed.join(' ')}${params.file === undefined ? '' : ` --cloud-config ${quoteIfNeeded(params.file)}`}`;
   if (failed.length === 0) lines.push(`Next: envboot status ${name} | envboot exec ${name} ${results[0]?.machineId ?? '0'} -- …`);
   else if (params.interrupted) lines.push(`Next: "${again}" runs it again`);
   else lines.push(`Next: "envboot logs ${name} ${failed[0] ?? '0'} --configure" shows the whole output; fix the cloud-config and run "${again}" again`);
@@ -173,10 +173,6 @@ function machineLine(result: MachineConfigureResult, how: { interrupted: boolean
 }
 
 /** A word to paste into a shell: quoted only when it needs to be, so the usual path reads as typed. */
-function shellWord(word: string): string {
-  return /^[\w@%:,./=+-]+$/.test(word) ? word : shellQuote(word);
-}
-
 function firstLine(text: string): string {
   const newline = text.indexOf('\n');
   return newline === -1 ? text : text.slice(0, newline);

@@ -31,5 +31,5 @@ export async function runInventory(context: CommandContext, input: InventoryInpu
     jumpHost: described.jumpHost,
   };
   const text = format === 'ansible' ? inventoryAnsible(params) : inventoryJson(params);
-  return { outcome: { json: { format, inventory: text }, text } };
+  return { outcome: { json: { format, inventory: text }, text, verbatim: true } };
 }

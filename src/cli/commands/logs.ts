@@ -59,7 +59,8 @@ export async function runLogs(context: CommandContext, input: LogsInput): Promis
   });
   const written = plan === undefined ? undefined : await writeOutput(plan, collected.sections);
   const report = { environment: environment.name, machine, collected, ...(written === undefined ? {} : { written }) };
-  const outcome = { json: logsJson(report), text: written === undefined ? logsText(report) : writtenText({ ...report, written }) };
+  // Printed logs are the machine's words, shown as they are; a summary of files written is envboot's.
+  const outcome = written === undefined ? { json: logsJson(report), text: logsText(report), verbatim: true } : { json: logsJson(report), text: writtenText({ ...report, written }) };
   // Knowing that a file is not there is an answer too; only "could not look anywhere" fails.
   if (collected.sections.some((section) => section.status !== 'unavailable')) return { outcome };
   const error = collected.ssh?.connected === false

@@ -22,5 +22,5 @@ export async function runSshConfig(context: CommandContext, input: SshConfigInpu
   const name = described.environment.name;
   const text = sshConfigText({ environment: name, endpoints: described.endpoints, unreachable: described.unreachable });
   const hosts = described.endpoints.map((endpoint) => ({ id: endpoint.id, host: machineHostAlias(name, endpoint.id) }));
-  return { outcome: { json: { environment: name, hosts, unreachable: described.unreachable, config: text }, text } };
+  return { outcome: { json: { environment: name, hosts, unreachable: described.unreachable, config: text }, text, verbatim: true } };
 }

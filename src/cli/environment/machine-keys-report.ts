@@ -5,7 +5,7 @@ export interface MachineKeysReport {
   /** One line per machine, for people. */
   readonly lines: string[];
   /** One entry per machine, for `--json`. */
-  readonly json: { id: string; ok: boolean; added?: number; removed?: number; error?: { code: string | undefined; message: string } }[];
+  readonly json: { id: string; ok: boolean; added?: number; removed?: number; stillLetIn?: number; error?: { code: string | undefined; message: string } }[];
   /** The machines that could not be changed. */
   readonly failed: readonly string[];
   /** The first failure's error, as the cause of the command's. */
@@ -21,8 +21,10 @@ export function machineKeysReport(outcomes: readonly MachineKeysOutcome[]): Mach
   for (const outcome of outcomes) {
     if (outcome.ok) {
       const what = outcome.added + outcome.removed === 0 ? 'already up to date' : [outcome.added > 0 ? 'key added' : '', outcome.removed > 0 ? 'key removed' : ''].filter(Boolean).join(', ');
-      lines.push(`  machine ${outcome.machineId}: ${what}`);
-      json.push({ id: outcome.machineId, ok: true, added: outcome.added, removed: outcome.removed });
+      // envboot removes only its own lines: the login user's own line of the key is theirs to remove.
+      const still = outcome.remaining === 0 ? '' : `; warning: ${outcome.remaining} line${outcome.remaining === 1 ? '' : 's'} envboot did not write still let${outcome.remaining === 1 ? 's' : ''} this key in (remove ${outcome.remaining === 1 ? 'it' : 'them'} from the login user's ~/.ssh/authorized_keys there)`;
+      lines.push(`  machine ${outcome.machineId}: ${what}${still}`);
+      json.push({ id: outcome.machineId, ok: true, added: outcome.added, removed: outcome.removed, ...(outcome.remaining === 0 ? {} : { stillLetIn: outcome.remaining }) });
     } else {
       const text = machineFailureText(outcome);
       lines.push(`  ${text}`);

@@ -1,3 +1,4 @@
+import { quoteIfNeeded } from '../../../cloudinit/script/shell-quote.js';
 import { ConfigError } from '../../errors/index.js';
 import type { JumpHost } from '../../provider/index.js';
 import { clientKeyFile } from '../records/client-key.js';
@@ -87,10 +88,5 @@ async function proxyCommand(params: { dir: string; environment: string; jumpHost
     '-p', String(jumpHost.port), '-W', '%h:%p', '--', `${jumpHost.user}@${jumpHost.host}`,
   ];
   // OpenSSH expands %-tokens in ProxyCommand (and the inner ssh in the file names again): only `%h:%p` is meant as one.
-  return words.map((word) => (word === '%h:%p' ? word : shellWord(word.replace(/%/g, '%%')))).join(' ');
-}
-
-/** Quotes a word for the shell OpenSSH runs ProxyCommand with; `%h:%p` stays expandable. */
-function shellWord(word: string): string {
-  return /^[\w@%:,./=+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return words.map((word) => (word === '%h:%p' ? word : quoteIfNeeded(word.replace(/%/g, '%%')))).join(' ');
 }

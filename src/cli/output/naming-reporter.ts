@@ -25,7 +25,7 @@ export function namingReporter(inner: Reporter, name: HintNamer): Reporter {
 }
 
 function namedOutcome(outcome: CommandOutcome, name: HintNamer): CommandOutcome {
-  return { json: outcome.json, text: name(outcome.text) };
+  return outcome.verbatim === true ? outcome : { ...outcome, text: name(outcome.text) };
 }
 
 function namedEvent(event: FlowEvent, name: HintNamer): FlowEvent {

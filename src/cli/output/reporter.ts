@@ -4,6 +4,11 @@ import type { FlowEvent } from '../../provision/events.js';
 export interface CommandOutcome {
   readonly json: unknown;
   readonly text: string;
+  /**
+   * The text is data, not envboot's own words (a machine's logs, an ssh_config, an
+   * inventory): shown byte for byte, never rewritten (see `namingReporter`).
+   */
+  readonly verbatim?: boolean;
 }
 
 /** A command that failed: the error, its exit code, and any partial outcome. */

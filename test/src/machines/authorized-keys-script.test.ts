@@ -23,8 +23,8 @@ function run(home: string, change: AuthorizedKeysChange): { added: number; remov
 describe("the script that changes a machine's authorized_keys", () => {
   it('creates ~/.ssh (0700) and the file (0600) when missing, and adds a line once however often it runs', async () => {
     const home = await tempDir();
-    assert.deepEqual(run(home, { add: [bobLine] }), { added: 1, removed: 0 });
-    assert.deepEqual(run(home, { add: [bobLine] }), { added: 0, removed: 0 });
+    assert.deepEqual(run(home, { add: [bobLine] }), { added: 1, removed: 0, remaining: 0 });
+    assert.deepEqual(run(home, { add: [bobLine] }), { added: 0, removed: 0, remaining: 0 });
     assert.equal(await readFile(path.join(home, '.ssh', 'authorized_keys'), 'utf8'), `${bobLine}\n`);
     assert.equal((await stat(path.join(home, '.ssh'))).mode & 0o777, 0o700);
     assert.equal((await stat(path.join(home, '.ssh', 'authorized_keys'))).mode & 0o777, 0o600);
@@ -38,10 +38,11 @@ describe("the script that changes a machine's authorized_keys", () => {
     const users = `${keyOf(bob.publicKey)} bob-own-copy`;
     // The last line without a newline, as an editor may leave it.
     await writeFile(file, `${personal.publicKey}\n${own.publicKey}\n${optioned}\n${users}\n${bobLine}`, { mode: 0o644 });
-    assert.deepEqual(run(home, { remove: [keyOf(bob.publicKey)] }), { added: 0, removed: 1 });
+    // The two lines that stay still let bob in: the report counts them, for revoke to warn.
+    assert.deepEqual(run(home, { remove: [keyOf(bob.publicKey)] }), { added: 0, removed: 1, remaining: 2 });
     assert.equal(await readFile(file, 'utf8'), `${personal.publicKey}\n${own.publicKey}\n${optioned}\n${users}\n`);
     assert.equal((await stat(file)).mode & 0o777, 0o644, 'rewritten in place: its mode stays');
-    assert.deepEqual(run(home, { remove: [keyOf(own.publicKey)], add: [bobLine] }), { added: 1, removed: 1 }, "the client key a machine started with (comment envboot-…) counts as envboot's");
+    assert.deepEqual(run(home, { remove: [keyOf(own.publicKey)], add: [bobLine] }), { added: 1, removed: 1, remaining: 0 }, "the client key a machine started with (comment envboot-…) counts as envboot's");
     assert.equal(await readFile(file, 'utf8'), `${personal.publicKey}\n${optioned}\n${users}\n${bobLine}\n`);
   });
 

@@ -46,6 +46,13 @@ describe('namingReporter: what a command prints suggests commands that work', ()
     ]);
   });
 
+  it('shows a verbatim outcome (a machine\'s logs, an ssh_config) byte for byte', () => {
+    const inner = recording();
+    const logs = { text: '== configure.log ==\nhint: envboot status demo\n', json: null, verbatim: true };
+    namingReporter(inner, name).succeed(logs);
+    assert.deepEqual(inner.calls, [['succeed', logs]]);
+  });
+
   it("renames events' messages and reasons, and leaves machines' output as the machine wrote it", () => {
     const inner = recording();
     const reporter = namingReporter(inner, name);
