@@ -1,5 +1,5 @@
 import { shellQuote } from '../../cloudinit/index.js';
-import { RemoteCommandError, connectSsh } from '../../src/index.js';
+import { RemoteCommandError, connectSsh, keyLineFields } from '../../src/index.js';
 import type { Enrolment } from './enrolments.js';
 import { stateDir } from './probe-host.js';
 
@@ -37,7 +37,7 @@ export async function releaseHost(params: {
         { ...(ran.exitCode === undefined ? {} : { exitCode: ran.exitCode }), outputTail: ran.stderr.toString('utf8').trim().split('\n').slice(-5) },
       );
     }
-    const key = enrolment.authorizedKey?.trim().split(/\s+/).slice(0, 2).join(' ') ?? '';
+    const key = keyLineFields(enrolment.authorizedKey ?? '').key;
     // As the login user, on its own file: the environment's key and the lines `envboot authorize` marked as this
     // environment's go (see machineKeyLine); every other line stays, the user's own copy of an authorized key too.
     const file = '"$HOME/.ssh/authorized_keys"';

@@ -27,4 +27,5 @@ export {
 export type { LockHolder } from '../util/lock-holder.js';
 export { authorizedKeyMatches, parseAuthorizedKey, type AuthorizedKey, type PublicKeyAttempt } from '../ssh/server-auth.js';
 export { bridgeChannel, type BridgeChannelParams, type ServerExecChannel } from '../ssh/server-channel.js';
+export { authorizedKeyLines, readAuthorizedKeysFile } from '../ssh/authorized-keys-file.js';
 export { filesystemMiB, hostHardware } from '../util/host-hardware.js';

@@ -1,10 +1,20 @@
 import { shellQuote } from '../../cloudinit/index.js';
+import { isKeyType, keyLineFields } from '../ssh/public-key-line.js';
 
 export interface AuthorizedKeysChange {
-  /** Lines to add (`machineKeyLine`): each is added unless an envboot line of its key is there. */
+  /** Lines to add (`machineKeyLine`): each is added unless a line of its key of this environment is there. */
   readonly add?: readonly string[] | undefined;
-  /** Keys (`type base64`) whose envboot lines to remove. */
+  /** Keys (`type base64`) whose lines of this environment to remove. */
   readonly remove?: readonly string[] | undefined;
+}
+
+export interface AuthorizedKeysScriptParams extends AuthorizedKeysChange {
+  /**
+   * The environment making the change: only its lines count as there (`add`) or go
+   * (`remove`), so that a login user that several environments' machines share (a manual
+   * host) keeps another environment's line of the same key.
+   */
+  readonly environmentUuid: string;
 }
 
 /** What the script prints last, parsed by `parseAuthorizedKeysReport`. */
@@ -13,18 +23,22 @@ const reportPrefix = 'envboot-authorized-keys';
 /**
  * A POSIX shell script that changes the login user's `~/.ssh/authorized_keys` as that user
  * (no sudo: each machine's own login user, `ubuntu` on a cloud, `debian` on a manual host,
- * `root` on a local machine). Only envboot's lines are touched: a line counts as envboot's
- * when its comment starts with `envboot:` (authorize) or `envboot-` (the client key a
- * machine was started with); a line with options, or of the same key with another
- * comment (the host user's own), stays. The file is rewritten in place (`cat >`), keeping
- * its owner and mode, and only when something changed, under a lock (`~/.ssh/.envboot-lock`)
- * so that two envboot commands at once lose neither's change. Idempotent: run twice, it changes
- * nothing the second time. Prints `envboot-authorized-keys added=N removed=M remaining=K`,
- * K counting the lines envboot did not write (the host user's own, or with options) that
- * still hold a removed key: revoke warns that the key still gets in there.
+ * `root` on a local machine). Only this environment's lines are touched: a line counts as
+ * its own when its comment starts with `envboot:<uuid>:` (authorize) or `envboot-` (the
+ * client key a machine was started with); a line with options, another environment's line,
+ * or a line of the same key with another comment (the host user's own), stays. The file
+ * is rewritten in place (`cat >`), keeping its owner and mode, and only when something
+ * changed, under a lock (`~/.ssh/.envboot-lock`) so that two envboot commands at once lose
+ * neither's change. Idempotent: run twice, it changes nothing the second time. Prints `envboot-authorized-keys added=N removed=M remaining=K`,
+ * K counting the lines that stay (the host user's own, with options, another environment's)
+ * and still hold a removed key: revoke warns that the key still gets in there.
  */
-export function authorizedKeysScript(change: AuthorizedKeysChange): string {
-  const remove = (change.remove ?? []).map((key) => blobOf(key));
+export function authorizedKeysScript(params: AuthorizedKeysScriptParams): string {
+  if (!/^[0-9A-Za-z-]+$/.test(params.environmentUuid)) throw new Error('authorizedKeysScript: not an environment UUID');
+  // awk reads it with -v: `envboot:<uuid>:` marks this environment's lines, `envboot-` the client key machines started with.
+  const ours = `-v mark=${shellQuote(`envboot:${params.environmentUuid}:`)}`;
+  const isOurs = '($3 ~ /^envboot-/ || index($3, mark) == 1)';
+  const remove = (params.remove ?? []).map((key) => blobOf(key));
   const lines = [
     'set -eu',
     'umask 077',
@@ -47,13 +61,13 @@ export function authorizedKeysScript(change: AuthorizedKeysChange): string {
     'done',
     'trap \'rm -f -- "$t"; rmdir -- "$l" 2>/dev/null || :\' EXIT',
     "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM",
-    `awk -v gone=${shellQuote(remove.join(' '))} 'BEGIN { n = split(gone, g, " "); for (i = 1; i <= n; i++) drop[g[i]] = 1 } !(($2 in drop) && $3 ~ /^envboot[-:]/)' "$f" > "$t"`,
+    `awk -v gone=${shellQuote(remove.join(' '))} ${ours} 'BEGIN { n = split(gone, g, " "); for (i = 1; i <= n; i++) drop[g[i]] = 1 } !(($2 in drop) && ${isOurs})' "$f" > "$t"`,
     'before=$(awk \'END { print NR }\' "$f"); kept=$(awk \'END { print NR }\' "$t"); added=0',
   ];
-  for (const line of change.add ?? []) {
+  for (const line of params.add ?? []) {
     const blob = blobOf(line);
     lines.push(
-      `if ! awk -v k=${shellQuote(blob)} '$2 == k && $3 ~ /^envboot[-:]/ { found = 1 } END { exit !found }' "$t"; then printf '%s\\n' ${shellQuote(line.trim())} >> "$t"; added=$((added + 1)); fi`,
+      `if ! awk -v k=${shellQuote(blob)} ${ours} '$2 == k && ${isOurs} { found = 1 } END { exit !found }' "$t"; then printf '%s\\n' ${shellQuote(line.trim())} >> "$t"; added=$((added + 1)); fi`,
     );
   }
   lines.push(
@@ -74,9 +88,9 @@ export function parseAuthorizedKeysReport(stdout: string): { added: number; remo
 
 /** The base64 field of a key line or `type base64`; anything else (options, a second line) is refused. */
 function blobOf(line: string): string {
-  const [type = '', blob = ''] = line.trim().split(/[ \t]+/);
-  if (/[\r\n]/.test(line.trim()) || !/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa)$/.test(type) || !/^AAAA[A-Za-z0-9+/]+={0,2}$/.test(blob)) {
+  const { type, data } = keyLineFields(line);
+  if (/[\r\n]/.test(line.trim()) || !isKeyType(type) || !/^AAAA[A-Za-z0-9+/]+={0,2}$/.test(data)) {
     throw new Error('authorizedKeysScript: not a key line');
   }
-  return blob;
+  return data;
 }

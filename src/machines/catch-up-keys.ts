@@ -1,7 +1,7 @@
 import { messageOf } from '../errors/index.js';
 import type { Environ } from '../provider/index.js';
 import type { FlowEventSink } from '../provision/index.js';
-import type { SshKeyPair } from '../ssh/index.js';
+import { keyLineFields, type SshKeyPair } from '../ssh/index.js';
 import { machineKeyLines, type ProviderState } from '../state/index.js';
 import { changeMachineKeys } from './machine-authorized-keys.js';
 
@@ -29,7 +29,7 @@ export interface CatchUpKeysParams {
 export async function catchUpMachineKeys(params: CatchUpKeysParams): Promise<void> {
   if (params.machineIds.length === 0) return;
   const now = machineKeyLines(params.state, params.environ.environment.uuid);
-  const keyOf = (line: string): string => line.split(/\s+/).slice(0, 2).join(' ');
+  const keyOf = (line: string): string => keyLineFields(line).key;
   const nowKeys = new Set(now.map(keyOf));
   const givenKeys = new Set(params.given.map(keyOf));
   const add = now.filter((line) => !givenKeys.has(keyOf(line)));

@@ -13,4 +13,4 @@ export {
   type MachineKeysOutcome,
   type MachineKeysParams,
 } from './machine-authorized-keys.js';
-export { authorizedKeysScript, parseAuthorizedKeysReport, type AuthorizedKeysChange } from './authorized-keys-script.js';
+export { authorizedKeysScript, parseAuthorizedKeysReport, type AuthorizedKeysChange, type AuthorizedKeysScriptParams } from './authorized-keys-script.js';

@@ -29,14 +29,14 @@ export type MachineKeysOutcome =
       readonly ok: true;
       readonly added: number;
       readonly removed: number;
-      /** Lines envboot did not write that still hold a removed key: it still gets in there. */
+      /** Lines that stay (not written by envboot, or by another environment) and still hold a removed key: it still gets in there. */
       readonly remaining: number;
     }
   | { readonly machineId: string; readonly ok: false; readonly error: unknown };
 
 /**
- * Adds and removes envboot's lines in the login user's `~/.ssh/authorized_keys` on every
- * machine (see `authorizedKeysScript`), over the same verified connection `exec` uses
+ * Adds and removes the environment's lines in the login user's `~/.ssh/authorized_keys`
+ * on every machine (see `authorizedKeysScript`; another environment's lines stay), over the same verified connection `exec` uses
  * (host key pinned, through the jump host where there is one), as each machine's own
  * login user. One machine that cannot be reached does not stop the others: each outcome
  * says what happened, in machine-id order. Idempotent.
@@ -45,7 +45,7 @@ export type MachineKeysOutcome =
  * const outcomes = await changeMachineKeys({ environ, clientKey, change: { add: [line] }, signal });
  */
 export function changeMachineKeys(params: MachineKeysParams): Promise<MachineKeysOutcome[]> {
-  const script = authorizedKeysScript(params.change);
+  const script = authorizedKeysScript({ ...params.change, environmentUuid: params.environ.environment.uuid });
   return eachMachine(params, async (machineId) => {
     const { connection } = await connectMachine({ environ: params.environ, machineId, clientKey: params.clientKey, ...signalOf(params) });
     try {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renderUserData, type CloudConfig } from '../../cloudinit/index.js';
 import type { ProviderCapabilities } from '../provider/index.js';
-import { generateSshKeyPair, type SshKeyPair } from '../ssh/index.js';
+import { generateSshKeyPair, keyLineFields, type SshKeyPair } from '../ssh/index.js';
 import { defaultNonceFile } from '../wait-ssh/index.js';
 
 export interface MachineUserDataParams {
@@ -51,8 +51,8 @@ export function machineUserData(params: MachineUserDataParams): MachineUserData 
  * then every other listed key once.
  */
 function loginKeys(clientPublicKey: string, listed: readonly string[]): string[] {
-  const blob = (line: string): string => line.trim().split(/\s+/)[1] ?? '';
-  const own = blob(clientPublicKey);
-  const first = listed.find((line) => blob(line) === own) ?? clientPublicKey;
-  return [first, ...listed.filter((line) => blob(line) !== own)];
+  const keyOf = (line: string): string => keyLineFields(line).key;
+  const own = keyOf(clientPublicKey);
+  const first = listed.find((line) => keyOf(line) === own) ?? clientPublicKey;
+  return [first, ...listed.filter((line) => keyOf(line) !== own)];
 }

@@ -1,7 +1,7 @@
 import ssh2 from 'ssh2';
 import { ConfigError } from '../errors/index.js';
 import { fingerprint } from './keys.js';
-import { blobNamesType, hostKeyTypes } from './public-key-line.js';
+import { blobNamesType, isKeyType, keyLineFields } from './public-key-line.js';
 
 /** A client's public key, as `authorize` accepts it: a bare OpenSSH key line, checked. */
 export interface ClientPublicKey {
@@ -42,9 +42,9 @@ export function parseClientPublicKey(text: string, what = 'the key'): ClientPubl
     );
   }
   const line = lines[0] ?? '';
-  const [type = '', data = '', ...rest] = line.split(/\s+/);
-  if (!(hostKeyTypes as readonly string[]).includes(type)) throw new ConfigError(`${what} ${typeProblem(line, type)}`);
-  if (!blobNamesType(data, type) || ssh2.utils.parseKey(`${type} ${data}`) instanceof Error) {
+  const { type, data, key, comment } = keyLineFields(line);
+  if (!isKeyType(type)) throw new ConfigError(`${what} ${typeProblem(line, type)}`);
+  if (!blobNamesType(data, type) || ssh2.utils.parseKey(key) instanceof Error) {
     throw new ConfigError(`${what} is not a valid ${type} public key (its base64 key data is damaged or of another type); copy the whole line from the .pub file again`);
   }
   const blob = Buffer.from(data, 'base64');
@@ -52,7 +52,7 @@ export function parseClientPublicKey(text: string, what = 'the key'): ClientPubl
     const bits = rsaModulusBits(blob);
     if (bits < minimumRsaBits) throw new ConfigError(`${what} is an RSA key of ${bits} bits; OpenSSH refuses fewer than ${minimumRsaBits}: make a new key ("ssh-keygen -t ed25519") and give its .pub`);
   }
-  return { type, key: `${type} ${data}`, comment: rest.join(' '), fingerprint: fingerprint(blob) };
+  return { type, key, comment, fingerprint: fingerprint(blob) };
 }
 
 function typeProblem(line: string, type: string): string {

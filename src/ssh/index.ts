@@ -8,6 +8,6 @@ export { authorizedKeyMatches, parseAuthorizedKey, type AuthorizedKey, type Publ
 export { knownHostKeys, userKnownHostsFiles } from './known-hosts-lookup.js';
 export { scanHostKey } from './scan-host-key.js';
 export { expandKeyPath, readIdentityFile } from './identity-file.js';
-export { blobNamesType, hostKeyTypes, publicKeyLine } from './public-key-line.js';
+export { blobNamesType, hostKeyTypes, isKeyType, keyLineFields, publicKeyLine, type KeyLineFields } from './public-key-line.js';
 export { parseClientPublicKey, type ClientPublicKey } from './client-public-key.js';
 export { execUnlessRefused, refusedLoginIn, type RefusedLogin } from './refused-login.js';

@@ -10,9 +10,40 @@ export const hostKeyTypes = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-n
  * publicKeyLine('ssh-ed25519 AAAAC3Nza… ops@laptop'); // 'ssh-ed25519 AAAAC3Nza…'
  */
 export function publicKeyLine(text: string): string | undefined {
-  const [type = '', data = ''] = text.trim().split(/\s+/);
-  if (!(hostKeyTypes as readonly string[]).includes(type) || !blobNamesType(data, type)) return undefined;
-  return `${type} ${data}`;
+  const { type, data, key } = keyLineFields(text);
+  if (!isKeyType(type) || !blobNamesType(data, type)) return undefined;
+  return key;
+}
+
+/** The fields of a public key line: `type base64 comment…`. */
+export interface KeyLineFields {
+  /** The first field (`ssh-ed25519`, …), whatever it holds: `''` for a blank line. */
+  readonly type: string;
+  /** The second field, the base64 key data; `''` when missing. */
+  readonly data: string;
+  /** `type base64`: the key itself, without comment; what identifies it (`type` alone when there is no data). */
+  readonly key: string;
+  /** The fields after the key, joined by one space; `''` when there is none. */
+  readonly comment: string;
+}
+
+/**
+ * Splits a public key line (a `.pub` file's, or an authorized_keys line without options)
+ * into its fields, checking nothing: the one place that knows where the key ends and the
+ * comment starts. `isKeyType`, `publicKeyLine` and `parseClientPublicKey` say whether it
+ * is a key; a line with options splits into nonsense (its first field is the options).
+ *
+ * @example
+ * keyLineFields('ssh-ed25519 AAAAC3Nza… envboot:6f1c…:ops').key; // 'ssh-ed25519 AAAAC3Nza…'
+ */
+export function keyLineFields(line: string): KeyLineFields {
+  const [type = '', data = '', ...rest] = line.trim().split(/\s+/);
+  return { type, data, key: data === '' ? type : `${type} ${data}`, comment: rest.join(' ') };
+}
+
+/** Whether `type` is one of the key types OpenSSH accepts today (`hostKeyTypes`). */
+export function isKeyType(type: string): boolean {
+  return (hostKeyTypes as readonly string[]).includes(type);
 }
 
 /** Whether base64 `data` is key data of `type` (its first field is the type's name). */

@@ -132,6 +132,8 @@ export interface RevokeClientParams {
   readonly keep?: readonly string[] | undefined;
   /** Give the revoked key's label to this key (a rotation's new key), in the same write. */
   readonly labelTo?: string | undefined;
+  /** The environment's name, for messages. */
+  readonly environment?: string | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -149,7 +151,10 @@ export async function revokeClient(params: RevokeClientParams): Promise<{ remove
       throw new ConfigError(`${describe(removed)} is this client's own key: run "envboot rotate-client-key" to replace it, or revoke it from another authorized client. Nothing was changed`);
     }
     const rest = clients.filter((c) => c !== removed);
-    if (rest.length === 0) throw new ConfigError(`${describe(removed)} is the last authorized key: revoking it would leave no client able to log in; authorize another key first. Nothing was changed`);
+    if (rest.length === 0) {
+      const of = params.environment === undefined ? '' : ` of "${params.environment}"`;
+      throw new ConfigError(`${describe(removed)} is the last authorized key${of}: revoking it would leave no client able to log in; authorize another key first. Nothing was changed`);
+    }
     const label = removed.label;
     return params.labelTo === undefined ? rest : rest.map((c) => (c.key === params.labelTo ? { ...c, label } : c));
   });

@@ -1,11 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { authorizedKeyLines, authorizedKeysMaxBytes, readAuthorizedKeysFile } from '../ssh/authorized-keys-file.js';
 import { parseAuthorizedKey, type AuthorizedKey } from '../ssh/server-auth.js';
 import type { CloudUserSystem } from './cloud-user-system.js';
-
-/** sshd reads no more of an authorized_keys file either. */
-const maxBytes = 256 * 1024;
-const keyType = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa)$/;
 
 /**
  * A test host's login user's `~/.ssh/authorized_keys`, as cloud-init writes it from the
@@ -17,7 +14,7 @@ const keyType = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa)$/;
 export interface LoginKeysFile {
   /** Writes the file (0600, in a 0700 `.ssh`) with these key lines, as first boot does. */
   seed(keys: readonly string[]): Promise<void>;
-  /** The keys the file lists now; lines with options, comments and keys that do not parse are skipped. */
+  /** The keys the file lists now, read as the local provider's agent reads a machine's (see `readAuthorizedKeysFile`); keys that do not parse are skipped. */
   read(): Promise<AuthorizedKey[]>;
 }
 
@@ -36,12 +33,11 @@ export function loginKeysFile(params: { root: string; system: CloudUserSystem | 
       if (seeded.status !== 0) throw new Error(`could not write the default user's authorized_keys: ${seeded.stderr.trim()}`);
     },
     read: async () => {
-      const text =
+      const lines =
         system === undefined
-          ? await readFile(file, 'utf8').catch(() => '')
-          : (await system.run({ as: 'user', script: `head -c ${maxBytes} "$HOME/.ssh/authorized_keys" 2>/dev/null || true` })).stdout;
-      return text.slice(0, maxBytes).split('\n').flatMap((line) => {
-        if (!keyType.test(line.trim().split(/\s+/)[0] ?? '')) return [];
+          ? ((await readAuthorizedKeysFile(file)) ?? [])
+          : authorizedKeyLines((await system.run({ as: 'user', script: `head -c ${authorizedKeysMaxBytes} "$HOME/.ssh/authorized_keys" 2>/dev/null || true` })).stdout);
+      return lines.flatMap((line) => {
         try {
           return [parseAuthorizedKey(line)];
         } catch {

@@ -40,8 +40,7 @@ export async function runRevoke(context: CommandContext, input: RevokeInput): Pr
   const listed = clients.find((c) => c.key === target.key);
   let removed: AuthorizedClient | undefined;
   if (listed !== undefined) {
-    if (clients.length === 1) throw new ConfigError(`"${listed.label}" (${listed.fingerprint}) is the last authorized key of "${environment.name}": revoking it would leave no client able to log in; authorize another key first. Nothing was changed`);
-    ({ removed } = await revokeClient({ storage: environ.storage(), key: listed.key, keep: [own.key], signal: context.signal }));
+    ({ removed } = await revokeClient({ storage: environ.storage(), key: listed.key, keep: [own.key], environment: environment.name, signal: context.signal }));
   }
   const outcomes = await changeMachineKeys({ environ, clientKey, change: { remove: [target.key] }, signal: context.signal });
   const report = machineKeysReport(outcomes);

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors/index.js';
 import { changeMachineKeys, machineFailureText, proveLogins } from '../../machines/index.js';
 import type { Environ } from '../../provider/index.js';
-import { parseClientPublicKey, type SshKeyPair } from '../../ssh/index.js';
+import { keyLineFields, parseClientPublicKey, type SshKeyPair } from '../../ssh/index.js';
 import { authorizeClient, machineKeyLine, revokeClient } from '../../state/index.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
@@ -57,7 +57,7 @@ export async function runRotateClientKey(context: CommandContext, input: RotateC
     if (pending.previous !== undefined && previous === undefined) await forgetPreviousClientKey(environment.dir);
     if (input.undo === true) return undo(rotation, pending.next, previous !== undefined);
     if (pending.next === undefined && previous !== undefined) return removeOldKey(rotation, previous, ['Finishing the rotation an earlier run left half-way: the new key is in use.']);
-    const comment = current.publicKey.trim().split(/\s+/).slice(2).join(' ') || `envboot-${environment.name}`;
+    const comment = keyLineFields(current.publicKey).comment || `envboot-${environment.name}`;
     const next = await ensureNextClientKey({ dir: environment.dir, comment });
     const said = pending.next === undefined ? [] : ['Going on with the new key an earlier run made (client-key.next).'];
     const authorized = await authorizeClient({ storage: environ.storage(), keyLine: next.publicKey, initial: { keyLine: current.publicKey }, signal: context.signal });

@@ -1,12 +1,10 @@
-import { sshRouteOf } from '../../provider/index.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
-import { reachMachine } from '../environment/reach-machine.js';
 import { parseCopyOperands } from '../openssh/copy-operands.js';
-import { pinnedSettings, settingArguments } from '../openssh/pinned-options.js';
+import { pinMachine } from '../openssh/pinned-machine.js';
+import { settingArguments } from '../openssh/pinned-options.js';
 import { runOpenSsh } from '../openssh/run-openssh.js';
 import { scpProtocolFlags } from '../openssh/scp-protocol.js';
-import { refreshLocalRecords } from '../records/refresh-records.js';
 
 export interface ScpInput {
   readonly environment: string;
@@ -28,12 +26,7 @@ export interface ScpInput {
 export async function runScp(context: CommandContext, input: ScpInput): Promise<CommandResult> {
   const copy = parseCopyOperands(input.paths);
   const protocol = await scpProtocolFlags({ command: 'envboot scp' });
-  const { environment, environ, connection, address } = await reachMachine(context, { environment: input.environment, machineId: copy.machineId });
-  const user = connection.user;
-  connection.close();
-  await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal });
-  const { jumpHost } = await sshRouteOf(environ, { signal: context.signal });
-  const settings = await pinnedSettings({ dir: environment.dir, environment: environment.name, machineId: copy.machineId, jumpHost });
+  const { user, address, settings } = await pinMachine(context, { environment: input.environment, machineId: copy.machineId });
   const host = address.value.includes(':') ? `[${address.value}]` : address.value;
   const remote = (path: string): string => `${user}@${host}:${path}`;
   const args = [

@@ -1,12 +1,10 @@
 import { ConfigError } from '../../errors/index.js';
-import { sshRouteOf } from '../../provider/index.js';
 import type { CommandResult } from '../command-result.js';
 import type { CommandContext } from '../context.js';
-import { reachMachine } from '../environment/reach-machine.js';
-import { pinnedSettings, settingArguments } from '../openssh/pinned-options.js';
+import { pinMachine } from '../openssh/pinned-machine.js';
+import { settingArguments } from '../openssh/pinned-options.js';
 import { runOpenSsh } from '../openssh/run-openssh.js';
 import { parseSshPassthrough } from '../openssh/ssh-passthrough.js';
-import { refreshLocalRecords } from '../records/refresh-records.js';
 
 export interface SshInput {
   readonly environment: string;
@@ -33,14 +31,7 @@ export async function runSsh(context: CommandContext, input: SshInput): Promise<
     if (word.startsWith('-')) throw new ConfigError(`"${word}" comes before the machine: ssh options go after it (envboot ssh ENV MACHINE [ssh-options] [-- command])`);
   }
   const passthrough = parseSshPassthrough(input);
-  const { environment, environ, connection, address } = await reachMachine(context, input);
-  // The machine's own user (manual hosts each have theirs), as envboot's client just logged in.
-  const user = connection.user;
-  connection.close();
-  // The known_hosts file ssh is pointed at, written from provider-state's host keys.
-  await refreshLocalRecords({ environ, dir: environment.dir, signal: context.signal });
-  const { jumpHost } = await sshRouteOf(environ, { signal: context.signal });
-  const settings = await pinnedSettings({ dir: environment.dir, environment: environment.name, machineId: input.machineId, jumpHost });
+  const { user, address, settings } = await pinMachine(context, input);
   const args = [
     // First: for -o, OpenSSH keeps the first value given.
     ...settingArguments(settings),

@@ -21,8 +21,9 @@ export function machineKeysReport(outcomes: readonly MachineKeysOutcome[]): Mach
   for (const outcome of outcomes) {
     if (outcome.ok) {
       const what = outcome.added + outcome.removed === 0 ? 'already up to date' : [outcome.added > 0 ? 'key added' : '', outcome.removed > 0 ? 'key removed' : ''].filter(Boolean).join(', ');
-      // envboot removes only its own lines: the login user's own line of the key is theirs to remove.
-      const still = outcome.remaining === 0 ? '' : `; warning: ${outcome.remaining} line${outcome.remaining === 1 ? '' : 's'} envboot did not write still let${outcome.remaining === 1 ? 's' : ''} this key in (remove ${outcome.remaining === 1 ? 'it' : 'them'} from the login user's ~/.ssh/authorized_keys there)`;
+      // envboot removes only this environment's lines: the login user's own line of the key, or another environment's, is not its to remove.
+      const one = outcome.remaining === 1;
+      const still = outcome.remaining === 0 ? '' : `; warning: ${outcome.remaining} other line${one ? '' : 's'} (the login user's own, or another environment's) still let${one ? 's' : ''} this key in: remove ${one ? 'it' : 'them'} from ~/.ssh/authorized_keys there if the key must not log in`;
       lines.push(`  machine ${outcome.machineId}: ${what}${still}`);
       json.push({ id: outcome.machineId, ok: true, added: outcome.added, removed: outcome.removed, ...(outcome.remaining === 0 ? {} : { stillLetIn: outcome.remaining }) });
     } else {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, type Problem } from '../../errors/index.js';
-import { expandKeyPath, hostKeyTypes, publicKeyLine } from '../../ssh/index.js';
+import { expandKeyPath, isKeyType, keyLineFields, publicKeyLine } from '../../ssh/index.js';
 
 /**
  * The host public keys `--host-key` values give, as `type base64` lines. A value is a key
@@ -28,8 +28,8 @@ export async function readHostKeys(values: readonly string[]): Promise<string[]>
 }
 
 async function keysOf(value: string): Promise<{ keys: string[] } | { problem: string }> {
-  const firstField = value.trim().split(/\s+/)[0] ?? '';
-  if ((hostKeyTypes as readonly string[]).includes(firstField)) {
+  const firstField = keyLineFields(value).type;
+  if (isKeyType(firstField)) {
     const key = publicKeyLine(value);
     return key === undefined ? { problem: `"${shorten(value)}" is not a valid ${firstField} public key line` } : { keys: [key] };
   }

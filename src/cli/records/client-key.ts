@@ -2,7 +2,7 @@ import { link, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import { ConfigError } from '../../errors/index.js';
-import { generateSshKeyPair, writePrivateKeyFile, type SshKeyPair } from '../../ssh/index.js';
+import { generateSshKeyPair, keyLineFields, writePrivateKeyFile, type SshKeyPair } from '../../ssh/index.js';
 import { temporaryNameFor } from './write-atomically.js';
 
 /** Where an environment's client key lives: OpenSSH's own file names, usable with `ssh -i`. */
@@ -62,7 +62,7 @@ export async function readKeyPairFile(file: string): Promise<SshKeyPair | undefi
   }
   const derived = publicKeyOf(privateKey, file);
   const stored = (await readFile(`${file}.pub`, 'utf8').catch(() => '')).trim();
-  const sameKey = stored.split(/\s+/).slice(0, 2).join(' ') === derived.split(/\s+/).slice(0, 2).join(' ');
+  const sameKey = keyLineFields(stored).key === keyLineFields(derived).key;
   return { privateKey, publicKey: sameKey ? stored : derived };
 }
 

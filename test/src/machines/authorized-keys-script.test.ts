@@ -14,8 +14,8 @@ const personal = generateSshKeyPair({ comment: 'debian@workstation' });
 const bobLine = `${keyOf(bob.publicKey)} envboot:${uuid}:bob`;
 
 /** Runs the script as the shell on a machine would, with HOME pointed at a temporary home. */
-function run(home: string, change: AuthorizedKeysChange): { added: number; removed: number } {
-  const ran = spawnSync('/bin/sh', ['-s'], { input: authorizedKeysScript(change), env: { PATH: process.env['PATH'], HOME: home }, encoding: 'utf8' });
+function run(home: string, change: AuthorizedKeysChange, environmentUuid = uuid): { added: number; removed: number } {
+  const ran = spawnSync('/bin/sh', ['-s'], { input: authorizedKeysScript({ ...change, environmentUuid }), env: { PATH: process.env['PATH'], HOME: home }, encoding: 'utf8' });
   assert.equal(ran.status, 0, ran.stderr);
   return parseAuthorizedKeysReport(ran.stdout) ?? assert.fail(`no report: ${ran.stdout}`);
 }
@@ -46,6 +46,20 @@ describe("the script that changes a machine's authorized_keys", () => {
     assert.equal(await readFile(file, 'utf8'), `${personal.publicKey}\n${optioned}\n${users}\n${bobLine}\n`);
   });
 
+  it("touches only this environment's lines: another environment's line of the same key on the same login user stays", async () => {
+    const home = await tempDir();
+    await mkdir(path.join(home, '.ssh'), { mode: 0o700 });
+    const file = path.join(home, '.ssh', 'authorized_keys');
+    const otherUuid = '0d9e8f7a-1b2c-4d3e-8f4a-5b6c7d8e9f0a';
+    const othersLine = `${keyOf(bob.publicKey)} envboot:${otherUuid}:bob`;
+    await writeFile(file, `${othersLine}\n`, { mode: 0o600 });
+    assert.deepEqual(run(home, { add: [bobLine] }), { added: 1, removed: 0, remaining: 0 }, "another environment's line does not count as this one's");
+    assert.deepEqual(run(home, { remove: [keyOf(bob.publicKey)] }), { added: 0, removed: 1, remaining: 1 }, 'the line left still lets bob in: the report counts it');
+    assert.equal(await readFile(file, 'utf8'), `${othersLine}\n`);
+    assert.deepEqual(run(home, { remove: [keyOf(bob.publicKey)] }, otherUuid), { added: 0, removed: 1, remaining: 0 }, 'the other environment removes its own');
+    assert.equal(await readFile(file, 'utf8'), '');
+  });
+
   it('loses no change when several run at once (two authorizes, or a revoke beside an authorize)', async () => {
     const home = await tempDir();
     const lines = Array.from({ length: 10 }, (_, i) => `${keyOf(generateSshKeyPair({ comment: `c${i}` }).publicKey)} envboot:${uuid}:c${i}`);
@@ -54,7 +68,7 @@ describe("the script that changes a machine's authorized_keys", () => {
         new Promise<number | null>((resolve) => {
           const child = spawn('/bin/sh', ['-s'], { env: { PATH: process.env['PATH'], HOME: home }, stdio: ['pipe', 'ignore', 'inherit'] });
           child.on('close', resolve);
-          child.stdin.end(authorizedKeysScript({ add: [line] }));
+          child.stdin.end(authorizedKeysScript({ add: [line], environmentUuid: uuid }));
         }),
     );
     assert.deepEqual(await Promise.all(runs), lines.map(() => 0));
@@ -64,6 +78,6 @@ describe("the script that changes a machine's authorized_keys", () => {
   });
 
   it('refuses a line that is not a key, before any script runs', () => {
-    assert.throws(() => authorizedKeysScript({ add: ["x'; rm -rf ~; echo '"] }), /not a key line/);
+    assert.throws(() => authorizedKeysScript({ add: ["x'; rm -rf ~; echo '"], environmentUuid: uuid }), /not a key line/);
   });
 });
