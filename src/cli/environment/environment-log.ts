@@ -14,19 +14,21 @@ export const environmentLog = {
     logger?.debug(`opening environment "${params.name}" on provider ${params.provider}`, { environment: params.name, provider: params.provider, uuid: params.uuid, dataDir: params.dataDir });
   },
 
+  /** Not the Environ's storage: opening asks nothing of it (a check of a provider may run on one with none). */
   opened(logger: Logger | undefined, environ: Environ): void {
-    logger?.debug(`opened environment "${environ.environment.name}"`, { storage: environ.storage().description, sshUser: environ.sshUser });
+    logger?.debug(`opened environment "${environ.environment.name}"`, { sshUser: environ.sshUser });
   },
 
   /** provider-state as read to open an environment; `stated` undefined when there is none. */
   providerState(logger: Logger | undefined, environ: Environ, stated: StateIdentity | undefined): void {
+    if (logger === undefined) return;
     const location = environ.storage().description;
     if (stated === undefined) {
-      logger?.debug(`no provider-state in ${location}`, { environment: environ.environment.name });
+      logger.debug(`no provider-state in ${location}`, { environment: environ.environment.name });
       return;
     }
     const machines = machineRecords(stated.state).map((m) => ({ id: m.id, instanceId: m.instanceId }));
-    logger?.debug(`read provider-state from ${location}`, {
+    logger.debug(`read provider-state from ${location}`, {
       uuid: stated.uuid,
       bootstrap: bootstrapProgress(stated.state).status,
       machines,

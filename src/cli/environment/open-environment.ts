@@ -31,8 +31,9 @@ export async function openEnviron(params: { context: CommandContext; environment
   });
   environmentLog.opened(context.logger, environ);
   const attachment = environment.record?.attachment;
-  const location = environ.storage().description;
-  if (environment.defined && attachment !== undefined && location !== attachment.location) {
+  // Asked of storage only for an attached environment: opening an Environ asks nothing of it otherwise.
+  const location = environment.defined && attachment !== undefined ? environ.storage().description : undefined;
+  if (attachment !== undefined && location !== undefined && location !== attachment.location) {
     throw new ConfigError(
       `environment "${environment.name}" was attached from provider-state at ${attachment.location}, but ${environment.file.path} defines it at ${location}; ` +
         `make that entry's options name the same place, or remove the entry (this client then uses the options it was attached with)`,
