@@ -75,6 +75,13 @@ describe('envboot attach: two clients share a local environment without copying 
     assert.deepEqual(shown.machines.map((m) => [m.id, m.status]), [['0', 'running']]);
 
     assertRefused(await b.run(['exec', 'shared', '0', '--', 'hostname']), 'shared', publicKey);
+    // Every command that logs in says the same: logs (its SSH part), logs -f and configure.
+    const cloudConfig = await b.write('again.yaml', '#cloud-config\nwrite_files: [{path: /etc/again, content: "1"}]\n');
+    for (const args of [['logs', 'shared', '0', '--configure'], ['logs', 'shared', '0', '--follow'], ['configure', 'shared', '0', '--cloud-config', cloudConfig]]) {
+      const refused = await b.run(args);
+      assert.notEqual(refused.code, 0, args.join(' '));
+      assert.equal(printedKey(refused.stdout + refused.stderr, 'shared'), publicKey, `${args.join(' ')} names the authorize command: ${refused.stderr}`);
+    }
     // Not authorized, B cannot change who may log in (not even let itself in): exit 2, provider-state as it was.
     const listBefore = await readFile(stateFile(aDir), 'utf8');
     for (const args of [['authorize', 'shared', path.join(bDir, 'client-key.pub')], ['revoke', 'shared', 'envboot-shared'], ['rotate-client-key', 'shared']]) {

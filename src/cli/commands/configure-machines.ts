@@ -2,15 +2,17 @@ import type { CloudConfig, MachineProxySettings } from '../../../cloudinit/index
 import type { Logger } from '../../logging/index.js';
 import { configureMachine, LineTail } from '../../configure/index.js';
 import { CancelledError, TimeoutError, errorCodeOf, isCancelled, messageOf } from '../../errors/index.js';
-import { connectMachine } from '../../machines/index.js';
 import type { Environ } from '../../provider/index.js';
 import { runPhase, type FlowEventSink, type PhaseTiming } from '../../provision/index.js';
 import type { SshKeyPair } from '../../ssh/index.js';
 import { clearMachineFailure, markMachinesReady, type MachineRecord } from '../../state/index.js';
 import { formatDuration } from '../../util/duration.js';
 import { mapConcurrent } from '../../util/map-concurrent.js';
+import { connectEnvironmentMachine } from '../environment/connect-environment-machine.js';
+import type { ResolvedEnvironment } from '../environment/resolve-environment.js';
 
 export interface ConfigureMachinesParams {
+  readonly environment: ResolvedEnvironment;
   readonly environ: Environ;
   /** The machines to configure, as provider-state records them. */
   readonly machines: readonly MachineRecord[];
@@ -78,7 +80,7 @@ async function configureOne(params: ConfigureMachinesParams, machine: MachineRec
       timings,
       run: async () => {
         try {
-          const { connection } = await connectMachine({ environ: params.environ, machineId, clientKey: params.clientKey, signal, logger: params.logger });
+          const { connection } = await connectEnvironmentMachine({ environment: params.environment, environ: params.environ, machineId, clientKey: params.clientKey, signal, logger: params.logger });
           try {
             connected = true;
             return await configureMachine({

@@ -47,6 +47,7 @@ export async function runConfigure(context: CommandContext, input: ConfigureInpu
   for (const group of checked) {
     results.push(
       ...(await configureMachines({
+        environment,
         environ,
         machines: findMachines(group.ids, recorded, environment.name),
         config: group.config,

@@ -1,7 +1,6 @@
 import { errorCodeOf, isCancelled, messageOf, throwIfCancelled, TimeoutError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
 import { SecretRedactor } from '../../logging/redact.js';
-import { connectMachine } from '../../machines/index.js';
 import { hasConsoleOutput, type Environ } from '../../provider/index.js';
 import { readConsole } from '../../provision/read-console.js';
 import type { MachineRecord } from '../../state/index.js';
@@ -9,6 +8,7 @@ import { defaultNonceFile } from '../../wait-ssh/index.js';
 import { logLines } from '../environment/log-lines.js';
 import { readMachineFiles, type MachineFileRead, type MachineFiles } from '../environment/read-machine-files.js';
 import { requireClientKey } from '../environment/require-client-key.js';
+import { connectEnvironmentMachine } from '../environment/connect-environment-machine.js';
 import type { ResolvedEnvironment } from '../environment/resolve-environment.js';
 import { absentReason, machineFiles, type MachineFileSection, type Section, type SectionName } from './logs-sections.js';
 
@@ -76,7 +76,7 @@ async function readFiles(params: CollectLogsParams, wanted: readonly MachineFile
   const { environ, machine, signal } = params;
   try {
     const clientKey = await requireClientKey(params.environment);
-    const { connection, address } = await connectMachine({ environ, machineId: machine.id, clientKey, signal, logger: params.logger });
+    const { connection, address } = await connectEnvironmentMachine({ environment: params.environment, environ, machineId: machine.id, clientKey, signal, logger: params.logger });
     try {
       // The nonce goes last: read only to be redacted, never shown.
       const paths = [...wanted.map((name) => machineFiles[name].path), defaultNonceFile];

@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import { shellQuote } from '../../../cloudinit/index.js';
 import { isCancelled, RemoteCommandError } from '../../errors/index.js';
 import { SecretRedactor } from '../../logging/redact.js';
-import { connectMachine } from '../../machines/index.js';
 import type { Environ } from '../../provider/index.js';
 import type { SshConnection } from '../../ssh/index.js';
 import type { MachineRecord } from '../../state/index.js';
@@ -13,6 +12,7 @@ import type { CommandContext } from '../context.js';
 import { completeLinesLength, logLines, RedactedLineStream } from '../environment/log-lines.js';
 import { readMachineFiles, type MachineFileRead } from '../environment/read-machine-files.js';
 import { requireClientKey } from '../environment/require-client-key.js';
+import { connectEnvironmentMachine } from '../environment/connect-environment-machine.js';
 import type { ResolvedEnvironment } from '../environment/resolve-environment.js';
 import { machineFiles } from './logs-sections.js';
 
@@ -34,7 +34,7 @@ export interface FollowParams {
 export async function followConfigureLog(context: CommandContext, params: FollowParams): Promise<CommandResult> {
   const { environ, machine } = params;
   const clientKey = await requireClientKey(params.environment);
-  const { connection } = await connectMachine({ environ, machineId: machine.id, clientKey, signal: context.signal, logger: context.logger });
+  const { connection } = await connectEnvironmentMachine({ environment: params.environment, environ, machineId: machine.id, clientKey, signal: context.signal, logger: context.logger });
   try {
     const file = machineFiles.configure.path;
     const { files } = await readMachineFiles({ connection, paths: [file, defaultNonceFile], maxBytes: params.maxBytes, signal: context.signal });

@@ -1,8 +1,7 @@
 import type { Address, Environ } from '../../provider/index.js';
-import { connectMachine } from '../../machines/index.js';
 import type { SshConnection } from '../../ssh/index.js';
 import type { CommandContext } from '../context.js';
-import { explainRefusedLogin } from './authorize-hint.js';
+import { connectEnvironmentMachine } from './connect-environment-machine.js';
 import { openBootstrapped } from './open-environment.js';
 import { requireClientKey } from './require-client-key.js';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolve-environment.js';
@@ -20,10 +19,6 @@ export async function reachMachine(context: CommandContext, params: { environmen
   const environment = await resolveEnvironment({ context, name: params.environment, purpose: 'existing' });
   const { environ } = await openBootstrapped({ context, environment });
   const clientKey = await requireClientKey(environment);
-  try {
-    const { connection, address } = await connectMachine({ environ, machineId: params.machineId, clientKey, signal: context.signal, logger: context.logger });
-    return { environment, environ, connection, address };
-  } catch (error) {
-    throw explainRefusedLogin({ environment, machineId: params.machineId, clientKey, error });
-  }
+  const { connection, address } = await connectEnvironmentMachine({ environment, environ, machineId: params.machineId, clientKey, signal: context.signal, logger: context.logger });
+  return { environment, environ, connection, address };
 }
