@@ -11,7 +11,6 @@ import {
   preflightEnviron,
   addMachines,
   bootstrap,
-  connectSsh,
   destroy,
   isAlreadyBootstrapped,
   removeMachines,
@@ -24,6 +23,7 @@ import { localProvider } from '../../providers/local/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { isRunning, processTree, processesMentioning } from '../helpers/processes.js';
 import { connectionRefused } from '../helpers/connection-refused.js';
+import { connectTo } from '../src/bootstrap/fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -44,13 +44,7 @@ async function openLocal(t: TestContext, dataDir: string, uuid = randomUUID()): 
 }
 
 async function run(machine: ProvisionedMachine, key: SshKeyPair, command: string): Promise<{ code: number | undefined; out: string }> {
-  const connection = await connectSsh({
-    host: machine.connectedAddress.value,
-    port: machine.connectedAddress.port ?? 22,
-    user: 'root',
-    privateKey: key.privateKey,
-    hostKeys: machine.hostKeys,
-  });
+  const connection = await connectTo(machine, key, 'root');
   try {
     const result = await connection.exec({ command });
     return { code: result.exitCode, out: result.stdout.toString() + result.stderr.toString() };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe } from 'node:test';
-import { connectSsh, type FlowEvent, type InstanceType, type ProvisionedMachine, type SshKeyPair } from '../../../src/index.js';
+import { connectSsh, type FlowEvent, type InstanceType, type ProvisionedMachine, type SshConnection, type SshKeyPair } from '../../../src/index.js';
 import { createFakeProvider, fakeInstanceTypes, type FakeEnviron } from '../../../src/testing/index.js';
 
 /**
@@ -46,15 +46,20 @@ export async function assertNothingLeft(environ: FakeEnviron): Promise<void> {
   await environ.teardown({});
 }
 
-/** Runs a command on a provisioned machine over SSH, pinning its host key. */
-export async function runOn(machine: ProvisionedMachine, clientKey: SshKeyPair, user: string, command: string): Promise<string> {
-  const connection = await connectSsh({
+/** Logs in to a provisioned machine as `user` with `key`, its host key pinned. */
+export function connectTo(machine: ProvisionedMachine, key: SshKeyPair, user: string): Promise<SshConnection> {
+  return connectSsh({
     host: machine.connectedAddress.value,
     port: machine.connectedAddress.port ?? 22,
     user,
-    privateKey: clientKey.privateKey,
+    privateKey: key.privateKey,
     hostKeys: machine.hostKeys,
   });
+}
+
+/** Runs a command on a provisioned machine over SSH, pinning its host key. */
+export async function runOn(machine: ProvisionedMachine, clientKey: SshKeyPair, user: string, command: string): Promise<string> {
+  const connection = await connectTo(machine, clientKey, user);
   try {
     const result = await connection.exec({ command });
     assert.equal(result.exitCode, 0, result.stderr.toString());

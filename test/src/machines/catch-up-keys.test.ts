@@ -4,7 +4,6 @@ import {
   addMachines,
   authorizeClient,
   bootstrap,
-  connectSsh,
   destroy,
   generateSshKeyPair,
   revokeClient,
@@ -12,18 +11,12 @@ import {
   type SshKeyPair,
 } from '../../../src/index.js';
 import { openEnvironment } from '../../providers/local/fixtures.js';
+import { connectTo } from '../bootstrap/fixtures.js';
 
 /** Whether `key` logs in to `machine` (its host key pinned). */
 async function logsIn(machine: ProvisionedMachine, key: SshKeyPair): Promise<boolean> {
   try {
-    const connection = await connectSsh({
-      host: machine.connectedAddress.value,
-      port: machine.connectedAddress.port ?? 22,
-      user: 'root',
-      privateKey: key.privateKey,
-      hostKeys: machine.hostKeys,
-    });
-    connection.close();
+    (await connectTo(machine, key, 'root')).close();
     return true;
   } catch (error) {
     if ((error as { code?: string }).code === 'SSH_AUTH_REFUSED') return false;
